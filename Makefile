@@ -1,0 +1,57 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is for the team.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.DEFAULT_GOAL := run
+.PHONY: run test lint messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+# Embedded by default (SQLite under var/, tasks in-process). With DATABASE_URL and REDIS_URL set it uses them and
+# also starts a Celery worker and beat, stopped again when the server stops.
+run: $(VENV)/.runtime-installed
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_regions
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
+	@export DEBUG=$${DEBUG:-true}; \
+	if [ -n "$$REDIS_URL" ]; then \
+		$(BIN)/celery -A portal worker --queues default,notifications,imports --loglevel INFO & worker=$$!; \
+		$(BIN)/celery -A portal beat --loglevel INFO & beat=$$!; \
+		trap 'kill $$worker $$beat 2>/dev/null' EXIT INT TERM; \
+	fi; \
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The whole suite against PostgreSQL and Redis (local defaults; override with DATABASE_URL / REDIS_URL).
+# Tests use their own database (test_<name>) and flush the Redis database number they are given.
+test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chunfeng
+test: export REDIS_URL ?= redis://127.0.0.1:6379/15
+test: export DEBUG = true
+test: $(VENV)/.dev-installed
+	$(BIN)/python bin/check_services.py
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: export DEBUG = true
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Needs GNU gettext (apt-get install gettext). The compiled .mo files are committed so that nobody else does.
+messages: $(VENV)/.dev-installed
+	DEBUG=true $(BIN)/python manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*'
+	DEBUG=true $(BIN)/python manage.py compilemessages --locale en --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,16 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("用户名"), widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+    )
+    password = forms.CharField(
+        label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    error_messages = {
+        "invalid_login": _("用户名或密码不正确。连续输错多次后账号将被暂时锁定。"),
+        "inactive": _("该账号已停用, 请联系管理员。"),
+    }

@@ -1,0 +1,64 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.regions.models import RegionLevel
+
+
+class Role(models.TextChoices):
+    JOB_SEEKER = "job_seeker", _("务工人员")
+    VILLAGE_AGENT = "village_agent", _("劳务经纪人")
+    COUNTY_STAFF = "county_staff", _("县人社局工作人员")
+    DISPATCHER = "dispatcher", _("调度员")
+    SUPERVISOR = "supervisor", _("市/省级督导")
+    ADMIN = "admin", _("系统管理员")
+
+
+STAFF_ROLES = frozenset({Role.VILLAGE_AGENT, Role.COUNTY_STAFF, Role.DISPATCHER, Role.SUPERVISOR})
+
+# The levels a staff account of each role may be scoped to (DESIGN.md, "Who uses it").
+ROLE_REGION_LEVELS = {
+    Role.VILLAGE_AGENT: (RegionLevel.VILLAGE, RegionLevel.TOWNSHIP),
+    Role.COUNTY_STAFF: (RegionLevel.COUNTY,),
+    Role.DISPATCHER: (RegionLevel.COUNTY, RegionLevel.CITY),
+    Role.SUPERVISOR: (RegionLevel.CITY, RegionLevel.PROVINCE),
+}
+
+
+class User(AbstractUser):
+    """Staff sign in with username and password; job seekers (phone + SMS code) have no usable password."""
+
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.JOB_SEEKER)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("所属区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("工作人员只能查看和修改本区划及下级区划的数据。"),
+    )
+    phone = models.CharField(_("手机号"), max_length=11, null=True, blank=True, unique=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                name="user_staff_roles_have_a_region",
+                condition=~Q(role__in=[role.value for role in STAFF_ROLES]) | Q(region__isnull=False),
+            ),
+            models.CheckConstraint(name="user_phone_is_eleven_digits", condition=Q(phone__regex=r"^1[0-9]{10}$")),
+        ]
+
+    @property
+    def is_console_user(self):
+        """Whether the staff console is for this user: staff roles and system admins."""
+        return self.is_active and (self.role in STAFF_ROLES or self.has_full_scope)
+
+    @property
+    def has_full_scope(self):
+        return self.is_superuser or self.role == Role.ADMIN

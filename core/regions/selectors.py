@@ -1,0 +1,24 @@
+from core.regions.models import Region, RegionLevel
+
+
+def region_children(*, parent_code=None):
+    """The regions one level below `parent_code`, or the provinces when it is None."""
+    if parent_code is None:
+        return Region.objects.filter(level=RegionLevel.PROVINCE)
+    return Region.objects.filter(parent_id=parent_code)
+
+
+def region_subtree(region):
+    """The region and everything below it, as one indexed prefix match."""
+    return Region.objects.filter(code__startswith=region.prefix)
+
+
+def region_path(region):
+    """The region's ancestors and the region itself, top first (湖南省, 长沙市, 浏阳市), in one query.
+
+    The ancestors' codes are read off the region's own code, so there is no walk up the parent chain.
+    """
+    code = region.code
+    candidates = {code[:2] + "0000", code[:4] + "00", code[:6], code[:9]} - {code}
+    ancestors = list(Region.objects.filter(code__in=candidates).order_by("code"))
+    return [*ancestors, region]

@@ -1,0 +1,18 @@
+import logging
+
+from django.apps import AppConfig
+from django.conf import settings
+
+logger = logging.getLogger("portal")
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = "春风"
+
+    def ready(self):
+        if settings.EMBEDDED_MODE:
+            logger.info(
+                "REDIS_URL is not set: Celery tasks run in-process (eager) and the cache is local memory. "
+                "Set REDIS_URL for background workers and a shared cache."
+            )

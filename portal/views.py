@@ -1,0 +1,31 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from core.accounts.permissions import console_required
+from core.regions.selectors import region_path
+from portal import health
+
+
+@require_GET
+def home(request):
+    return render(request, "portal/home.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    statuses = health.service_statuses()
+    healthy = all(status != health.DOWN for status in statuses.values())
+    return JsonResponse({"status": "ok" if healthy else "degraded", **statuses}, status=200 if healthy else 503)
+
+
+@console_required
+def console_home(request):
+    user = request.user
+    return render(
+        request,
+        "console/home.html",
+        {"region_path": region_path(user.region) if user.region else []},
+    )
