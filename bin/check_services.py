@@ -9,7 +9,9 @@ import redis
 
 HOW_TO_START = """
 Start them with Docker:   docker compose up -d db redis
-or the system packages:   sudo apt-get install postgresql redis-server && sudo service postgresql start && sudo service redis-server start
+                          (then DATABASE_URL=postgres://chunfeng:chunfeng@127.0.0.1:5432/chunfeng make test)
+or the system packages:   sudo apt-get install postgresql redis-server
+                          sudo service postgresql start && sudo service redis-server start
 or point the tests elsewhere with DATABASE_URL=postgres://user@host:5432/name REDIS_URL=redis://host:6379/15
 """
 

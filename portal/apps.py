@@ -2,13 +2,14 @@ import logging
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger("portal")
 
 
 class PortalConfig(AppConfig):
     name = "portal"
-    verbose_name = "春风"
+    verbose_name = _("春风")
 
     def ready(self):
         if settings.EMBEDDED_MODE:

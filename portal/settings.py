@@ -24,12 +24,12 @@ DEVELOPMENT_SECRET_KEY = "django-insecure-chunfeng-development-only-never-use-in
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
-if not DEBUG and (
-    SECRET_KEY == DEVELOPMENT_SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50
-):
+# The development key starts with "django-insecure", so this is Django's own security.W009 test, made fatal.
+_weak_secret = SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+if not DEBUG and _weak_secret:
     raise ImproperlyConfigured(
         "SECRET_KEY is missing or is the development default while DEBUG is off. "
-        "Set SECRET_KEY to a random string of at least 50 characters, e.g. "
+        "Set SECRET_KEY to a random string of at least 50 characters with some variety, e.g. "
         "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
 
@@ -112,6 +112,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 EMBEDDED_MODE = not REDIS_URL
 
 if REDIS_URL:
+    # The cache shares Redis with Celery's queues: never call cache.clear() (it is FLUSHDB); delete by key.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -184,6 +185,8 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+if DEBUG:
+    STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing (before collectstatic).
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -220,7 +223,7 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 30)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_AGE = 60 * 60 * 12

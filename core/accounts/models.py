@@ -49,7 +49,7 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 name="user_staff_roles_have_a_region",
-                condition=~Q(role__in=[role.value for role in STAFF_ROLES]) | Q(region__isnull=False),
+                condition=~Q(role__in=sorted(STAFF_ROLES)) | Q(region__isnull=False),
             ),
             models.CheckConstraint(name="user_phone_is_eleven_digits", condition=Q(phone__regex=r"^1[0-9]{10}$")),
         ]

@@ -32,3 +32,11 @@ def staff_user_create(*, username, password, role, region, full_name="", phone=N
     user.set_password(password)
     user.save()
     return user
+
+
+@transaction.atomic
+def admin_user_create(*, username, password):
+    """A system administrator: full scope in the console and the Django admin."""
+    if User.objects.filter(username=username).exists():
+        raise ApplicationError(_("用户名“%(username)s”已被使用。") % {"username": username}, field="username")
+    return User.objects.create_superuser(username=username, password=password, role=Role.ADMIN)

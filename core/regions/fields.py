@@ -104,9 +104,10 @@ class RegionField(serializers.SlugRelatedField):
     """A region in the API, written and read as its code ("430181"), optionally limited to some levels."""
 
     default_error_messages = {
-        "does_not_exist": _("地区代码 %(value)s 不存在。"),
+        # DRF fills these in with str.format (`Field.fail`), not with %, unlike Django's form fields above.
+        "does_not_exist": _("地区代码 {value} 不存在。"),
         "invalid": _("地区代码无效。"),
-        "wrong_level": _("这里需要%(levels)s级的地区代码。"),
+        "wrong_level": _("这里需要{levels}级的地区代码。"),
     }
 
     def __init__(self, *, levels=tuple(LEVEL_ORDER), **kwargs):
