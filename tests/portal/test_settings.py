@@ -1,0 +1,104 @@
+"""The settings module, loaded in a fresh interpreter with the environment under test."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+GOOD_SECRET = "k" * 20 + "-production-secret-for-tests-only-" + "x" * 20
+
+
+def run_python(code, **environment):
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG"}}
+    env.pop("SECRET_KEY", None)
+    env.pop("PII_KEY", None)
+    env.update(environment)
+    env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+SETUP = "import django; django.setup()"
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = run_python(SETUP, DEBUG="false", PII_KEY="pii")
+    assert result.returncode != 0
+    assert "SECRET_KEY is missing" in result.stderr
+
+
+def test_it_refuses_the_development_secret_key_when_debug_is_off():
+    result = run_python(
+        SETUP,
+        DEBUG="false",
+        PII_KEY="pii",
+        SECRET_KEY="django-insecure-chunfeng-development-only-never-use-in-production",
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is missing or is the development default" in result.stderr
+
+
+def test_it_refuses_a_short_secret_key_when_debug_is_off():
+    result = run_python(SETUP, DEBUG="false", PII_KEY="pii", SECRET_KEY="short-but-not-default")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_it_refuses_to_start_without_a_personal_data_key_when_debug_is_off():
+    result = run_python(SETUP, DEBUG="false", SECRET_KEY=GOOD_SECRET)
+    assert result.returncode != 0
+    assert "PII_KEY is required" in result.stderr
+
+
+def test_check_deploy_reports_nothing_for_a_production_configuration():
+    result = run_python(
+        "from django.core.management import execute_from_command_line;"
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        DEBUG="false",
+        SECRET_KEY=GOOD_SECRET,
+        PII_KEY="a-personal-data-key",
+        ALLOWED_HOSTS="portal.example.gov.cn",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/chunfeng",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_without_redis_tasks_run_in_process_and_the_cache_is_local_memory_and_the_log_says_so():
+    result = run_python(
+        SETUP + "; from django.conf import settings; from portal.celery import app;"
+        "print(settings.CACHES['default']['BACKEND']); print(app.conf.task_always_eager);"
+        "print(settings.DATABASES['default']['ENGINE'])",
+        DEBUG="true",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "locmem.LocMemCache" in result.stdout
+    assert "\nTrue\n" in result.stdout
+    assert "sqlite3" in result.stdout
+    assert "Celery tasks run in-process (eager)" in result.stdout + result.stderr
+
+
+def test_with_redis_configured_celery_uses_it_as_broker_and_the_cache_is_redis():
+    result = run_python(
+        SETUP + "; from django.conf import settings; from portal.celery import app;"
+        "print(settings.CACHES['default']['BACKEND']); print(app.conf.task_always_eager); print(app.conf.broker_url);"
+        "print(app.conf.task_acks_late, app.conf.task_serializer, sorted(q.name for q in app.conf.task_queues))",
+        DEBUG="true",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "RedisCache" in result.stdout
+    assert "False" in result.stdout
+    assert "redis://127.0.0.1:6379/15" in result.stdout
+    assert "True json ['default', 'imports', 'notifications']" in result.stdout
+
+
+@pytest.mark.parametrize("language_setting", ["LANGUAGE_CODE", "TIME_ZONE"])
+def test_the_defaults_are_chinese_and_shanghai_time(settings, language_setting):
+    expected = {"LANGUAGE_CODE": "zh-hans", "TIME_ZONE": "Asia/Shanghai"}[language_setting]
+    assert getattr(settings, language_setting) == expected
+    assert settings.USE_TZ
