@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TransportConfig(AppConfig):
     name = "transport"
-    verbose_name = "返岗专车"
+    verbose_name = _("返岗专车")
