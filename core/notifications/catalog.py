@@ -1,0 +1,126 @@
+"""The message templates every SMS and inbox message is written from.
+
+The text uses the provider's own `${name}` variables, so the same string is what the SMS provider approves as
+the template (its `TemplateCode` comes from settings) and what the inbox shows after substitution.
+"""
+
+import math
+import string
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import ApplicationError
+from core.notifications.models import Kind
+
+# Alibaba Cloud SMS billing rule ("短信计费规则"): up to 70 characters (signature included) is one message;
+# longer text is sent as a long SMS billed at 67 characters a segment.
+SINGLE_SEGMENT_LENGTH = 70
+LONG_SEGMENT_LENGTH = 67
+
+
+@dataclass(frozen=True)
+class MessageTemplate:
+    key: str
+    label: str
+    text: str
+    kind: str
+    # Whether staff may pick it on the broadcast page.
+    broadcastable: bool = False
+    # A message the recipient asked for this very minute (a sign-in code) still comes after they turned SMS off:
+    # turning it off is about what we push, and without the code they could not sign in to turn it back on.
+    ignores_opt_out: bool = False
+
+    @property
+    def variables(self):
+        return string.Template(self.text).get_identifiers()
+
+    def render(self, context):
+        missing = [name for name in self.variables if not str(context.get(name, "")).strip()]
+        if missing:
+            raise ApplicationError(
+                _("模板“%(template)s”缺少变量: %(names)s。") % {"template": self.label, "names": "、".join(missing)},
+                field="context",
+            )
+        return string.Template(self.text).substitute({name: str(context[name]) for name in self.variables})
+
+    def params(self, context):
+        """The `TemplateParam` the provider gets: exactly the template's variables, as strings."""
+        return {name: str(context[name]) for name in self.variables}
+
+
+TEMPLATES = {
+    template.key: template
+    for template in (
+        MessageTemplate(
+            key="sign_in_code",
+            label=gettext_lazy("登录验证码"),
+            text="您的验证码是${code}，5分钟内有效。请勿告诉他人。",
+            kind=Kind.CRITICAL,
+            ignores_opt_out=True,
+        ),
+        MessageTemplate(
+            key="trip_departure",
+            label=gettext_lazy("返岗专车发车提醒"),
+            text="您预约的返岗专车${trip}将于${time}从${place}出发，请提前15分钟到达并携带身份证。",
+            kind=Kind.CRITICAL,
+        ),
+        MessageTemplate(
+            # workers: a village agent or county staff registered the person; they must know (PIPL).
+            key="worker_registered_by_staff",
+            label=gettext_lazy("代为登记通知"),
+            text="${region}的${staff}已为您（${name}）登记求职信息。用本手机号登录春风就业可查看、更正或申请删除。",
+            kind=Kind.CRITICAL,
+        ),
+        MessageTemplate(
+            key="job_push",
+            label=gettext_lazy("岗位推送"),
+            text="${employer}招聘${title}，月薪${salary}。打开春风就业查看详情并报名。",
+            kind=Kind.MARKETING,
+        ),
+        MessageTemplate(
+            key="job_fair",
+            label=gettext_lazy("招聘会通知"),
+            text="${date}在${place}举办春风行动招聘会，${detail}欢迎参加。",
+            kind=Kind.MARKETING,
+            broadcastable=True,
+        ),
+        MessageTemplate(
+            key="announcement",
+            label=gettext_lazy("就业服务通知"),
+            text="${content}",
+            kind=Kind.MARKETING,
+            broadcastable=True,
+        ),
+    )
+}
+
+
+# What staff see next to each variable's field on the broadcast page.
+VARIABLE_LABELS = {
+    "content": gettext_lazy("通知内容"),
+    "date": gettext_lazy("日期"),
+    "place": gettext_lazy("地点"),
+    "detail": gettext_lazy("补充说明"),
+}
+
+
+def message_template(key):
+    try:
+        return TEMPLATES[key]
+    except KeyError:
+        raise ApplicationError(_("没有名为“%(key)s”的消息模板。") % {"key": key}, field="template") from None
+
+
+def sms_length(text):
+    """The characters the provider counts: our signature 【签名】 plus the text."""
+    return len(f"【{settings.ALIYUN_SMS_SIGN_NAME}】{text}")
+
+
+def sms_segments(text):
+    length = sms_length(text)
+    if length <= SINGLE_SEGMENT_LENGTH:
+        return 1
+    return math.ceil(length / LONG_SEGMENT_LENGTH)

@@ -1,0 +1,154 @@
+"""A local stand-in for Alibaba Cloud SMS: a real threaded HTTP server that answers `SendSms` and
+`QuerySendDetails` like the provider, checks each request's signature, and records every number it is asked to
+message. Tests, the benchmark and staging point `ALIYUN_SMS_ENDPOINT` at it (`manage.py fake_sms_provider`).
+"""
+
+import json
+import sys
+import threading
+import time
+import uuid
+from collections import Counter, defaultdict, deque
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl
+
+from core.notifications.gateways import rpc_signature
+from core.notifications.rules import CHINA
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A client killed mid-connection (the benchmark's SIGKILLed worker) is expected here, not an error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+class FakeSmsProvider:
+    def __init__(self, *, access_key_secret, host="127.0.0.1", port=0):
+        self.access_key_secret = access_key_secret
+        self.lock = threading.Lock()
+        # One entry per number per SendSms call: (arrival time, phone, OutId, TemplateCode, TemplateParam).
+        self.received = []
+        self.by_phone = defaultdict(list)
+        self.calls = []  # (arrival time, numbers in the call)
+        self.scripted = deque()  # (HTTP status, Code) answers for the next SendSms calls
+        self.send_delay_seconds = 0  # how long SendSms takes to answer, like a slow provider
+        self.server = _QuietServer((host, port), self._handler_class())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, name="fake-sms-provider", daemon=True)
+
+    @property
+    def url(self):
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def answer_next(self, *, count=1, status=200, code="OK"):
+        """Make the next `count` SendSms calls answer this way instead of succeeding."""
+        with self.lock:
+            self.scripted.extend([(status, code)] * count)
+
+    def phones(self):
+        with self.lock:
+            return [entry[1] for entry in self.received]
+
+    def duplicates(self):
+        return {phone: times for phone, times in Counter(self.phones()).items() if times > 1}
+
+    def most_in_any_second(self):
+        """The most numbers received in any sliding one-second window (for the rate limit)."""
+        with self.lock:
+            calls = sorted(self.calls)
+        most, window, in_window = 0, deque(), 0
+        for arrived, numbers in calls:
+            window.append((arrived, numbers))
+            in_window += numbers
+            while window[0][0] <= arrived - 1.0:
+                in_window -= window.popleft()[1]
+            most = max(most, in_window)
+        return most
+
+    # --- the protocol -------------------------------------------------------------------------------------------
+
+    def handle(self, params):
+        if params.get("Signature") != rpc_signature(params, self.access_key_secret):
+            return 400, {"Code": "SignatureDoesNotMatch", "Message": "Specified signature is not matched."}
+        action = params.get("Action")
+        if action == "SendSms":
+            return self._send_sms(params)
+        if action == "QuerySendDetails":
+            return 200, self._query_send_details(params)
+        return 400, {"Code": "InvalidAction.NotFound", "Message": action}
+
+    def _send_sms(self, params):
+        time.sleep(self.send_delay_seconds)
+        with self.lock:
+            if self.scripted:
+                status, code = self.scripted.popleft()
+                return status, {"Code": code, "Message": "scripted", "RequestId": uuid.uuid4().hex}
+            arrived = time.time()
+            phones = params["PhoneNumbers"].split(",")
+            self.calls.append((arrived, len(phones)))
+            for phone in phones:
+                entry = (arrived, phone, params.get("OutId", ""), params["TemplateCode"], params["TemplateParam"])
+                self.received.append(entry)
+                self.by_phone[phone].append(entry)
+        return 200, {"Code": "OK", "Message": "OK", "BizId": f"{int(arrived)}^{uuid.uuid4().hex[:12]}"}
+
+    def _query_send_details(self, params):
+        phone, day = params["PhoneNumber"], params["SendDate"]
+        with self.lock:
+            details = [
+                {
+                    "PhoneNum": entry[1],
+                    "OutId": entry[2],
+                    "TemplateCode": entry[3],
+                    "SendStatus": 3,
+                    "ErrCode": "DELIVERED",
+                    "SendDate": datetime.fromtimestamp(entry[0], UTC).astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
+                }
+                for entry in self.by_phone.get(phone, [])
+                if datetime.fromtimestamp(entry[0], UTC).astimezone(CHINA).strftime("%Y%m%d") == day
+            ]
+        return {
+            "Code": "OK",
+            "Message": "OK",
+            "TotalCount": len(details),
+            "SmsSendDetailDTOs": {"SmsSendDetailDTO": details[-50:]},
+        }
+
+    def _handler_class(self):
+        provider = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as the real endpoint
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                params = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
+                status, payload = provider.handle(params)
+                body = json.dumps(payload, ensure_ascii=False).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json;charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler

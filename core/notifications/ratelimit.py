@@ -1,0 +1,70 @@
+"""A messages-per-second limit per gateway, shared by every Celery worker through Redis.
+
+A sliding one-second log in a Lua script (atomic on the Redis server, timed by the server's clock, so workers on
+different machines agree): a caller asks for n messages and either gets them or learns how long to wait. A batch
+larger than the rate can never fit, so senders cut their provider calls to at most the rate.
+"""
+
+import time
+import uuid
+
+import redis
+from django.conf import settings
+
+# One second plus a margin for the network: a call let through at the very end of a window can reach the
+# provider a little later, and the provider counts by arrival.
+WINDOW_MICROSECONDS = 1_100_000
+
+_ACQUIRE = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
+local window = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local used = 0
+for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  used = used + tonumber(string.match(member, '^(%d+):'))
+end
+local wanted = tonumber(ARGV[2])
+if used + wanted <= tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now, wanted .. ':' .. ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, math.ceil((tonumber(oldest[2]) + window - now) / 1000))
+"""
+
+_clients = {}
+
+
+def _client():
+    url = settings.REDIS_URL
+    if url not in _clients:
+        _clients[url] = redis.Redis.from_url(url, socket_timeout=5, retry_on_timeout=True)
+    return _clients[url]
+
+
+def messages_per_second():
+    """The configured rate, 0 when the limit is off (and always off without Redis, in the embedded mode)."""
+    return settings.NOTIFICATIONS_SMS_RATE_LIMIT if settings.REDIS_URL else 0
+
+
+def rate_limit_acquire(*, gateway, count):
+    """Block until `count` messages may go out through `gateway` without exceeding the shared rate."""
+    rate = messages_per_second()
+    if not rate:
+        return
+    if count > rate:
+        raise ValueError(f"a call of {count} messages can never fit a rate of {rate} per second")
+    client = _client()
+    script = client.register_script(_ACQUIRE)
+    key = f"chunfeng:notifications:rate:{gateway}"
+    while True:
+        try:
+            wait_ms = script(keys=[key], args=[rate, count, WINDOW_MICROSECONDS, uuid.uuid4().hex])
+        except redis.ConnectionError:
+            # Redis restarting: the limit cannot be checked, so wait rather than risk exceeding it.
+            wait_ms = 500
+        if wait_ms == 0:
+            return
+        time.sleep(wait_ms / 1000)

@@ -1,0 +1,21 @@
+"""Thin Celery wrappers over the services: ids in, idempotent, acknowledged late. CELERY_TASK_ROUTES sends
+them to the `notifications` queue."""
+
+from celery import shared_task
+
+from core.notifications import services
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def outbox_send(outbox_ids):
+    services.outbox_send(outbox_ids=outbox_ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def broadcast_fan_out(broadcast_id):
+    services.broadcast_fan_out(broadcast_id=broadcast_id)
+
+
+@shared_task(acks_late=True)
+def outbox_recover():
+    return services.outbox_recover()

@@ -1,0 +1,105 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.accounts.permissions import console_required
+from core.errors import ApplicationError
+from core.notifications import selectors, services
+from core.notifications.catalog import TEMPLATES, sms_length, sms_segments
+from core.notifications.forms import BroadcastForm, broadcast_templates
+from core.notifications.models import NotificationPreference
+
+
+@console_required
+@require_GET
+def broadcast_history(request):
+    page = Paginator(selectors.broadcast_list(actor=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "notifications/console/history.html", {"page": page})
+
+
+@console_required
+@require_http_methods(["GET", "POST"])
+def broadcast_new(request):
+    key = request.POST.get("template") or request.GET.get("template")
+    message_template = TEMPLATES.get(key) if key else broadcast_templates()[0]
+    if message_template is None or not message_template.broadcastable:
+        raise Http404
+    form = BroadcastForm(request.POST or None, actor=request.user, message_template=message_template)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        arguments = form.broadcast_arguments()
+        try:
+            if request.POST.get("action") == "send":
+                broadcast = services.broadcast_create(
+                    actor=request.user, channels=form.cleaned_data["channels"], **arguments
+                )
+                messages.success(request, _("群发已开始，共 %(count)s 人。") % {"count": broadcast.recipient_count})
+                return redirect("console:notifications:detail", broadcast_id=broadcast.pk)
+            preview = services.broadcast_preview(actor=request.user, **arguments)
+            preview.update(length=sms_length(preview["text"]), segments=sms_segments(preview["text"]))
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    return render(
+        request,
+        "notifications/console/new.html",
+        {
+            "form": form,
+            "preview": preview,
+            "templates": broadcast_templates(),
+            "chosen": message_template,
+            "sign_name": settings.ALIYUN_SMS_SIGN_NAME,
+        },
+    )
+
+
+@console_required
+@require_GET
+def broadcast_detail(request, broadcast_id):
+    broadcast = selectors.broadcast_get(actor=request.user, broadcast_id=broadcast_id)
+    if broadcast is None:
+        raise Http404
+    return render(
+        request,
+        "notifications/console/detail.html",
+        {
+            "broadcast": broadcast,
+            "progress": selectors.broadcast_progress(broadcast=broadcast),
+            "segments": sms_segments(broadcast.text),
+        },
+    )
+
+
+@never_cache
+@console_required
+@require_GET
+def broadcast_progress(request, broadcast_id):
+    broadcast = selectors.broadcast_get(actor=request.user, broadcast_id=broadcast_id)
+    if broadcast is None:
+        raise Http404
+    return JsonResponse(selectors.broadcast_progress(broadcast=broadcast))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inbox(request):
+    if request.method == "POST":
+        if request.POST.get("action") == "read":
+            services.inbox_mark_read(user=request.user)
+        elif request.POST.get("action") == "sms":
+            enabled = request.POST.get("sms_enabled") == "on"
+            services.notification_preference_set(user=request.user, sms_enabled=enabled)
+            messages.success(request, _("已开启短信通知。") if enabled else _("已关闭短信通知，站内信照常接收。"))
+        return redirect("notifications:inbox")
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    page = Paginator(selectors.inbox_messages(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"page": page, "sms_enabled": preference is None or preference.sms_enabled},
+    )
