@@ -14,3 +14,20 @@ class StaffAuthenticationForm(AuthenticationForm):
         "invalid_login": _("用户名或密码不正确。连续输错多次后账号将被暂时锁定。"),
         "inactive": _("该账号已停用, 请联系管理员。"),
     }
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "autofocus": True}),
+    )
+
+
+class SignInCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
+    )

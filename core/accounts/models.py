@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.regions.models import RegionLevel
@@ -62,3 +63,27 @@ class User(AbstractUser):
     @property
     def has_full_scope(self):
         return self.is_superuser or self.role == Role.ADMIN
+
+
+class SignInCode(models.Model):
+    """A 6-digit code sent by SMS to a job seeker's phone. Only a keyed hash of the code is kept."""
+
+    phone = models.CharField(_("手机号"), max_length=11, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        constraints = [
+            models.CheckConstraint(name="signincode_phone_is_eleven_digits", condition=Q(phone__regex=r"^1[0-9]{10}$")),
+            models.CheckConstraint(
+                name="signincode_expires_after_creation", condition=Q(expires_at__gt=F("created_at"))
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.phone} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,10 +1,22 @@
+import re
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from core.accounts.models import ROLE_REGION_LEVELS, STAFF_ROLES, Role, User
+from core.accounts.models import ROLE_REGION_LEVELS, STAFF_ROLES, Role, SignInCode, User
 from core.errors import ApplicationError
+from core.notifications.models import Channel
+from core.notifications.services import notify
+
+_MAINLAND_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 @transaction.atomic
@@ -40,3 +52,83 @@ def admin_user_create(*, username, password):
     if User.objects.filter(username=username).exists():
         raise ApplicationError(_("用户名“%(username)s”已被使用。") % {"username": username}, field="username")
     return User.objects.create_superuser(username=username, password=password, role=Role.ADMIN)
+
+
+def normalize_phone(value):
+    """A mainland mobile number as 11 digits, or ApplicationError. Spaces, dashes and +86 are forgiven."""
+    digits = re.sub(r"[\s-]", "", str(value or ""))
+    digits = digits.removeprefix("+86").removeprefix("0086")
+    if not _MAINLAND_MOBILE.match(digits):
+        raise ApplicationError(_("请输入11位手机号码。"), field="phone")
+    return digits
+
+
+def _code_hash(phone, code):
+    return salted_hmac("chunfeng.accounts.sign-in-code", f"{phone}:{code}", algorithm="sha256").hexdigest()
+
+
+@transaction.atomic
+def sign_in_code_send(*, phone):
+    """Send a new 6-digit code to `phone` by SMS (a critical message: at once); any earlier unused code is void.
+
+    A phone seen for the first time gets a job seeker account without a password, so that the message has a
+    recipient; registration fills in the person. Staff accounts are refused: they sign in with a password, so
+    a stolen SIM card never opens the console. Returns the normalised phone.
+    """
+    phone = normalize_phone(phone)
+    user = User.objects.filter(phone=phone).first()
+    if user is not None and user.role != Role.JOB_SEEKER:
+        raise ApplicationError(_("此手机号属于工作人员账号，请用用户名和密码登录。"), field="phone")
+    if user is not None and not user.is_active:
+        raise ApplicationError(_("此手机号的账号已停用，请联系县人社局。"), field="phone")
+    if user is None:
+        user = User.objects.create(username=phone, phone=phone, role=Role.JOB_SEEKER, password=make_password(None))
+    now = timezone.now()
+    SignInCode.objects.filter(phone=phone, used_at__isnull=True).update(used_at=now)
+    code = f"{secrets.randbelow(10**6):06d}"
+    SignInCode.objects.create(
+        phone=phone,
+        code_hash=_code_hash(phone, code),
+        created_at=now,
+        expires_at=now + timedelta(seconds=settings.SIGN_IN_CODE_TTL_SECONDS),
+    )
+    notify(recipients=[user], template="sign_in_code", context={"code": code}, channels=[Channel.SMS])
+    return phone
+
+
+def sign_in_code_check(*, phone, code):
+    """Use up the phone's current code and return the phone's job seeker account (made when the code was sent).
+
+    A wrong code counts as an attempt, and the count is kept even though the caller gets an error: the attempt
+    is saved in its own transaction before the error is raised.
+    """
+    phone = normalize_phone(phone)
+    code = str(code or "").strip()
+    outcome = _sign_in_code_consume(phone=phone, code=code)
+    if outcome == "ok":
+        return User.objects.get(phone=phone, role=Role.JOB_SEEKER, is_active=True)
+    messages = {
+        "missing": _("验证码已失效，请重新获取。"),
+        "expired": _("验证码已过期（5分钟内有效），请重新获取。"),
+        "exhausted": _("验证码输错次数过多，请重新获取。"),
+        "wrong": _("验证码不正确，请重新输入。"),
+    }
+    raise ApplicationError(messages[outcome], code=f"code_{outcome}", field="code")
+
+
+@transaction.atomic
+def _sign_in_code_consume(*, phone, code):
+    current = SignInCode.objects.select_for_update().filter(phone=phone, used_at__isnull=True).order_by("-id").first()
+    if current is None:
+        return "missing"
+    if current.expires_at <= timezone.now():
+        return "expired"
+    if current.attempts >= settings.SIGN_IN_CODE_MAX_ATTEMPTS:
+        return "exhausted"
+    if not constant_time_compare(current.code_hash, _code_hash(phone, code)):
+        current.attempts += 1
+        current.save(update_fields=["attempts"])
+        return "wrong"
+    current.used_at = timezone.now()
+    current.save(update_fields=["used_at"])
+    return "ok"

@@ -8,4 +8,6 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("phone/", views.phone_sign_in, name="phone"),
+    path("phone/code/", views.phone_sign_in_code, name="phone_code"),
 ]

@@ -1,8 +1,20 @@
 from django.conf import settings
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
 
-from core.accounts.forms import StaffAuthenticationForm
+from core.accounts.forms import PhoneForm, SignInCodeForm, StaffAuthenticationForm
+from core.accounts.ratelimits import sign_in_code_limit_check
+from core.accounts.services import sign_in_code_check, sign_in_code_send
+from core.errors import ApplicationError
+
+_PENDING_PHONE = "sign_in_phone"
+_NEXT = "sign_in_next"
+# Where a job seeker lands after signing in: their own page, which sends a newcomer on to registration.
+JOB_SEEKER_HOME = "me:home"
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -15,3 +27,46 @@ def locked_out(request, original_response=None, credentials=None):
     """django-axes calls this instead of authenticating a username that failed too often."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+def _safe_next(request, candidate):
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+def phone_sign_in(request):
+    """Step 1 for job seekers: the phone number, to which a code is sent."""
+    form = PhoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sign_in_code_limit_check(request, phone=form.cleaned_data["phone"])
+            phone = sign_in_code_send(phone=form.cleaned_data["phone"])
+        except ApplicationError as error:
+            form.add_error("phone", error.message)
+        else:
+            request.session[_PENDING_PHONE] = phone
+            request.session[_NEXT] = _safe_next(request, request.GET.get("next", ""))
+            return redirect("accounts:phone_code")
+    return render(request, "accounts/phone.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def phone_sign_in_code(request):
+    """Step 2: the code; then the job seeker is signed in."""
+    phone = request.session.get(_PENDING_PHONE)
+    if not phone:
+        return redirect("accounts:phone")
+    form = SignInCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = sign_in_code_check(phone=phone, code=form.cleaned_data["code"])
+        except ApplicationError as error:
+            form.add_error("code", error.message)
+        else:
+            request.session.pop(_PENDING_PHONE, None)
+            next_url = request.session.pop(_NEXT, "")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(next_url or reverse(JOB_SEEKER_HOME))
+    return render(request, "accounts/phone_code.html", {"form": form, "phone": phone})
