@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class WorkersConfig(AppConfig):
     name = "workers"
     verbose_name = _("务工人员")
+
+    def ready(self):
+        # Registers the ledger's broadcast recipient filters with core.notifications.
+        from workers import recipient_filters  # noqa: F401

@@ -1,0 +1,132 @@
+"""Every read of the ledger. Staff reads go through `scope_to_user` on the worker's home village: a village agent
+sees their village or township, county staff their county, supervisors their city or province."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Max, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from core.accounts.models import Role, User
+from core.accounts.scoping import scope_to_user
+from workers.models import ONE_THREE_ONE, LedgerImport, Worker, WorkerStatus
+
+
+@dataclass(frozen=True)
+class LedgerFilters:
+    region: object = None
+    status: str = ""
+    key_group: str = ""
+    secretary_id: int | None = None
+    without_secretary: bool = False
+    registered_from: object = None
+    registered_to: object = None
+    has_job_intention: bool | None = None
+
+
+def ledger_workers(*, user, filters=None):
+    """The workers the staff member may see, filtered; with what list pages show, in a constant number of queries."""
+    filters = filters or LedgerFilters()
+    workers = scope_to_user(user, Worker.objects.filter(anonymised_at__isnull=True), region_field="home_region")
+    if filters.region is not None:
+        workers = workers.filter(home_region__code__startswith=filters.region.prefix)
+    if filters.status:
+        workers = workers.filter(status=filters.status)
+    if filters.key_group:
+        workers = workers.filter(key_groups__group=filters.key_group)
+    if filters.secretary_id:
+        workers = workers.filter(secretary_id=filters.secretary_id)
+    if filters.without_secretary:
+        workers = workers.filter(secretary__isnull=True)
+    if filters.registered_from:
+        workers = workers.filter(registered_at__date__gte=filters.registered_from)
+    if filters.registered_to:
+        workers = workers.filter(registered_at__date__lte=filters.registered_to)
+    if filters.has_job_intention is True:
+        workers = workers.exclude(wanted_occupations="")
+    elif filters.has_job_intention is False:
+        workers = workers.filter(wanted_occupations="")
+    return workers.select_related("home_region", "secretary", "user").prefetch_related("key_groups")
+
+
+def ledger_counts(workers):
+    """How many of `workers` are in each status, and in all."""
+    by_status = dict(workers.order_by().values_list("status").annotate(count=Count("id", distinct=True)))
+    return {
+        "total": sum(by_status.values()),
+        "by_status": [(status, label, by_status.get(status, 0)) for status, label in WorkerStatus.choices],
+    }
+
+
+def ledger_worker(*, user, worker_id):
+    """One worker in the staff member's scope (404 otherwise), with everything the record page shows."""
+    workers = scope_to_user(user, Worker.objects.all(), region_field="home_region")
+    return get_object_or_404(
+        workers.select_related("home_region", "secretary__region", "registered_by__region", "user").prefetch_related(
+            "key_groups__verified_by", "status_changes__changed_by", "service_records__secretary", "consents"
+        ),
+        pk=worker_id,
+    )
+
+
+def secretaries_for(user):
+    """The county staff the user may choose as a secretary: those inside the user's scope."""
+    staff = User.objects.filter(role=Role.COUNTY_STAFF, is_active=True).select_related("region")
+    return scope_to_user(user, staff).order_by("region_id", "first_name", "username")
+
+
+def one_three_one_progress(workers):
+    """Per worker, the count of each service kind of the 1-3-1 norm and the date of the last contact."""
+    counts = {f"{kind}_count": Count("service_records", filter=Q(service_records__kind=kind)) for kind in ONE_THREE_ONE}
+    return workers.annotate(**counts, last_contact=Max("service_records__served_on"))
+
+
+def one_three_one_met(worker):
+    return all(getattr(worker, f"{kind}_count") >= needed for kind, needed in ONE_THREE_ONE.items())
+
+
+def one_three_one_summary(workers):
+    """For a set of workers: how many there are, and how many meet each part of the norm and the whole of it."""
+    annotated = one_three_one_progress(workers).order_by()
+    totals = {"workers": 0, "met": 0, **{kind: 0 for kind in ONE_THREE_ONE}}
+    for row in annotated.values(*[f"{kind}_count" for kind in ONE_THREE_ONE]):
+        totals["workers"] += 1
+        met = [row[f"{kind}_count"] >= needed for kind, needed in ONE_THREE_ONE.items()]
+        for kind, ok in zip(ONE_THREE_ONE, met, strict=True):
+            totals[kind] += ok
+        totals["met"] += all(met)
+    return totals
+
+
+def secretary_workers(*, secretary, not_contacted_days=None):
+    """A secretary's own workers with their 1-3-1 progress; optionally only those not contacted in N days."""
+    workers = one_three_one_progress(
+        Worker.objects.filter(secretary=secretary, anonymised_at__isnull=True).select_related("home_region", "user")
+    ).order_by("last_contact", "full_name")
+    if not_contacted_days is not None:
+        since = timezone.localdate() - timedelta(days=not_contacted_days)
+        workers = workers.filter(Q(last_contact__isnull=True) | Q(last_contact__lt=since))
+    return workers
+
+
+def own_worker(user):
+    """The signed-in job seeker's own worker record, or None before they registered."""
+    return (
+        Worker.objects.select_related("home_region", "secretary__region", "registered_by")
+        .prefetch_related("key_groups", "status_changes", "service_records__secretary", "consents")
+        .filter(user=user, anonymised_at__isnull=True)
+        .first()
+    )
+
+
+def workers_due_for_anonymisation():
+    due_before = timezone.now() - timedelta(days=settings.WORKER_DELETION_RETENTION_DAYS)
+    return Worker.objects.filter(anonymised_at__isnull=True, deletion_requested_at__lte=due_before)
+
+
+def ledger_imports_for(user):
+    """A staff member's own imports (system admins see all); the file content itself is never loaded."""
+    imports = LedgerImport.objects.defer("content")
+    return imports if user.has_full_scope else imports.filter(uploaded_by=user)

@@ -1,0 +1,133 @@
+"""The job seeker's own pages (/me/): register, see and correct what is held, status, secretary, messages,
+download everything, ask for deletion. Signed in by phone and SMS code; job seekers only."""
+
+import json
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.accounts.models import Role
+from core.errors import ApplicationError
+from workers import selectors, services
+from workers.forms import RegistrationForm, StatusForm, WorkerProfileForm
+from workers.personal_data import worker_personal_data
+
+
+def job_seeker_required(view):
+    """Signed in through the phone sign-in, as a job seeker; `request.worker` is their record or None."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:phone"))
+        if request.user.role != Role.JOB_SEEKER:
+            raise PermissionDenied
+        request.worker = selectors.own_worker(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def registered_required(view):
+    """As `job_seeker_required`, and a newcomer is sent to registration first."""
+
+    @job_seeker_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.worker is None:
+            return redirect("me:register")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@registered_required
+@require_GET
+def home(request):
+    return render(request, "workers/me/home.html", {"worker": request.worker})
+
+
+@job_seeker_required
+@require_http_methods(["GET", "POST"])
+def register(request):
+    if request.worker is not None:
+        return redirect("me:home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.worker_register(phone=request.user.phone, **form.registration_arguments())
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("登记成功！就业秘书会尽快联系您。"))
+            return redirect("me:home")
+    return render(request, "workers/me/form.html", {"form": form, "title": _("登记求职信息"), "button": _("提交登记")})
+
+
+@registered_required
+@require_http_methods(["GET", "POST"])
+def edit(request):
+    worker = request.worker
+    initial = {field: getattr(worker, field) for field in services.CORRECTABLE_FIELDS}
+    initial["home_region"] = worker.home_region_id
+    initial["key_groups"] = [group.group for group in worker.key_groups.all()]
+    form = WorkerProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        key_groups = data.pop("key_groups")
+        try:
+            services.worker_update(worker=worker, actor=request.user, key_groups=key_groups, **data)
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("me:home")
+    return render(request, "workers/me/form.html", {"form": form, "title": _("更正我的信息"), "button": _("保存")})
+
+
+@registered_required
+@require_http_methods(["GET", "POST"])
+def status(request):
+    form = StatusForm(request.POST or None, initial={"status": request.worker.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.worker_status_update(worker=request.worker, actor=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("已更新您的状态。"))
+            return redirect("me:home")
+    return render(request, "workers/me/form.html", {"form": form, "title": _("更新我的状态"), "button": _("保存")})
+
+
+@registered_required
+@require_GET
+def data(request):
+    """Everything held about the worker (PIPL art. 45), on one page, and as a file to download."""
+    held = worker_personal_data(worker=request.worker, viewer=request.user)
+    if request.GET.get("format") == "json":
+        response = HttpResponse(json.dumps(held, ensure_ascii=False, indent=2), content_type="application/json")
+        response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+        return response
+    response = render(request, "workers/me/data.html", {"held": held, "worker": request.worker})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@registered_required
+@require_POST
+def deletion(request):
+    if request.POST.get("withdraw"):
+        services.worker_deletion_withdraw(worker=request.worker)
+        messages.success(request, _("已撤回删除申请。"))
+    else:
+        services.worker_deletion_request(worker=request.worker)
+        messages.success(request, _("已收到删除申请。保留期满后您的信息将被匿名化，期间可以撤回。"))
+    return redirect("me:home")
