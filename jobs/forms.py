@@ -1,0 +1,48 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.regions.fields import RegionChoiceField
+from core.regions.models import RegionLevel
+from jobs.models import Benefit, Occupation, PostingKind
+from jobs.selectors import PostingFilters, Sort
+
+_PICKABLE_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
+
+
+class PostingSearchForm(forms.Form):
+    """The job supermarket's search: every field a GET parameter, so that a link carries the whole search.
+
+    Read by the page and by the API alike (`/jobs/?q=保洁&region=430181` and `/api/v1/postings/?q=...`).
+    """
+
+    q = forms.CharField(label=_("搜索岗位"), max_length=50, required=False)
+    region = RegionChoiceField(label=_("工作地点"), levels=_PICKABLE_LEVELS, required=False)
+    occupation = forms.ChoiceField(label=_("工种"), choices=[("", _("全部工种")), *Occupation.choices], required=False)
+    wage_min = forms.IntegerField(label=_("月薪不低于（元）"), min_value=0, max_value=100_000, required=False)
+    benefits = forms.MultipleChoiceField(
+        label=_("福利"), choices=Benefit.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    key_enterprise = forms.BooleanField(label=_("只看重点企业"), required=False)
+    kind = forms.ChoiceField(label=_("岗位类型"), choices=[("", _("全部")), *PostingKind.choices], required=False)
+    home = RegionChoiceField(
+        label=_("我的家乡（县）"),
+        levels=(RegionLevel.COUNTY,),
+        required=False,
+        help_text=_("选了家乡并按“离家最近”排序，先列本县，再列本市、本省的岗位。"),
+    )
+    sort = forms.ChoiceField(label=_("排序"), choices=[("", _("默认")), *Sort.CHOICES], required=False)
+    cursor = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
+
+    def filters(self):
+        data = self.cleaned_data
+        return PostingFilters(
+            q=data["q"].strip(),
+            region=data["region"],
+            occupation=data["occupation"],
+            wage_min=data["wage_min"],
+            benefits=tuple(data["benefits"]),
+            key_enterprise=data["key_enterprise"],
+            kind=data["kind"],
+            home=data["home"],
+            sort=data["sort"],
+        )

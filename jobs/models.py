@@ -1,0 +1,219 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.lookups import Lookup
+from django.utils.translation import gettext_lazy as _
+
+from jobs.search import tsvector_literal
+
+CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
+
+
+class SearchTokensField(models.TextField):
+    """A posting's search lexemes: a GIN-indexed tsvector on PostgreSQL, space-delimited text elsewhere.
+
+    The Python value is a list of lexemes (see `jobs.search.document_lexemes`); it is written and matched, never
+    read back for display.
+    """
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if isinstance(value, str):
+            return value
+        if connection.vendor == "postgresql":
+            return tsvector_literal(value or [])
+        # Spaces at both ends, so that `LIKE '% word %'` matches the first and the last lexeme too.
+        return f" {' '.join(value or [])} "
+
+    def get_placeholder(self, value, compiler, connection):
+        return "%s::tsvector" if connection.vendor == "postgresql" else "%s"
+
+
+@SearchTokensField.register_lookup
+class Matches(Lookup):
+    """`search_tokens__matches=TokenQuery(all_of=("普工", "电子厂"))`: the row holds these lexemes.
+
+    On PostgreSQL one `@@` against a tsquery, which the GIN index answers; on SQLite a LIKE per lexeme (slow,
+    but the embedded mode only holds demo data).
+    """
+
+    lookup_name = "matches"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        query = self.rhs
+        if connection.vendor == "postgresql":
+            return f"{lhs} @@ %s::tsquery", [*lhs_params, query.tsquery()]
+
+        def all_present(lexemes):
+            clause = " AND ".join(f"{lhs} LIKE %s" for _lexeme in lexemes)
+            return f"({clause})", [param for lexeme in lexemes for param in (*lhs_params, f"% {lexeme} %")]
+
+        sql, params = all_present(query.all_of)
+        if query.none_of:
+            excluded_sql, excluded_params = all_present(query.none_of)
+            sql, params = f"{sql} AND NOT {excluded_sql}", params + excluded_params
+        return sql, params
+
+
+class Employer(models.Model):
+    name = models.CharField(_("单位名称"), max_length=100)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    industry = models.CharField(_("行业"), max_length=50)
+    region = models.ForeignKey("regions.Region", verbose_name=_("所在地区"), on_delete=models.PROTECT, related_name="+")
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50)
+    contact_phone = models.CharField(_("联系电话"), max_length=20)
+    is_key_enterprise = models.BooleanField(_("重点企业"), default=False)
+    description = models.TextField(_("单位简介"), blank=True)
+    county = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("录入县"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("录入并负责维护这家单位的县人社局。"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("用工单位")
+        verbose_name_plural = _("用工单位")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="employer_credit_code_format", condition=Q(credit_code__regex=CREDIT_CODE_PATTERN)
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Occupation(models.TextChoices):
+    """A short fixed list: the everyday names people search for, within the national classification's groups."""
+
+    GENERAL_WORKER = "general_worker", _("普工")
+    ELECTRONICS = "electronics", _("电子厂")
+    SEWING = "sewing", _("缝纫")
+    CONSTRUCTION = "construction", _("建筑工")
+    TECHNICIAN = "technician", _("技术工")
+    TEA_PICKING = "tea_picking", _("采茶")
+    CLEANING = "cleaning", _("保洁")
+    SECURITY = "security", _("保安")
+    COOK = "cook", _("厨师")
+    DRIVER = "driver", _("司机")
+    COURIER = "courier", _("快递")
+    DOMESTIC = "domestic", _("家政")
+    SALES = "sales", _("销售")
+    PUBLIC_SERVICE = "public_service", _("公共服务")
+
+
+class PostingKind(models.TextChoices):
+    REGULAR = "regular", _("普通岗位")
+    PUBLIC_WELFARE = "public_welfare", _("公益性岗位")
+
+
+class PostingStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("招聘中")
+    FILLED = "filled", _("已招满")
+    CLOSED = "closed", _("已关闭")
+    EXPIRED = "expired", _("已过期")
+
+
+class Benefit(models.TextChoices):
+    """The benefits a job seeker filters by; each is a boolean field of JobPosting named by its value."""
+
+    MEALS = "provides_meals", _("包吃")
+    HOUSING = "provides_housing", _("包住")
+    SOCIAL_INSURANCE = "social_insurance", _("五险一金")
+    TRAVEL_REFUND = "travel_refund", _("路费报销")
+    RETURN_SHUTTLE = "return_shuttle", _("返岗专车")
+
+
+class JobPosting(models.Model):
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("用工单位"), on_delete=models.PROTECT, related_name="postings"
+    )
+    title = models.CharField(_("岗位名称"), max_length=60)
+    occupation = models.CharField(_("工种"), max_length=20, choices=Occupation.choices)
+    description = models.TextField(_("岗位描述"))
+    headcount = models.PositiveIntegerField(_("招聘人数"))
+    wage_min = models.PositiveIntegerField(_("月薪下限（元）"))
+    wage_max = models.PositiveIntegerField(_("月薪上限（元）"))
+    pay_notes = models.CharField(_("计薪方式"), max_length=100, blank=True, help_text=_("例如：计件，保底4000元"))
+    working_hours = models.CharField(_("工作时间"), max_length=100, blank=True)
+    provides_meals = models.BooleanField(_("包吃"), default=False)
+    provides_housing = models.BooleanField(_("包住"), default=False)
+    social_insurance = models.BooleanField(_("五险一金"), default=False)
+    travel_refund = models.BooleanField(_("路费报销"), default=False)
+    return_shuttle = models.BooleanField(_("返岗专车"), default=False)
+    work_region = models.ForeignKey(
+        "regions.Region", verbose_name=_("工作地区"), on_delete=models.PROTECT, related_name="+"
+    )
+    work_address = models.CharField(_("工作地址"), max_length=200, blank=True)
+    age_min = models.PositiveSmallIntegerField(_("最低年龄"), default=16)
+    age_max = models.PositiveSmallIntegerField(_("最高年龄"), default=60)
+    requirements = models.TextField(_("任职要求"), blank=True)
+    kind = models.CharField(_("岗位类型"), max_length=20, choices=PostingKind.choices, default=PostingKind.REGULAR)
+    status = models.CharField(_("状态"), max_length=10, choices=PostingStatus.choices, default=PostingStatus.DRAFT)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    valid_until = models.DateField(_("有效期至"))
+    county = models.ForeignKey("regions.Region", verbose_name=_("录入县"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_tokens = SearchTokensField(editable=False, default=list)
+
+    class Meta:
+        verbose_name = _("招聘岗位")
+        verbose_name_plural = _("招聘岗位")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            # The keyset orders of the job supermarket, only over what it can show.
+            models.Index(
+                F("published_at").desc(),
+                F("id").desc(),
+                name="posting_published_newest",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                F("wage_max").desc(),
+                F("id").desc(),
+                name="posting_published_wage",
+                condition=Q(status="published"),
+            ),
+            models.Index(fields=["status", "valid_until"], name="posting_status_valid_until"),
+        ]
+        constraints = [
+            models.CheckConstraint(name="posting_wage_min_positive", condition=Q(wage_min__gt=0)),
+            models.CheckConstraint(name="posting_wage_min_not_above_max", condition=Q(wage_min__lte=F("wage_max"))),
+            models.CheckConstraint(name="posting_headcount_positive", condition=Q(headcount__gt=0)),
+            models.CheckConstraint(
+                name="posting_age_range_valid", condition=Q(age_min__gte=16, age_min__lte=F("age_max"))
+            ),
+            models.CheckConstraint(name="posting_kind_valid", condition=Q(kind__in=PostingKind.values)),
+            models.CheckConstraint(name="posting_status_valid", condition=Q(status__in=PostingStatus.values)),
+            models.CheckConstraint(name="posting_occupation_valid", condition=Q(occupation__in=Occupation.values)),
+            models.CheckConstraint(
+                name="posting_published_ones_have_a_publication_time",
+                condition=Q(status=PostingStatus.DRAFT) | Q(published_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def benefits(self):
+        return [str(benefit.label) for benefit in Benefit if getattr(self, benefit.value)]

@@ -1,0 +1,52 @@
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+
+from core.errors import ApplicationError
+from core.regions.selectors import region_path
+from jobs.forms import PostingSearchForm
+from jobs.pagecache import cached_list_fragment
+from jobs.selectors import PostingFilters, posting_detail, posting_search
+
+
+@require_GET
+def posting_list(request):
+    fragment = cached_list_fragment(request.GET, lambda: _render_results(request))
+    # Marked safe again: the cache hands back a plain string of what the template engine escaped.
+    return render(request, "jobs/posting_list.html", {"fragment": mark_safe(fragment)})
+
+
+def _render_results(request):
+    form = PostingSearchForm(request.GET)
+    error = None
+    if form.is_valid():
+        filters = form.filters()
+        try:
+            page = posting_search(filters=filters, cursor=form.cleaned_data["cursor"] or None)
+        except ApplicationError as invalid_cursor:
+            error = invalid_cursor.message
+            page = posting_search(filters=filters)
+    else:
+        page = posting_search(filters=PostingFilters())
+    next_query = None
+    if page.next_cursor:
+        query = request.GET.copy()
+        query["cursor"] = page.next_cursor
+        next_query = query.urlencode()
+    context = {"form": form, "page": page, "error": error, "next_query": next_query}
+    return render_to_string("jobs/_posting_results.html", context, request=request)
+
+
+@require_GET
+def posting_detail_view(request, posting_id):
+    posting = posting_detail(posting_id=posting_id)
+    return render(
+        request,
+        "jobs/posting_detail.html",
+        {
+            "posting": posting,
+            "place": region_path(posting.work_region),
+            "share_url": request.build_absolute_uri(),
+        },
+    )
