@@ -11,7 +11,10 @@ from django.utils import timezone
 
 from core.accounts.models import Role, User
 from core.accounts.scoping import scope_to_user
+from core.notifications.selectors import recipient_messages
 from workers.models import ONE_THREE_ONE, LedgerImport, Worker, WorkerStatus
+
+RECORD_MESSAGES_SHOWN = 30
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,15 @@ def ledger_worker(*, user, worker_id):
         ),
         pk=worker_id,
     )
+
+
+def worker_messages(*, worker):
+    """For the (scoped) record page: the latest RECORD_MESSAGES_SHOWN messages sent to the worker's account, SMS
+    and inbox, in one query, and whether there are older ones. None once the worker is anonymised."""
+    if worker.anonymised_at:
+        return [], False
+    latest = list(recipient_messages(user=worker.user)[: RECORD_MESSAGES_SHOWN + 1])
+    return latest[:RECORD_MESSAGES_SHOWN], len(latest) > RECORD_MESSAGES_SHOWN
 
 
 def secretaries_for(user):

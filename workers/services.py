@@ -18,6 +18,7 @@ from core.accounts.scoping import user_can_access_region
 from core.accounts.services import normalize_phone
 from core.errors import ApplicationError
 from core.identity import parse_id_number
+from core.notifications.services import recipient_messages_erase
 from core.privacy.crypto import encrypt_text, keyed_hash, mask_id_number, mask_phone
 from core.privacy.models import AuditAction
 from core.privacy.services import audit_record
@@ -393,6 +394,7 @@ def worker_anonymise(*, worker_id):
     worker.status_changes.update(note="")
     worker.consents.update(text="")
     user = worker.user
+    recipient_messages_erase(user=user)
     user.phone = None
     user.first_name = user.last_name = user.email = ""
     user.username = f"anonymised-{worker.pk}"

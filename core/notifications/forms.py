@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.accounts.models import Role
 from core.notifications.catalog import TEMPLATES, VARIABLE_LABELS
 from core.notifications.models import Channel
+from core.notifications.selectors import offered_recipient_filters
 from core.regions.models import Region, RegionLevel
 from core.regions.selectors import region_subtree
 
@@ -30,11 +30,11 @@ def _region_choices(actor):
 
 
 class BroadcastForm(forms.Form):
-    """Recipients (region, role), the channels and the chosen template's variables (fields named var_<name>)."""
+    """Recipients (the region, then a field per offered recipient filter: role, and those other apps register such
+    as the worker registry's status and key group), the channels and the template's variables (var_<name>)."""
 
     template = forms.ChoiceField(label=_("模板"), widget=forms.HiddenInput)
     region = forms.ChoiceField(label=_("区划"), required=False)
-    role = forms.ChoiceField(label=_("角色"), required=False, choices=[("", _("全部")), *Role.choices])
     channels = forms.MultipleChoiceField(
         label=_("渠道"),
         choices=Channel.choices,
@@ -48,6 +48,13 @@ class BroadcastForm(forms.Form):
         self.fields["template"].choices = [(template.key, template.label) for template in broadcast_templates()]
         self.fields["template"].initial = message_template.key
         self.fields["region"].choices = [("", _("本辖区全部")), *_region_choices(actor)]
+        offered = offered_recipient_filters()
+        for recipient_filter in offered:
+            self.fields[recipient_filter.name] = forms.ChoiceField(
+                label=recipient_filter.label, required=False, choices=[("", _("全部")), *recipient_filter.choices]
+            )
+        self.recipient_filter_names = ["region", *(recipient_filter.name for recipient_filter in offered)]
+        self.order_fields(["template", *self.recipient_filter_names])
         for name in message_template.variables:
             self.fields[f"var_{name}"] = forms.CharField(
                 label=VARIABLE_LABELS.get(name, name),
@@ -61,7 +68,7 @@ class BroadcastForm(forms.Form):
     def broadcast_arguments(self):
         data = self.cleaned_data
         return {
-            "filters": {"region": data["region"], "role": data["role"]},
+            "filters": {name: data[name] for name in self.recipient_filter_names},
             "template": data["template"],
             "context": {name: data[f"var_{name}"] for name in self.message_template.variables},
         }

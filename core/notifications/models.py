@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.privacy.crypto import mask_phone
+
 
 class Channel(models.TextChoices):
     SMS = "sms", _("短信")
@@ -64,6 +66,14 @@ class Broadcast(models.Model):
     def __str__(self):
         return f"{self.template} #{self.pk}"
 
+    @property
+    def recipient_filter_descriptions(self):
+        """The chosen filters as (label, choice) pairs, e.g. (就业状态, 求职中), for the history and progress pages."""
+        # Imported here: the registry is in selectors, which imports this module.
+        from core.notifications.selectors import recipient_filter_descriptions
+
+        return recipient_filter_descriptions(self.recipient_filters)
+
 
 class OutboxMessage(models.Model):
     """One message to one recipient on one channel. Written in the business change's transaction, sent after."""
@@ -120,6 +130,17 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.channel} → {self.recipient_id}: {self.template}"
+
+    @property
+    def template_label(self):
+        # Imported here: the catalog imports this module.
+        from core.notifications.catalog import TEMPLATES
+
+        return TEMPLATES[self.template].label if self.template in TEMPLATES else self.template
+
+    @property
+    def masked_phone(self):
+        return mask_phone(self.phone)
 
 
 class NotificationPreference(models.Model):

@@ -22,6 +22,10 @@ class RecipientFilter:
     label: str = ""
     choices: tuple = ()
 
+    def accepts(self, value):
+        """Whether `value` is one of the choices (a filter without choices, the region, checks its value itself)."""
+        return not self.choices or value in dict(self.choices)
+
     def describe(self, value):
         """(label, the label of the chosen value)."""
         return self.label, dict(self.choices).get(value, value)

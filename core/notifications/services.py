@@ -30,7 +30,7 @@ from core.notifications.models import (
 )
 from core.notifications.ratelimit import messages_per_second, rate_limit_acquire
 from core.notifications.rules import china_day_bounds, in_quiet_hours, marketing_send_after
-from core.notifications.selectors import broadcast_recipients
+from core.notifications.selectors import RECIPIENT_FILTERS, broadcast_recipients
 
 logger = logging.getLogger(__name__)
 
@@ -394,6 +394,9 @@ def broadcast_preview(*, actor, filters, template, context):
     message = message_template(template)
     if not message.broadcastable:
         raise ApplicationError(_("这个模板不能用于群发。"), field="template")
+    for name, value in filters.items():
+        if value and not RECIPIENT_FILTERS[name].accepts(value):
+            raise ApplicationError(_("收件人筛选条件无效，请重新选择。"), field=name)
     region_code = filters.get("region")
     if region_code and not user_can_access_region(actor, region_code):
         raise ApplicationError(_("只能向本辖区内的人员群发。"), field="region")
@@ -457,6 +460,14 @@ def broadcast_fan_out(*, broadcast_id):
 
 
 # --- The recipient's side ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recipient_messages_erase(*, user):
+    """Delete every message ever addressed to `user`. For erasure of personal data: the rows keep the phone number
+    and texts that may name the person. Returns how many were deleted."""
+    deleted, _by_model = OutboxMessage.objects.filter(recipient=user).delete()
+    return deleted
 
 
 def inbox_mark_read(*, user):

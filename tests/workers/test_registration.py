@@ -7,6 +7,7 @@ from core.accounts.models import Role, User
 from core.errors import ApplicationError
 from core.identity import make_id_number
 from core.notifications.models import OutboxMessage
+from core.notifications.services import notify
 from core.privacy.models import AuditAction, AuditLog
 from workers.models import Consent, KeyGroup, StatusChange, Worker, WorkerStatus
 from workers.services import worker_register
@@ -183,6 +184,7 @@ def test_a_deletion_request_is_carried_out_after_the_retention_period(client, da
     from workers.tasks import workers_anonymise_due
 
     worker = register(home_region=dayao, id_number=id_number)
+    notify(recipients=[worker.user], template="announcement", context={"content": "张三请到村委会"}, channels=["inbox"])
     client.force_login(worker.user)
     client.post("/me/deletion/")
     workers_anonymise_due()
@@ -198,6 +200,7 @@ def test_a_deletion_request_is_carried_out_after_the_retention_period(client, da
     assert worker.full_name != "张三"
     assert worker.user.phone is None
     assert not worker.user.is_active
+    assert not OutboxMessage.objects.filter(recipient=worker.user).exists(), "the outbox kept their phone and texts"
     assert AuditLog.objects.filter(subject=f"worker:{worker.pk}", action=AuditAction.ANONYMISED, actor=None).exists()
     # The person may register again later: the number is free.
     assert register(home_region=dayao, id_number=id_number, phone="13700000002").pk != worker.pk

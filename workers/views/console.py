@@ -169,8 +169,11 @@ def worker_detail(request, worker_id):
 
 
 def _detail_context(request, worker, **forms):
+    sent_messages, older_messages_exist = selectors.worker_messages(worker=worker)
     return {
         "worker": worker,
+        "sent_messages": sent_messages,
+        "older_messages_exist": older_messages_exist,
         "status_form": forms.get("status_form") or StatusForm(initial={"status": worker.status}),
         "service_form": forms.get("service_form") or ServiceRecordForm(),
         "reveal_form": forms.get("reveal_form") or RevealForm(),
