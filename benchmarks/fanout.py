@@ -26,13 +26,12 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import psycopg2
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from benchmarks.scratch_database import POSTGRES_SERVER, create_database, drop_database  # noqa: E402
+
 SECRET = "benchmark-secret"
-PG = "postgres://postgres@127.0.0.1:5432"
 COUNTY, TOWNSHIP = "430181", "430181102"
 
 
@@ -146,26 +145,6 @@ class Workers:
                     process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     process.kill()
-
-
-def create_database(name):
-    connection = psycopg2.connect(f"{PG}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-
-
-def drop_database(name):
-    from django.db import connections
-
-    connections.close_all()
-    connection = psycopg2.connect(f"{PG}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    connection.close()
 
 
 def seed(recipients):
@@ -313,7 +292,7 @@ def run_scenario(name, *, staff, provider, workers, redis_server, redis_downtime
 def main():
     arguments = parse_arguments()
     redis_url = f"redis://127.0.0.1:{arguments.redis_port}/12"
-    database_url = f"{PG}/{arguments.database}"
+    database_url = f"{POSTGRES_SERVER}/{arguments.database}"
 
     from core.notifications.fake_provider import FakeSmsProvider
 

@@ -19,22 +19,14 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg2
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+
+from benchmarks.scratch_database import POSTGRES_SERVER, create_database, drop_database  # noqa: E402
+
 DATABASE = "chunfeng_bench_ledger"
-os.environ["DATABASE_URL"] = f"{SERVER}/{DATABASE}"
+os.environ["DATABASE_URL"] = f"{POSTGRES_SERVER}/{DATABASE}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-
-
-def _admin(sql):
-    connection = psycopg2.connect(f"{SERVER}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-    connection.close()
 
 
 def _workbook(rows, villages):
@@ -74,8 +66,7 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     rows = parser.parse_args().rows
 
-    _admin(f"DROP DATABASE IF EXISTS {DATABASE}")
-    _admin(f"CREATE DATABASE {DATABASE}")
+    create_database(DATABASE)
     try:
         import django
 
@@ -123,7 +114,7 @@ def main():
         print(f"validated and imported {result.imported_count:,} workers in {elapsed:.1f} s ({rate:,.0f} rows/s)")
         connections.close_all()
     finally:
-        _admin(f"DROP DATABASE IF EXISTS {DATABASE}")
+        drop_database(DATABASE)
 
 
 if __name__ == "__main__":
