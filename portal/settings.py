@@ -56,9 +56,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "rest_framework.authtoken",
     "core.regions",
+    "core.privacy",
     "core.accounts",
     "core.notifications",
+    "core.campaigns",
     "workers",
     "jobs",
     "transport",
@@ -94,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.notifications.context_processors.inbox",
             ],
         },
     },
@@ -143,6 +147,55 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "notifications-recover": {
+        "task": "core.notifications.tasks.outbox_recover",
+        "schedule": env.float("NOTIFICATIONS_RECOVERY_INTERVAL_SECONDS", default=60.0),
+        "options": {"queue": "notifications"},
+    },
+    # The job supermarket never shows a lapsed posting anyway; this marks them expired for the staff's lists.
+    "jobs-expire-postings": {"task": "jobs.expire_postings", "schedule": 3600.0},
+    # Carries out workers' deletion requests once their retention period (WORKER_DELETION_RETENTION_DAYS) is over.
+    "workers-anonymise-due": {"task": "workers.tasks.workers_anonymise_due", "schedule": 3600.0},
+    # Seat offers to the waiting list lapse at their deadline and pass to the next in line.
+    "transport-offers-expire": {"task": "transport.offers_expire", "schedule": 60.0},
+    # 24 h and 2 h before departure; each reminder goes once per booking however often this runs.
+    "transport-reminders-send": {"task": "transport.reminders_send", "schedule": 300.0},
+}
+CELERY_TASK_ROUTES = {
+    "workers.tasks.ledger_import_run_task": {"queue": "imports"},
+    "core.notifications.tasks.*": {"queue": "notifications"},
+}
+
+# --- Notifications (docs/notifications.md) ----------------------------------------------------------------------
+# "console" writes SMS to the log (the embedded default); "aliyun" speaks Alibaba Cloud SMS's SendSms API.
+NOTIFICATIONS_SMS_GATEWAY = env.str("NOTIFICATIONS_SMS_GATEWAY", default="console")
+if NOTIFICATIONS_SMS_GATEWAY not in ("console", "aliyun"):
+    raise ImproperlyConfigured("NOTIFICATIONS_SMS_GATEWAY must be console or aliyun")
+ALIYUN_SMS_ENDPOINT = env.str("ALIYUN_SMS_ENDPOINT", default="https://dysmsapi.aliyuncs.com/")
+ALIYUN_SMS_ACCESS_KEY_ID = env.str("ALIYUN_SMS_ACCESS_KEY_ID", default="")
+ALIYUN_SMS_ACCESS_KEY_SECRET = env.str("ALIYUN_SMS_ACCESS_KEY_SECRET", default="")
+ALIYUN_SMS_SIGN_NAME = env.str("ALIYUN_SMS_SIGN_NAME", default="春风就业")
+# Our template key -> the provider's approved TemplateCode, e.g. "sign_in_code=SMS_1234,job_push=SMS_5678".
+ALIYUN_SMS_TEMPLATE_CODES = env.dict("ALIYUN_SMS_TEMPLATE_CODES", default={})
+ALIYUN_SMS_TIMEOUT_SECONDS = env.float("ALIYUN_SMS_TIMEOUT_SECONDS", default=10.0)
+if NOTIFICATIONS_SMS_GATEWAY == "aliyun" and not (ALIYUN_SMS_ACCESS_KEY_ID and ALIYUN_SMS_ACCESS_KEY_SECRET):
+    raise ImproperlyConfigured("The aliyun SMS gateway needs ALIYUN_SMS_ACCESS_KEY_ID and ALIYUN_SMS_ACCESS_KEY_SECRET")
+# Messages per second through the SMS gateway, shared by all workers through Redis; 0 turns the limit off.
+NOTIFICATIONS_SMS_RATE_LIMIT = env.int("NOTIFICATIONS_SMS_RATE_LIMIT", default=0)
+# Rows per Celery message and numbers per provider call (the provider takes at most 1,000).
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=1000)
+NOTIFICATIONS_QUIET_HOURS_START = env.int("NOTIFICATIONS_QUIET_HOURS_START", default=22)
+NOTIFICATIONS_QUIET_HOURS_END = env.int("NOTIFICATIONS_QUIET_HOURS_END", default=8)
+# Marketing SMS (job pushes, broadcasts) per person per day: below the provider's own cap per number.
+NOTIFICATIONS_DAILY_CAP = env.int("NOTIFICATIONS_DAILY_CAP", default=3)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+# A row in `sending` longer than this belongs to a dead worker: longer than a task may live (CELERY_TASK_TIME_LIMIT).
+NOTIFICATIONS_STUCK_AFTER_SECONDS = env.int("NOTIFICATIONS_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+# A due, queued row whose task was enqueued longer ago than this is enqueued again (its message was lost).
+NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=600)
+NOTIFICATIONS_RECOVERY_LIMIT = env.int("NOTIFICATIONS_RECOVERY_LIMIT", default=20000)
 
 # --- Accounts and sign-in ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -174,6 +227,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.accounts.views.locked_out"
 AXES_VERBOSE = False
 
+# Job seekers sign in with their phone and a 6-digit SMS code (no passwords). Rates are django-ratelimit's
+# "count/period"; they are counted in the cache, which is Redis whenever REDIS_URL is set.
+SIGN_IN_CODE_TTL_SECONDS = env.int("SIGN_IN_CODE_TTL_SECONDS", default=300)
+SIGN_IN_CODE_MAX_ATTEMPTS = env.int("SIGN_IN_CODE_MAX_ATTEMPTS", default=5)
+SIGN_IN_CODE_RATES_PER_PHONE = env.list("SIGN_IN_CODE_RATES_PER_PHONE", default=["1/m", "5/h", "10/d"])
+SIGN_IN_CODE_RATES_PER_IP = env.list("SIGN_IN_CODE_RATES_PER_IP", default=["30/h"])
+# A worker's request for deletion is carried out (the record anonymised) after this many days, so that a request
+# made by mistake or under pressure can still be withdrawn.
+WORKER_DELETION_RETENTION_DAYS = env.int("WORKER_DELETION_RETENTION_DAYS", default=30)
+
 # --- Internationalisation ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -197,10 +260,18 @@ STORAGES = {
     },
 }
 
+# --- Transport (docs/transport.md) -------------------------------------------------------------------------------
+# How long a seat freed by a cancellation stays offered to the first on the waiting list.
+TRANSPORT_OFFER_MINUTES = env.int("TRANSPORT_OFFER_MINUTES", default=120)
+
 # --- API --------------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        # For WeChat mini-programs and partner systems: a job seeker's token comes from the sign-in code check.
+        "rest_framework.authentication.TokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
@@ -213,6 +284,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "BookingStatusEnum": "transport.models.BookingStatus",
+        "WorkerStatusEnum": "workers.models.WorkerStatus",
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------------------------------
@@ -250,5 +326,9 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Job supermarket (docs/jobs.md) ------------------------------------------------------------------------------
+# How long a rendered search result is reused (0: not cached); publishing or closing a posting refreshes them all.
+JOBS_LIST_CACHE_SECONDS = env.int("JOBS_LIST_CACHE_SECONDS", default=60)
 
 PORTAL_NAME = _("春风就业服务平台")

@@ -6,17 +6,29 @@ from portal import views
 
 api_patterns = [
     path("", include("core.regions.urls")),
+    path("", include("jobs.api_urls")),
+    path("", include("core.accounts.api_urls")),
+    path("", include("workers.api_urls")),
+    path("", include("transport.api_urls")),
 ]
 
 console_patterns = [
     path("", views.console_home, name="home"),
+    path("notifications/", include("core.notifications.console_urls")),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("jobs/", include("jobs.urls")),
     path("accounts/", include("core.accounts.urls")),
+    path("inbox/", include("core.notifications.urls")),
     path("console/", include((console_patterns, "console"))),
+    path("console/workers/", include("workers.console_urls")),
+    path("console/trips/", include("transport.console_urls")),
+    path("trips/", include("transport.urls")),
+    path("me/trips/", include("transport.me_urls")),
+    path("me/", include("workers.me_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

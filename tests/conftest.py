@@ -45,3 +45,10 @@ def regions(db):
             ],
         )
     return Region.objects
+
+
+@pytest.fixture(autouse=True)
+def pii_key(settings):
+    """pytest-django runs with DEBUG off, where personal data needs a real PII_KEY, as in production."""
+    if not settings.PII_KEY:
+        settings.PII_KEY = "chunfeng-test-pii-key-only-for-the-test-suite"
