@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "core.privacy",
     "core.accounts",
     "core.notifications",
+    "core.campaigns",
     "workers",
     "jobs",
     "transport",
@@ -156,6 +157,10 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-expire-postings": {"task": "jobs.expire_postings", "schedule": 3600.0},
     # Carries out workers' deletion requests once their retention period (WORKER_DELETION_RETENTION_DAYS) is over.
     "workers-anonymise-due": {"task": "workers.tasks.workers_anonymise_due", "schedule": 3600.0},
+    # Seat offers to the waiting list lapse at their deadline and pass to the next in line.
+    "transport-offers-expire": {"task": "transport.offers_expire", "schedule": 60.0},
+    # 24 h and 2 h before departure; each reminder goes once per booking however often this runs.
+    "transport-reminders-send": {"task": "transport.reminders_send", "schedule": 300.0},
 }
 CELERY_TASK_ROUTES = {
     "workers.tasks.ledger_import_run_task": {"queue": "imports"},
@@ -255,6 +260,10 @@ STORAGES = {
     },
 }
 
+# --- Transport (docs/transport.md) -------------------------------------------------------------------------------
+# How long a seat freed by a cancellation stays offered to the first on the waiting list.
+TRANSPORT_OFFER_MINUTES = env.int("TRANSPORT_OFFER_MINUTES", default=120)
+
 # --- API --------------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -277,6 +286,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several models have a "status"; name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
+        "BookingStatusEnum": "transport.models.BookingStatus",
         "WorkerStatusEnum": "workers.models.WorkerStatus",
     },
 }

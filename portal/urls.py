@@ -9,6 +9,7 @@ api_patterns = [
     path("", include("jobs.api_urls")),
     path("", include("core.accounts.api_urls")),
     path("", include("workers.api_urls")),
+    path("", include("transport.api_urls")),
 ]
 
 console_patterns = [
@@ -24,6 +25,9 @@ urlpatterns = [
     path("inbox/", include("core.notifications.urls")),
     path("console/", include((console_patterns, "console"))),
     path("console/workers/", include("workers.console_urls")),
+    path("console/trips/", include("transport.console_urls")),
+    path("trips/", include("transport.urls")),
+    path("me/trips/", include("transport.me_urls")),
     path("me/", include("workers.me_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"))),

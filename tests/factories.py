@@ -139,3 +139,36 @@ class ServiceRecordFactory(factory.django.DjangoModelFactory):
     secretary = factory.SelfAttribute("worker.secretary")
     kind = "guidance"
     served_on = factory.LazyFunction(timezone.localdate)
+
+
+class TripFactory(factory.django.DjangoModelFactory):
+    """An open 50-seat coach from 新化县 to 浏阳市, bookable now, leaving in three days (needs `regions`)."""
+
+    class Meta:
+        model = "transport.Trip"
+
+    class Params:
+        departs_in = timedelta(days=3)
+
+    mode = "coach"
+    service_number = factory.Sequence(lambda n: f"湘K{n:05d}")
+    origin_county_id = "431322"
+    destination_region_id = "430181"
+    destination_address = "浏阳经开区康万路"
+    departs_at = factory.LazyAttribute(lambda trip: timezone.now() + trip.departs_in)
+    arrives_at = factory.LazyAttribute(lambda trip: trip.departs_at + timedelta(hours=5))
+    capacity = 50
+    booking_opens_at = factory.LazyAttribute(lambda trip: timezone.now() - timedelta(hours=1))
+    booking_closes_at = factory.LazyAttribute(lambda trip: trip.departs_at - timedelta(hours=1))
+    contact_name = "罗师傅"
+    contact_phone = "13907381234"
+    status = "open"
+
+
+class PickupPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "transport.PickupPoint"
+
+    trip = factory.SubFactory(TripFactory)
+    name = "洋溪镇政府"
+    meets_at = factory.LazyAttribute(lambda point: point.trip.departs_at - timedelta(minutes=30))

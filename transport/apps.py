@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class TransportConfig(AppConfig):
     name = "transport"
     verbose_name = _("返岗专车")
+
+    def ready(self):
+        from transport.notifications import register_trip_templates
+
+        register_trip_templates()

@@ -1,0 +1,287 @@
+"""Booking benchmark: seats claimed by many phones at once through `transport.services.booking_create`, the
+service behind POST /api/v1/trips/{id}/bookings/ (worker loaded, seat claimed, booking inserted, the SMS and inbox
+outbox rows written, all in one transaction, exactly as the API does).
+
+Scenarios, in one run:
+  contended   --requests (1,000) booking requests for ONE trip of --capacity (50) seats, from --processes x
+              --threads concurrent clients, released together: confirmed (must be 50), waitlisted (950), oversold
+              (must be 0), throughput and p50/p99 latency.
+  spread      --trips (1,000) trips x 50 seats booked by 50 x --trips (50,000) workers at once: throughput, p99,
+              oversold (must be 0).
+  ceiling     pgbench's built-in simple-update (-N) on this machine with the same number of clients: the
+              database's own ceiling for single-row update transactions; the booking throughputs are reported as a
+              fraction of it (target: >= 25% on the contended trip). Also a one-hot-row UPDATE script, the ceiling
+              for updates that all hit the same row, as every claim on the contended trip does.
+
+It creates its own PostgreSQL database (dropped at the end) and uses the given Redis database for the outbox's
+Celery messages (flushed at the end; never 0). Run it alone on the machine:
+
+  flock /tmp/chunfeng-benchmark.lock .venv/bin/python benchmarks/booking.py
+"""
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from benchmarks.scratch_database import POSTGRES_SERVER, create_database, drop_database  # noqa: E402
+
+PGBENCH = "/usr/lib/postgresql/15/bin/pgbench"
+
+
+def parse_arguments():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--capacity", type=int, default=50)
+    parser.add_argument("--trips", type=int, default=1000)
+    parser.add_argument("--processes", type=int, default=2, help="client processes (the machine has 2 cores)")
+    parser.add_argument("--threads", type=int, default=16, help="client threads per process, one connection each")
+    parser.add_argument("--pgbench-seconds", type=int, default=15)
+    parser.add_argument("--database", default="chunfeng_booking_benchmark")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/10")
+    return parser.parse_args()
+
+
+def setup_django(database, redis_url):
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        DEBUG="true",
+        DATABASE_URL=f"{POSTGRES_SERVER}/{database}",
+        REDIS_URL=redis_url,
+        DATABASE_CONN_MAX_AGE="600",
+        PII_KEY="booking-benchmark-key",
+        LOG_LEVEL="WARNING",
+    )
+    import django
+
+    django.setup()
+
+
+def create_data(workers_count):
+    """Regions, then `workers_count` job seekers and their ledger rows in two INSERT ... SELECT statements."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from core.regions.services import regions_load_divisions
+
+    call_command("migrate", verbosity=0)
+    regions_load_divisions()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff,
+                                          is_active, date_joined, role, region_id, phone)
+               SELECT '!', false, 'b' || n, '工人' || n, '', '', false, true, now(), 'job_seeker', '431322',
+                      '17' || lpad(n::text, 9, '0')
+                 FROM generate_series(1, %s) n""",
+            [workers_count],
+        )
+        cursor.execute(
+            """INSERT INTO workers_worker (user_id, full_name, id_number_encrypted, id_number_hash, id_number_masked,
+                                           sex, birth_date, home_region_id, status, status_since, skills,
+                                           wanted_occupations, wanted_area, wanted_cities, registered_at, updated_at)
+               SELECT id, first_name, 'x', md5(username), '431322********000X', 'M', '1990-01-01', '431322',
+                      'returned', current_date, '', '', 'anywhere', '', now(), now()
+                 FROM accounts_user WHERE role = 'job_seeker'"""
+        )
+
+
+def create_trips(count, capacity):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from transport.models import Trip
+
+    now = timezone.now()
+    trips = Trip.objects.bulk_create(
+        Trip(
+            service_number=f"湘K{n:05d}",
+            origin_county_id="431322",
+            destination_region_id="430181",
+            destination_address="浏阳经开区",
+            # Hours apart, so that one worker could hold bookings on several without the overlap rule biting.
+            departs_at=now + timedelta(days=2, hours=6 * n),
+            arrives_at=now + timedelta(days=2, hours=6 * n + 5),
+            capacity=capacity,
+            booking_opens_at=now - timedelta(hours=1),
+            booking_closes_at=now + timedelta(days=1),
+            contact_name="罗师傅",
+            contact_phone="13907381234",
+            status="open",
+        )
+        for n in range(count)
+    )
+    return [trip.pk for trip in trips]
+
+
+def client_process(jobs, start_at, threads, results):
+    """One client process: `threads` connections, each booking as one worker's phone would, from `start_at`."""
+    from django.db import connection
+
+    from transport.services import booking_create
+    from workers.models import Worker
+
+    connection.close()
+
+    def book(job):
+        trip_id, worker_id = job
+        began = time.perf_counter()
+        worker = Worker.objects.select_related("user").get(pk=worker_id)
+        booking, _created = booking_create(trip_id=trip_id, worker=worker, idempotency_key=f"bench-{worker_id}")
+        return booking.status, time.perf_counter() - began
+
+    time.sleep(max(0, start_at - time.time()))
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        outcomes = list(pool.map(book, jobs))
+    results.put(outcomes)
+
+
+def run_clients(jobs, processes, threads):
+    from django.db import connections
+
+    connections.close_all()
+    results = multiprocessing.Queue()
+    start_at = time.time() + 2
+    slices = [jobs[index::processes] for index in range(processes)]
+    workers = [
+        multiprocessing.Process(target=client_process, args=(chunk, start_at, threads, results)) for chunk in slices
+    ]
+    for process in workers:
+        process.start()
+    outcomes = []
+    for _process in workers:
+        outcomes.extend(results.get())
+    for process in workers:
+        process.join()
+    elapsed = time.time() - start_at
+    return outcomes, elapsed
+
+
+def latency_figures(outcomes, elapsed):
+    latencies = sorted(latency for _status, latency in outcomes)
+    return {
+        "requests": len(outcomes),
+        "seconds": round(elapsed, 2),
+        "throughput": round(len(outcomes) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
+    }
+
+
+def oversold_trips():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT count(*) FROM (
+                 SELECT t.id FROM transport_trip t JOIN transport_booking b ON b.trip_id = t.id
+                  WHERE b.status IN ('confirmed', 'boarded') GROUP BY t.id, t.capacity
+                 HAVING count(*) > t.capacity) over_capacity"""
+        )
+        return cursor.fetchone()[0]
+
+
+def pgbench(database, clients, seconds, script=None):
+    arguments = [PGBENCH, "-h", "127.0.0.1", "-U", "postgres", "-c", str(clients), "-j", "2", "-T", str(seconds)]
+    arguments += ["-f", script] if script else ["-N"]
+    output = subprocess.run([*arguments, database], capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("tps"))
+    return float(line.split("=")[1].split()[0])
+
+
+def ceiling(database, clients, seconds):
+    subprocess.run(
+        [PGBENCH, "-h", "127.0.0.1", "-U", "postgres", "-i", "-q", "-s", "10", database],
+        capture_output=True,
+        check=True,
+    )
+    simple_update = pgbench(database, clients, seconds)
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write("UPDATE pgbench_branches SET bbalance = bbalance + 1 WHERE bid = 1;\n")
+    hot_row = pgbench(database, clients, seconds, script.name)
+    os.unlink(script.name)
+    return simple_update, hot_row
+
+
+def main():
+    arguments = parse_arguments()
+    database = arguments.database
+    clients = arguments.processes * arguments.threads
+    create_database(database)
+    try:
+        setup_django(database, arguments.redis_url)
+        workers_needed = arguments.requests + arguments.trips * arguments.capacity
+        started = time.time()
+        create_data(workers_needed)
+        print(f"data: {workers_needed} workers in {time.time() - started:.1f} s", flush=True)
+
+        from django.db.models import Count
+
+        from transport.models import Booking
+        from workers.models import Worker
+
+        worker_ids = list(Worker.objects.order_by("id").values_list("id", flat=True))
+
+        # contended: every request for the same trip
+        (contended_trip,) = create_trips(1, arguments.capacity)
+        jobs = [(contended_trip, worker_id) for worker_id in worker_ids[: arguments.requests]]
+        outcomes, elapsed = run_clients(jobs, arguments.processes, arguments.threads)
+        by_status = dict(Booking.objects.filter(trip_id=contended_trip).values_list("status").annotate(n=Count("id")))
+        contended = latency_figures(outcomes, elapsed)
+        contended.update(
+            confirmed=by_status.get("confirmed", 0),
+            waitlisted=by_status.get("waitlisted", 0),
+            oversold=oversold_trips(),
+        )
+        print("contended:", contended, flush=True)
+
+        # spread: 50 workers per trip, all trips at once
+        trip_ids = create_trips(arguments.trips, arguments.capacity)
+        jobs = [
+            (trip_ids[index % len(trip_ids)], worker_id)
+            for index, worker_id in enumerate(worker_ids[arguments.requests :])
+        ]
+        outcomes, elapsed = run_clients(jobs, arguments.processes, arguments.threads)
+        spread = latency_figures(outcomes, elapsed)
+        spread.update(
+            confirmed=Booking.objects.exclude(trip_id=contended_trip).filter(status="confirmed").count(),
+            oversold=oversold_trips(),
+        )
+        print("spread:", spread, flush=True)
+
+        from django.db import connections
+
+        connections.close_all()
+        simple_update, hot_row = ceiling(database, clients, arguments.pgbench_seconds)
+        print(
+            f"ceiling: pgbench simple-update {simple_update:.0f} tps, one hot row {hot_row:.0f} tps ({clients} clients)"
+        )
+        print(
+            f"booking as a fraction of simple-update: contended {contended['throughput'] / simple_update:.1%}, "
+            f"spread {spread['throughput'] / simple_update:.1%}; contended vs one hot row "
+            f"{contended['throughput'] / hot_row:.1%}"
+        )
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(database)
+        import redis
+
+        client = redis.Redis.from_url(arguments.redis_url)
+        # Only ever the benchmark's own Redis database: 0 is the portal's.
+        if client.connection_pool.connection_kwargs.get("db", 0) != 0:
+            client.flushdb()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""What trips tell their passengers, sent through the notification outbox (core.notifications).
+
+The texts are registered in core.notifications' catalogue from this app's `ready()`, so the catalogue stays the
+one list the SMS provider's templates are approved from, while the trip texts live beside the code that uses them.
+All are critical: the passenger asked for the seat, and a missed message is a missed bus.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from core.notifications.catalog import TEMPLATES, MessageTemplate
+from core.notifications.models import Channel, Kind
+from core.notifications.services import notify
+
+TRIP_TEMPLATES = (
+    MessageTemplate(
+        key="trip_booking_confirmed",
+        label=gettext_lazy("返岗专车预约成功"),
+        text="您已预约返岗专车${trip}，${time}发车，座位${seat}号，预约码${code}。上车时出示二维码。",
+        kind=Kind.CRITICAL,
+    ),
+    MessageTemplate(
+        key="trip_waitlisted",
+        label=gettext_lazy("返岗专车候补"),
+        text="返岗专车${trip}座位已满，您在候补第${position}位，有空座时短信通知您。",
+        kind=Kind.CRITICAL,
+    ),
+    MessageTemplate(
+        key="trip_seat_offer",
+        label=gettext_lazy("返岗专车候补座位"),
+        text="返岗专车${trip}有空座为您保留至${deadline}，请登录春风就业在我的预约中确认，逾期让给下一位。",
+        kind=Kind.CRITICAL,
+    ),
+    MessageTemplate(
+        key="trip_closed",
+        label=gettext_lazy("返岗专车停止预约"),
+        text="返岗专车${trip}已停止预约，请于${time}到${place}集合上车，携带身份证。",
+        kind=Kind.CRITICAL,
+    ),
+    MessageTemplate(
+        key="trip_waitlist_ended",
+        label=gettext_lazy("返岗专车候补未成功"),
+        text="返岗专车${trip}已停止预约，很抱歉您的候补未能获得座位。",
+        kind=Kind.CRITICAL,
+    ),
+    MessageTemplate(
+        key="trip_cancelled",
+        label=gettext_lazy("返岗专车取消"),
+        text="很抱歉，返岗专车${trip}（${time}发车）已取消，您的预约随之取消。咨询电话${contact}。",
+        kind=Kind.CRITICAL,
+    ),
+    MessageTemplate(
+        key="trip_reminder_24h",
+        label=gettext_lazy("返岗专车出发前一天提醒"),
+        text="提醒：您预约的返岗专车${trip}将于${time}从${place}出发，座位${seat}号，请带好身份证。",
+        kind=Kind.CRITICAL,
+    ),
+)
+
+
+def register_trip_templates():
+    for template in TRIP_TEMPLATES:
+        TEMPLATES.setdefault(template.key, template)
+
+
+def china_time(moment):
+    """2月10日7:30, in Asia/Shanghai: how the messages and pages write a time."""
+    local = timezone.localtime(moment)
+    return f"{local.month}月{local.day}日{local.hour}:{local.minute:02d}"
+
+
+def meeting_place(booking):
+    point = booking.pickup_point
+    return (point.name, point.meets_at) if point else (booking.trip.origin_county.name, booking.trip.departs_at)
+
+
+def trip_notify(*, bookings, template, context=None):
+    """One message per booking (SMS and inbox), each with its own seat, code and meeting point filled in."""
+    for booking in bookings:
+        place, meets_at = meeting_place(booking)
+        values = {
+            "trip": booking.trip.service_number,
+            "time": china_time(meets_at),
+            "place": place,
+            "seat": booking.seat_number or "",
+            "code": booking.code,
+            "contact": booking.trip.contact_phone,
+        }
+        values.update(context or {})
+        template_variables = TEMPLATES[template].variables
+        notify(
+            recipients=[booking.worker.user],
+            template=template,
+            context={name: values[name] for name in template_variables},
+            channels=[Channel.SMS, Channel.INBOX],
+        )

@@ -1,0 +1,121 @@
+"""Every read that the trip pages and API need; staff reads are scoped by the trip's origin county."""
+
+from collections import defaultdict
+
+from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from core.accounts.scoping import scope_to_user
+from transport.models import ACTIVE_BOOKING_STATUSES, Booking, BookingStatus, Trip, TripStatus
+
+MANIFEST_STATUSES = (*ACTIVE_BOOKING_STATUSES, BookingStatus.NO_SHOW)
+
+
+def _trips():
+    return Trip.objects.select_related("origin_county", "destination_employer", "destination_region", "campaign")
+
+
+def trips_for_staff(*, user, status=None):
+    trips = scope_to_user(user, _trips(), region_field="origin_county")
+    if status:
+        trips = trips.filter(status=status)
+    return trips.order_by("-departs_at", "-id")
+
+
+def trip_for_staff(*, user, trip_id):
+    return get_object_or_404(
+        scope_to_user(user, _trips().prefetch_related("pickup_points", "postings"), region_field="origin_county"),
+        pk=trip_id,
+    )
+
+
+def trips_bookable(*, origin_county=None, destination=None, employer=None, now=None):
+    """Open trips whose booking window has not closed, soonest first.
+
+    `destination`: a region code; trips to that region or to an employer inside it. `employer`: an employer id.
+    """
+    now = now or timezone.now()
+    trips = _trips().prefetch_related("pickup_points").filter(status=TripStatus.OPEN, booking_closes_at__gt=now)
+    if origin_county:
+        trips = trips.filter(origin_county_id=origin_county)
+    if destination:
+        trips = trips.filter(
+            Q(destination_region__code__startswith=destination)
+            | Q(destination_employer__region__code__startswith=destination)
+        )
+    if employer:
+        trips = trips.filter(destination_employer_id=employer)
+    return trips.order_by("departs_at", "id")
+
+
+def trip_public(*, trip_id):
+    return get_object_or_404(
+        _trips().prefetch_related("pickup_points"),
+        pk=trip_id,
+        status__in=[TripStatus.OPEN, TripStatus.CLOSED, TripStatus.DEPARTED, TripStatus.ARRIVED, TripStatus.CANCELLED],
+    )
+
+
+def worker_bookings(*, worker):
+    return (
+        Booking.objects.select_related(
+            "trip__origin_county", "trip__destination_employer", "trip__destination_region", "pickup_point"
+        )
+        .filter(worker=worker)
+        .order_by("-trip__departs_at", "-id")
+    )
+
+
+def worker_booking_for_trip(*, worker, trip):
+    return Booking.objects.filter(worker=worker, trip=trip, status__in=ACTIVE_BOOKING_STATUSES).first()
+
+
+def trip_manifest(*, trip):
+    """The manifest rows: every passenger with a seat or on the waiting list, seats first."""
+    return (
+        trip.bookings.select_related("worker__user", "pickup_point")
+        .filter(status__in=MANIFEST_STATUSES)
+        .order_by("seat_number", "id")
+    )
+
+
+def trip_by_manifest_token(*, token):
+    return get_object_or_404(_trips(), manifest_token=token)
+
+
+def trip_scans(*, trip, limit=20):
+    return trip.scans.select_related("booking__worker")[:limit]
+
+
+def trip_booking_counts(*, trip):
+    counts = dict(trip.bookings.values_list("status").annotate(n=Count("id")))
+    return {status: counts.get(status, 0) for status in BookingStatus.values}
+
+
+def transport_figures(*, user):
+    """Per origin county and campaign: trips, seats, booked, boarded and people transported (boarded on arrived trips).
+
+    Two grouped queries (trips, then bookings) whatever the number of trips.
+    """
+    trips = scope_to_user(
+        user, Trip.objects.exclude(status__in=[TripStatus.DRAFT, TripStatus.CANCELLED]), region_field="origin_county"
+    )
+    rows = defaultdict(lambda: {"trips": 0, "seats": 0, "booked": 0, "boarded": 0, "transported": 0})
+    for row in trips.values("origin_county__name", "campaign__name").annotate(n=Count("id"), seats=Sum("capacity")):
+        key = (row["origin_county__name"], row["campaign__name"] or "")
+        rows[key].update(trips=row["n"], seats=row["seats"])
+    seated = [BookingStatus.CONFIRMED, BookingStatus.BOARDED, BookingStatus.NO_SHOW]
+    bookings = (
+        Booking.objects.filter(trip__in=trips)
+        .values("trip__origin_county__name", "trip__campaign__name")
+        .annotate(
+            booked=Count("id", filter=Q(status__in=seated)),
+            boarded=Count("id", filter=Q(status=BookingStatus.BOARDED)),
+            transported=Count("id", filter=Q(status=BookingStatus.BOARDED, trip__status=TripStatus.ARRIVED)),
+        )
+    )
+    for row in bookings:
+        key = (row["trip__origin_county__name"], row["trip__campaign__name"] or "")
+        rows[key].update(booked=row["booked"], boarded=row["boarded"], transported=row["transported"])
+    return [{"county": county, "campaign": campaign, **figures} for (county, campaign), figures in sorted(rows.items())]

@@ -1,0 +1,271 @@
+"""Trip pages: the dispatcher's console (/console/trips/), the worker's trip list and bookings (/trips/, /me/trips/)
+and the receiving employer's read-only manifest. Thin: parse, call one service or selector, render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.accounts.permissions import console_required
+from core.accounts.scoping import scope_to_user
+from core.errors import ApplicationError
+from transport import selectors, services
+from transport.forms import BoardingForm, BookForm, PickupPointFormSet, TripForm, pickup_point_initial
+from transport.manifests import manifest_context, manifest_export_workbook
+from transport.models import BookingStatus, TripStatus
+from transport.qr import booking_qr_svg
+from workers.models import Worker
+from workers.views.me import registered_required
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+TRIP_ACTIONS = {
+    "open": services.trip_open,
+    "close": services.trip_close,
+    "depart": services.trip_depart,
+    "arrive": services.trip_arrive,
+    "cancel": services.trip_cancel,
+}
+
+
+# --- Console -------------------------------------------------------------------------------------------------
+
+
+@console_required
+@require_GET
+def trip_list(request):
+    status = request.GET.get("status") if request.GET.get("status") in TripStatus.values else None
+    context = {
+        "trips": selectors.trips_for_staff(user=request.user, status=status)[:200],
+        "figures": selectors.transport_figures(user=request.user),
+        "statuses": TripStatus.choices,
+        "status": status,
+    }
+    return render(request, "transport/console/trip_list.html", context)
+
+
+@console_required
+@require_http_methods(["GET", "POST"])
+def trip_edit(request, trip_id=None):
+    trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id) if trip_id else None
+    form = TripForm(request.POST or None, instance=trip, user=request.user)
+    pickups = PickupPointFormSet(request.POST or None, initial=pickup_point_initial(trip), prefix="pickup")
+    if request.method == "POST" and form.is_valid() and pickups.is_valid():
+        points = [point for point in pickups.cleaned_data if point]
+        try:
+            if trip:
+                trip = services.trip_update(
+                    actor=request.user, trip_id=trip.pk, pickup_points=points, **form.trip_arguments()
+                )
+            else:
+                trip = services.trip_create(actor=request.user, pickup_points=points, **form.trip_arguments())
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("transport:trip", trip_id=trip.pk)
+    return render(
+        request,
+        "transport/console/trip_form.html",
+        {"form": form, "pickups": pickups, "trip": trip},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@console_required
+@require_GET
+def trip_detail(request, trip_id):
+    trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
+    context = {
+        "trip": trip,
+        "counts": selectors.trip_booking_counts(trip=trip),
+        "manifest_url": request.build_absolute_uri(f"/trips/manifest/{trip.manifest_token}/"),
+    }
+    return render(request, "transport/console/trip_detail.html", context)
+
+
+@console_required
+@require_POST
+def trip_action(request, trip_id, action):
+    if action not in TRIP_ACTIONS:
+        raise Http404
+    trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
+    try:
+        TRIP_ACTIONS[action](actor=request.user, trip_id=trip.pk)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已更新状态。"))
+    return redirect("transport:trip", trip_id=trip.pk)
+
+
+@console_required
+@require_POST
+def trip_book_for_worker(request, trip_id):
+    """Staff book on a worker's behalf, found by the phone number among the workers of their region."""
+    trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
+    phone = request.POST.get("phone", "").strip()
+    worker = scope_to_user(request.user, Worker.objects.all(), region_field="home_region").filter(user__phone=phone)
+    worker = worker.first()
+    if worker is None:
+        messages.error(request, _("本辖区没有手机号为 %(phone)s 的务工人员。") % {"phone": phone})
+        return redirect("transport:trip", trip_id=trip.pk)
+    try:
+        booking, _created = services.booking_create(trip_id=trip.pk, worker=worker, booked_by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("已为%(name)s预约：%(status)s。") % {"name": worker.full_name, "status": booking.get_status_display()},
+        )
+    return redirect("transport:trip", trip_id=trip.pk)
+
+
+@console_required
+@require_GET
+def trip_manifest(request, trip_id):
+    trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
+    return render(
+        request,
+        "transport/manifest.html",
+        {"trip": trip, "bookings": selectors.trip_manifest(trip=trip), "staff": True},
+    )
+
+
+@console_required
+@require_POST
+def trip_manifest_export(request, trip_id):
+    trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
+    response = HttpResponse(manifest_export_workbook(viewer=request.user, trip=trip), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="manifest-{trip.pk}-{timezone.localtime():%Y%m%d}.xlsx"'
+    return response
+
+
+@console_required
+@require_http_methods(["GET", "POST"])
+def trip_boarding(request, trip_id):
+    """The dispatcher's phone at the bus door: scan or type, see the answer, scan the next."""
+    trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
+    form = BoardingForm(request.POST or None, initial={"checks": trip.boarding_checks})
+    scan = None
+    if request.method == "POST" and form.is_valid():
+        scan = services.booking_board(
+            actor=request.user, trip_id=trip.pk, query=form.cleaned_data["query"], checks=form.cleaned_data["checks"]
+        )
+        form = BoardingForm(initial={"checks": trip.boarding_checks})
+    context = {
+        "trip": trip,
+        "form": form,
+        "scan": scan,
+        "scans": selectors.trip_scans(trip=trip),
+        "counts": selectors.trip_booking_counts(trip=trip),
+    }
+    return render(request, "transport/console/boarding.html", context)
+
+
+# --- Workers -------------------------------------------------------------------------------------------------
+
+
+@require_GET
+def public_trip_list(request):
+    trips = selectors.trips_bookable(
+        origin_county=request.GET.get("origin_county") or None, destination=request.GET.get("destination") or None
+    )
+    return render(request, "transport/trip_list.html", {"trips": trips[:100]})
+
+
+@require_GET
+def public_trip_detail(request, trip_id):
+    trip = selectors.trip_public(trip_id=trip_id)
+    worker = Worker.objects.filter(user_id=request.user.pk).first() if request.user.is_authenticated else None
+    context = {
+        "trip": trip,
+        "booking": selectors.worker_booking_for_trip(worker=worker, trip=trip) if worker else None,
+        "form": BookForm(trip=trip),
+    }
+    return render(request, "transport/trip_detail.html", context)
+
+
+@registered_required
+@require_POST
+def trip_book(request, trip_id):
+    trip = selectors.trip_public(trip_id=trip_id)
+    form = BookForm(request.POST, trip=trip)
+    if not form.is_valid():
+        messages.error(request, _("请选择这趟车的上车点。"))
+        return redirect("trips:detail", trip_id=trip.pk)
+    point = form.cleaned_data["pickup_point"]
+    try:
+        booking, _created = services.booking_create(
+            trip_id=trip.pk,
+            worker=request.worker,
+            pickup_point_id=point.pk if point else None,
+            idempotency_key=request.POST.get("idempotency_key") or None,
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("trips:detail", trip_id=trip.pk)
+    if booking.status == BookingStatus.CONFIRMED:
+        messages.success(request, _("预约成功，座位%(seat)s号。") % {"seat": booking.seat_number})
+    else:
+        messages.success(
+            request, _("座位已满，您在候补第%(position)s位。") % {"position": services.waitlist_position(booking)}
+        )
+    return redirect("me_trips:bookings")
+
+
+@registered_required
+@require_GET
+def my_bookings(request):
+    bookings = list(selectors.worker_bookings(worker=request.worker))
+    for booking in bookings:
+        if booking.status == BookingStatus.CONFIRMED:
+            booking.qr_svg = booking_qr_svg(booking.code)
+        elif booking.status == BookingStatus.WAITLISTED and booking.offer_expires_at is None:
+            booking.position = services.waitlist_position(booking)
+    return render(request, "transport/my_bookings.html", {"bookings": bookings})
+
+
+def _my_booking_action(request, change, done):
+    try:
+        change()
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("me_trips:bookings")
+
+
+@registered_required
+@require_POST
+def my_booking_cancel(request, booking_id):
+    return _my_booking_action(
+        request, lambda: services.booking_cancel(booking_id=booking_id, actor=request.user), _("已取消预约。")
+    )
+
+
+@registered_required
+@require_POST
+def my_booking_accept(request, booking_id):
+    return _my_booking_action(
+        request, lambda: services.booking_accept_offer(booking_id=booking_id, worker=request.worker), _("已确认座位。")
+    )
+
+
+# --- The receiving employer ----------------------------------------------------------------------------------
+
+
+@require_GET
+def manifest_shared(request, token):
+    """Read-only, masked, for the receiving employer: the link is the secret (256 random bits), so guessing is out."""
+    trip = selectors.trip_by_manifest_token(token=token)
+    if trip.status == TripStatus.DRAFT:
+        raise PermissionDenied
+    response = render(request, "transport/manifest.html", manifest_context(trip))
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
