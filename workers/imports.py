@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from core.accounts.models import Role, User
 from core.accounts.scoping import scope_to_user
 from core.accounts.services import normalize_phone
+from core.batching import chunked
 from core.errors import ApplicationError
 from core.privacy.models import AuditAction
 from core.privacy.services import audit_record
@@ -244,11 +245,6 @@ def _key_groups_by_label():
     return {str(label): value for value, label in KeyGroup.choices}
 
 
-def _chunks(items, size):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _check_duplicates(parsed, problems):
     """Duplicates inside the file and against the ledger and the accounts, each reported on its row."""
     first_row_of = {}
@@ -264,10 +260,10 @@ def _check_duplicates(parsed, problems):
             problems.add(row.row, PHONE, _("与第%(row)d行的手机号重复。") % {"row": first_row_of_phone[row.phone]})
         else:
             first_row_of_phone[row.phone] = row.row
-    for chunk in _chunks(list(first_row_of), BATCH_SIZE):
+    for chunk in chunked(first_row_of, BATCH_SIZE):
         for worker in Worker.objects.filter(id_number_hash__in=chunk).select_related("registered_by__region", "user"):
             problems.add(first_row_of[worker.id_number_hash], ID_NUMBER, already_registered_message(worker))
-    for chunk in _chunks(list(first_row_of_phone), BATCH_SIZE):
+    for chunk in chunked(first_row_of_phone, BATCH_SIZE):
         for phone in User.objects.filter(phone__in=chunk).values_list("phone", flat=True):
             problems.add(first_row_of_phone[phone], PHONE, _("手机号 %(phone)s 已被其他人使用。") % {"phone": phone})
 

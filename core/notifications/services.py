@@ -1,6 +1,5 @@
 """Sending messages. `notify` is the one way any app sends anything (see docs/notifications.md)."""
 
-import itertools
 import json
 import logging
 import uuid
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.accounts.scoping import user_can_access_region
+from core.batching import chunked
 from core.errors import ApplicationError
 from core.notifications import tasks
 from core.notifications.catalog import TEMPLATES, message_template
@@ -38,14 +38,8 @@ OPTED_OUT_REASON = "用户已关闭短信"
 DAILY_CAP_REASON = "已达每日推送上限"
 
 
-def _chunks(items, size):
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
-
-
 def _enqueue_send(outbox_ids, *, countdown=0):
-    for chunk in _chunks(outbox_ids, settings.NOTIFICATIONS_BATCH_SIZE):
+    for chunk in chunked(outbox_ids, settings.NOTIFICATIONS_BATCH_SIZE):
         transaction.on_commit(lambda chunk=chunk: tasks.outbox_send.apply_async(args=[chunk], countdown=countdown))
 
 
@@ -189,7 +183,7 @@ def _claim(outbox_ids):
                 by_text.setdefault(key, []).append(row)
         calls = []
         for same_text in by_text.values():
-            for chunk in _chunks(same_text, _call_size()):
+            for chunk in chunked(same_text, _call_size()):
                 out_id = uuid.uuid4().hex
                 OutboxMessage.objects.filter(id__in=[row.pk for row in chunk]).update(
                     status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, provider_out_id=out_id
