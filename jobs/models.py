@@ -5,6 +5,7 @@ from django.db.models.lookups import Lookup
 from django.utils.translation import gettext_lazy as _
 
 from jobs.search import tsvector_literal
+from workers.models import ImportStatus
 
 CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
 
@@ -217,3 +218,43 @@ class JobPosting(models.Model):
     @property
     def benefits(self):
         return [str(benefit.label) for benefit in Benefit if getattr(self, benefit.value)]
+
+
+class DemandImport(models.Model):
+    """An employer-demand spreadsheet (one row per posting); a task validates every row and imports all or none."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("录入县"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("导入的单位和岗位归属的县。"),
+    )
+    file_name = models.CharField(_("文件名"), max_length=200)
+    # Kept in the row rather than on disk so that any Celery worker can read it; cleared once processed.
+    content = models.BinaryField(blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    employers_created = models.PositiveIntegerField(_("新建单位数"), default=0)
+    employers_matched = models.PositiveIntegerField(_("匹配已有单位数"), default=0)
+    postings_created = models.PositiveIntegerField(_("导入岗位数"), default=0)
+    problems = models.JSONField(_("问题"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("需求导入")
+        verbose_name_plural = _("需求导入")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(name="demandimport_status_is_known", condition=Q(status__in=ImportStatus.values)),
+        ]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def percent(self):
+        return round(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "core.campaigns",
     "workers",
     "jobs",
+    "jobs.applications",
+    "jobs.matching",
     "transport",
     "portal",
 ]
