@@ -155,6 +155,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("NOTIFICATIONS_RECOVERY_INTERVAL_SECONDS", default=60.0),
         "options": {"queue": "notifications"},
     },
+    # Lapsed SMS sign-in codes are useless and only hold phone numbers: cleared daily.
+    "accounts-purge-sign-in-codes": {"task": "core.accounts.purge_sign_in_codes", "schedule": 86400.0},
     # The job supermarket never shows a lapsed posting anyway; this marks them expired for the staff's lists.
     "jobs-expire-postings": {"task": "jobs.expire_postings", "schedule": 3600.0},
     # Carries out workers' deletion requests once their retention period (WORKER_DELETION_RETENTION_DAYS) is over.

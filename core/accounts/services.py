@@ -96,6 +96,16 @@ def sign_in_code_send(*, phone):
     return phone
 
 
+def sign_in_codes_purge(*, now=None):
+    """Delete sign-in codes that lapsed more than a day ago; returns how many went.
+
+    A lapsed code can never sign anyone in; the day of grace keeps recent ones for looking into abuse of a number.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=1)
+    deleted, _by_model = SignInCode.objects.filter(expires_at__lt=cutoff).delete()
+    return deleted
+
+
 def sign_in_code_check(*, phone, code):
     """Use up the phone's current code and return the phone's job seeker account (made when the code was sent).
 

@@ -4,7 +4,7 @@ import pytest
 from django.db.models import F
 
 from core.accounts.models import Role, SignInCode, User
-from core.accounts.services import sign_in_code_check, sign_in_code_send
+from core.accounts.services import sign_in_code_check, sign_in_code_send, sign_in_codes_purge
 from core.errors import ApplicationError
 from core.notifications.models import OutboxMessage
 from tests.factories import UserFactory
@@ -154,3 +154,15 @@ def test_the_api_reports_a_wrong_code_in_the_common_error_shape(client):
         pytest.skip("the random code happened to be 000000")
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["code"]
+
+
+def test_codes_that_lapsed_over_a_day_ago_are_purged_and_recent_ones_kept():
+    sign_in_code_send(phone="13900001121")
+    sign_in_code_send(phone="13900001122")
+    two_days = timedelta(days=2)
+    SignInCode.objects.filter(phone="13900001121").update(
+        created_at=F("created_at") - two_days, expires_at=F("expires_at") - two_days
+    )
+
+    assert sign_in_codes_purge() == 1
+    assert list(SignInCode.objects.values_list("phone", flat=True)) == ["13900001122"]
