@@ -12,7 +12,9 @@ from django.utils import timezone
 from core.accounts.models import Role, User
 from core.accounts.scoping import scope_to_user
 from core.notifications.selectors import recipient_messages
+from core.privacy.crypto import mask_phone
 from workers.models import ONE_THREE_ONE, LedgerImport, Worker, WorkerStatus
+from workers.services import viewer_may_unmask
 
 RECORD_MESSAGES_SHOWN = 30
 
@@ -142,3 +144,15 @@ def ledger_imports_for(user):
     """A staff member's own imports (system admins see all); the file content itself is never loaded."""
     imports = LedgerImport.objects.defer("content")
     return imports if user.has_full_scope else imports.filter(uploaded_by=user)
+
+
+def worker_phone_as_seen_by(*, viewer, worker):
+    """The worker's phone whole for those who call them (roles that may unmask, their secretary, whoever registered
+    them) and masked for everyone else who may open the record, such as a village agent of a neighbouring village."""
+    phone = worker.user.phone
+    if not phone:
+        return ""
+    caller_ids = {worker.secretary_id, worker.registered_by_id}
+    if viewer_may_unmask(viewer) or viewer.pk in caller_ids:
+        return phone
+    return mask_phone(phone)

@@ -110,6 +110,25 @@ def test_a_village_agent_cannot_unmask(client, ledger, dayao_agent):
     assert not AuditLog.objects.exists()
 
 
+def test_the_record_page_masks_the_phone_for_an_agent_who_neither_registered_nor_serves_the_worker(
+    client, ledger, dayao_agent, liuyang_staff
+):
+    worker = ledger["dayao"][0]
+    phone = worker.user.phone
+
+    client.force_login(dayao_agent)
+    page = client.get(f"/console/workers/{worker.pk}/").content.decode()
+    assert phone not in page
+    assert f"{phone[:3]}****{phone[-4:]}" in page
+
+    worker.secretary = dayao_agent
+    worker.save(update_fields=["secretary"])
+    assert phone in client.get(f"/console/workers/{worker.pk}/").content.decode()
+
+    client.force_login(liuyang_staff)
+    assert phone in client.get(f"/console/workers/{worker.pk}/").content.decode()
+
+
 def read_export(response):
     sheet = load_workbook(io.BytesIO(response.content)).active
     return [list(row) for row in sheet.iter_rows(values_only=True)]

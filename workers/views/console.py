@@ -181,6 +181,7 @@ def _detail_context(request, worker, **forms):
             secretaries=selectors.secretaries_for(request.user), initial={"secretary": worker.secretary_id}
         ),
         "may_unmask": services.viewer_may_unmask(request.user),
+        "phone": selectors.worker_phone_as_seen_by(viewer=request.user, worker=worker),
         "revealed_id_number": forms.get("revealed_id_number", ""),
     }
 
