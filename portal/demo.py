@@ -11,6 +11,7 @@ from core.accounts.models import Role, User
 from core.accounts.services import admin_user_create, staff_user_create
 from core.regions.models import Region, RegionLevel
 from core.regions.services import regions_import_subdivisions, regions_load_divisions
+from jobs.applications.demo import seed_demo_applications
 from jobs.demo import seed_demo_postings
 from transport.demo import seed_demo_trips
 from workers.demo import seed_demo_workers
@@ -91,6 +92,7 @@ def seed_demo():
     seed_demo_postings()
     seed_demo_workers(county_codes=list(DEMO_SUBDIVISIONS))
     seed_demo_trips()
+    seed_demo_applications()
     accounts = [(DEMO_ADMIN, Role.ADMIN.label, "")]
     regions = Region.objects.in_bulk([staff.region_code for staff in DEMO_STAFF])
     accounts += [(staff.username, Role(staff.role).label, regions[staff.region_code].name) for staff in DEMO_STAFF]

@@ -1,14 +1,21 @@
-"""Who may book a trip: one rule per `Trip.who_may_book` choice.
+"""Who may book a trip: one rule per `Trip.who_may_book` choice."""
 
-The extension point for the matching issue: once signed applications exist, it adds a `WhoMayBook` choice for
-"workers with a signed job there" and registers its rule here (signed application to one of `trip.postings`, or
-to `trip.destination_employer`). Nothing else in the booking service changes.
-"""
-
+from jobs.applications.selectors import worker_has_signed_job_for_trip
 from transport.models import WhoMayBook
+
+
+def _signed_there(*, trip, worker):
+    """A worker with a signed (or onboarded) application at the trip's employer or to one of its postings."""
+    return worker_has_signed_job_for_trip(
+        worker_id=worker.pk,
+        employer_id=trip.destination_employer_id,
+        posting_ids=[posting.pk for posting in trip.postings.all()],
+    )
+
 
 ELIGIBILITY_RULES = {
     WhoMayBook.ANYONE: lambda *, trip, worker: True,
+    WhoMayBook.SIGNED_THERE: _signed_there,
 }
 
 

@@ -193,3 +193,17 @@ def test_a_user_turns_sms_off_from_the_inbox_page(client):
 @pytest.mark.django_db
 def test_the_inbox_asks_anonymous_visitors_to_sign_in(client):
     assert client.get(reverse("notifications:inbox")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_link_in_an_inbox_message_can_be_tapped(client):
+    seeker = JobSeekerFactory()
+    services.notify(
+        recipients=[seeker],
+        template="announcement",
+        context={"content": "预约座位 https://chunfeng.example.gov.cn/trips/7/ 。"},
+        channels=["inbox"],
+    )
+    client.force_login(seeker)
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert '<a href="https://chunfeng.example.gov.cn/trips/7/"' in page

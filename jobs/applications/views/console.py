@@ -1,0 +1,132 @@
+"""The staff pipeline (/console/applications/): per posting and per employer, one click per move, and
+recommending a worker to a posting by phone number or name."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.accounts.permissions import console_required
+from core.errors import ApplicationError
+from jobs.applications import selectors, services
+from jobs.applications.forms import MoveForm, RecommendForm
+from jobs.applications.models import ApplicationState
+from jobs.applications.selectors import headcount_ledgers
+from workers.models import Worker
+
+
+def _back(request, default):
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect(default)
+
+
+def _state_message(application):
+    return _("%(name)s：%(state)s。") % {"name": application.worker.full_name, "state": application.get_state_display()}
+
+
+def _with_next_states(applications):
+    applications = list(applications)
+    for application in applications:
+        application.moves = services.next_states(application, side=services.STAFF)
+    return applications
+
+
+@console_required
+@require_GET
+def pipeline(request):
+    state = request.GET.get("state") if request.GET.get("state") in ApplicationState.values else ""
+    page = Paginator(selectors.staff_applications(user=request.user, state=state), 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "applications": _with_next_states(page.object_list),
+        "states": ApplicationState.choices,
+        "state": state,
+        "query": f"state={state}" if state else "",
+        "may_move": services.staff_may_move(request.user),
+    }
+    return render(request, "applications/console/pipeline.html", context)
+
+
+@console_required
+@require_GET
+def posting_pipeline(request, posting_id):
+    found = selectors.posting_pipeline(user=request.user, posting_id=posting_id)
+    if found is None:
+        raise Http404
+    posting, applications = found
+    query = request.GET.get("q", "").strip()
+    context = {
+        "posting": posting,
+        "ledger": headcount_ledgers([posting.id])[posting.id],
+        "applications": _with_next_states(applications),
+        "q": query,
+        "candidates": selectors.workers_to_recommend(user=request.user, query=query),
+        "may_move": services.staff_may_move(request.user),
+    }
+    return render(request, "applications/console/posting.html", context)
+
+
+@console_required
+@require_GET
+def employer_pipeline(request, employer_id):
+    found = selectors.employer_pipeline(user=request.user, employer_id=employer_id)
+    if found is None:
+        raise Http404
+    postings, applications = found
+    ledgers = headcount_ledgers([posting.id for posting in postings])
+    context = {
+        "employer": postings[0].employer,
+        "postings": [(posting, ledgers[posting.id]) for posting in postings],
+        "applications": _with_next_states(applications),
+        "may_move": services.staff_may_move(request.user),
+    }
+    return render(request, "applications/console/employer.html", context)
+
+
+@console_required
+@require_POST
+def move(request, application_id):
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("未知的报名状态。"))
+    else:
+        try:
+            application = services.application_move(
+                actor=request.user,
+                application_id=application_id,
+                to_state=form.cleaned_data["state"],
+                note=form.cleaned_data["note"],
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _state_message(application))
+    return _back(request, "applications_console:pipeline")
+
+
+@console_required
+@require_POST
+def recommend(request):
+    """POST posting, worker (ids) and next: used by this app's posting page and by the matching candidates page."""
+    form = RecommendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择务工人员和岗位。"))
+        return _back(request, "applications_console:pipeline")
+    worker = Worker.objects.filter(id=form.cleaned_data["worker"], anonymised_at__isnull=True).first()
+    if worker is None:
+        messages.error(request, _("找不到这位务工人员。"))
+        return _back(request, "applications_console:pipeline")
+    try:
+        application, _created = services.application_recommend(
+            actor=request.user, worker=worker, posting_id=form.cleaned_data["posting"], note=form.cleaned_data["note"]
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _state_message(application))
+    return _back(request, "applications_console:pipeline")

@@ -1,0 +1,57 @@
+"""The worker's side: one-tap apply from a posting, "my applications" (/me/applications/), withdraw."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import ApplicationError
+from jobs.applications import selectors, services
+from workers.views.me import registered_required
+
+_POSTING_GONE = {"posting_closed", "posting_expired", "not_found"}
+
+
+def _posting_page(posting_id):
+    return reverse("jobs:posting-detail", args=[posting_id]) + "#apply"
+
+
+@registered_required
+@require_http_methods(["GET", "POST"])
+def apply(request, posting_id):
+    """POST applies. A GET is where the sign-in page sends a visitor back to: the posting, with its apply button."""
+    if request.method == "GET":
+        return redirect(_posting_page(posting_id))
+    try:
+        _application, created = services.application_apply(worker=request.worker, posting_id=posting_id)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        # A posting that is no longer shown has no page to go back to.
+        gone = error.code in _POSTING_GONE
+        return redirect("jobs:posting-list") if gone else redirect(_posting_page(posting_id))
+    messages.success(request, _("报名成功，请留意电话和消息。") if created else _("您已报名这个岗位。"))
+    return redirect("me_applications:list")
+
+
+@registered_required
+@require_GET
+def application_list(request):
+    applications = selectors.worker_applications(worker=request.worker)
+    return render(request, "applications/me/list.html", {"applications": applications})
+
+
+@registered_required
+@require_POST
+def withdraw(request, application_id):
+    try:
+        services.application_withdraw(worker=request.worker, application_id=application_id)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已撤回报名。"))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("me_applications:list")
