@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import Lookup
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from jobs.search import tsvector_literal
 from workers.models import ImportStatus
@@ -77,7 +78,26 @@ class Employer(models.Model):
         related_name="+",
         help_text=_("录入并负责维护这家单位的县人社局。"),
     )
+    liaison = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("联络员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="liaison_employers",
+        help_text=_("重点企业由县人社局指定一名工作人员联系服务。"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         verbose_name = _("用工单位")
@@ -91,6 +111,70 @@ class Employer(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class EmployerContact(models.Model):
+    """One more person to call at an employer, besides the main contact (HR, the workshop, the canteen...)."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("电话"), max_length=20)
+    role = models.CharField(_("职务"), max_length=50, blank=True, help_text=_("例如：人事主管、车间主任"))
+
+    class Meta:
+        verbose_name = _("单位联系人")
+        verbose_name_plural = _("单位联系人")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.name} {self.phone}"
+
+
+class CooperationAgreement(models.Model):
+    """A 劳务协作 agreement between a sending region and a receiving region or industrial park."""
+
+    title = models.CharField(_("协议名称"), max_length=100)
+    sending_region = models.ForeignKey(
+        "regions.Region", verbose_name=_("输出地"), on_delete=models.PROTECT, related_name="+"
+    )
+    receiving_region = models.ForeignKey(
+        "regions.Region", verbose_name=_("输入地"), on_delete=models.PROTECT, related_name="+"
+    )
+    receiving_park = models.CharField(_("园区"), max_length=100, blank=True, help_text=_("例如：浏阳经开区"))
+    signed_on = models.DateField(_("签订日期"))
+    term_start = models.DateField(_("协议期限自"))
+    term_end = models.DateField(_("协议期限至"))
+    target_people = models.PositiveIntegerField(_("目标人数"))
+    contacts = models.TextField(_("联系人"), blank=True, help_text=_("双方联系人姓名、电话，每行一位。"))
+    document_links = models.TextField(_("协议文件链接"), blank=True, help_text=_("协议扫描件或公文的网址，每行一个。"))
+    notes = models.TextField(_("备注"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        verbose_name = _("劳务协作协议")
+        verbose_name_plural = _("劳务协作协议")
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(name="agreement_term_in_order", condition=Q(term_start__lte=F("term_end"))),
+            models.CheckConstraint(name="agreement_target_positive", condition=Q(target_people__gt=0)),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def documents(self):
+        return [line.strip() for line in self.document_links.splitlines() if line.strip()]
 
 
 class Occupation(models.TextChoices):
@@ -160,6 +244,14 @@ class JobPosting(models.Model):
     age_max = models.PositiveSmallIntegerField(_("最高年龄"), default=60)
     requirements = models.TextField(_("任职要求"), blank=True)
     kind = models.CharField(_("岗位类型"), max_length=20, choices=PostingKind.choices, default=PostingKind.REGULAR)
+    agreement = models.ForeignKey(
+        CooperationAgreement,
+        verbose_name=_("劳务协作协议"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="postings",
+    )
     status = models.CharField(_("状态"), max_length=10, choices=PostingStatus.choices, default=PostingStatus.DRAFT)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     valid_until = models.DateField(_("有效期至"))
@@ -175,6 +267,9 @@ class JobPosting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     search_tokens = SearchTokensField(editable=False, default=list)
+
+    # The search lexemes are derived from the other fields, and the timestamps are in the history rows already.
+    history = HistoricalRecords(excluded_fields=["search_tokens", "created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("招聘岗位")
@@ -234,6 +329,7 @@ class DemandImport(models.Model):
     file_name = models.CharField(_("文件名"), max_length=200)
     # Kept in the row rather than on disk so that any Celery worker can read it; cleared once processed.
     content = models.BinaryField(blank=True)
+    publish = models.BooleanField(_("导入后直接发布"), default=False)
     status = models.CharField(_("状态"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     total_rows = models.PositiveIntegerField(_("总行数"), default=0)
     processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)

@@ -9,17 +9,21 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
+from simple_history.models import DeletedObject
 
+from core.accounts.models import Role, User
+from core.accounts.scoping import scope_to_user
 from core.errors import ApplicationError
 from core.regions.models import Region, RegionLevel
-from jobs.models import JobPosting, PostingStatus
+from jobs.applications.selectors import HeadcountLedger, employer_headcount_ledger, headcount_ledgers
+from jobs.models import CooperationAgreement, Employer, JobPosting, PostingStatus
 from jobs.search import TokenQuery, query_tokens, title_lexemes
 
 PAGE_SIZE = 20
@@ -179,7 +183,7 @@ def posting_search(*, filters, cursor=None, page_size=PAGE_SIZE):
             postings = postings.filter(_after(key, after))
         wanted = page_size + 1 - len(rows)
         postings = (
-            postings.select_related("employer", "work_region")
+            postings.select_related("employer", "work_region__parent")
             .defer("search_tokens", "description", "requirements")
             .order_by(*(f"-{name}" for name in key))
         )
@@ -205,12 +209,13 @@ def posting_search(*, filters, cursor=None, page_size=PAGE_SIZE):
 
 
 def _attach_cities(postings):
-    """Set `work_city` (the city above the county, or None) on each posting, in one query for the page."""
-    cities = Region.objects.filter(
-        code__in={posting.work_region_id[:4] + "00" for posting in postings}, level=RegionLevel.CITY
-    ).in_bulk()
+    """Set `work_city` (the city above the county, or None) on each posting, read with it (`work_region__parent`).
+
+    A county's parent is its city, or its province where no city stands between them (省直辖县级行政单位).
+    """
     for posting in postings:
-        posting.work_city = cities.get(posting.work_region_id[:4] + "00")
+        parent = posting.work_region.parent
+        posting.work_city = parent if parent is not None and parent.level == RegionLevel.CITY else None
 
 
 def posting_detail(*, posting_id):
@@ -218,3 +223,192 @@ def posting_detail(*, posting_id):
     return get_object_or_404(
         postings_visible().select_related("employer", "work_region").defer("search_tokens"), pk=posting_id
     )
+
+
+# --- The staff console: every read scoped to the user's region -------------------------------------------------
+
+_CONSOLE_EXPIRING_DAYS = 7
+
+
+def console_employers(*, user, q=""):
+    """The employers entered by a county in the user's region, found by part of the name or the credit code."""
+    employers = scope_to_user(user, Employer.objects.select_related("county", "liaison"), region_field="county")
+    q = q.strip()
+    if q:
+        employers = employers.filter(Q(name__icontains=q) | Q(credit_code__startswith=q.upper()))
+    return employers.order_by("name", "id")
+
+
+def console_employer(*, user, employer_id):
+    employers = scope_to_user(user, Employer.objects.all(), region_field="county")
+    return get_object_or_404(
+        employers.select_related("county", "region", "liaison", "created_by").prefetch_related("contacts"),
+        pk=employer_id,
+    )
+
+
+def liaison_candidates(county):
+    """Who may be a key enterprise's liaison: the county bureau's active staff."""
+    return User.objects.filter(role=Role.COUNTY_STAFF, is_active=True, region=county).order_by("first_name", "pk")
+
+
+@dataclass(frozen=True)
+class ConsolePostingFilters:
+    q: str = ""
+    status: str = ""
+    occupation: str = ""
+    employer_id: int | None = None
+    agreement_id: int | None = None
+    expiring: bool = False
+
+
+def console_postings(*, user, filters=ConsolePostingFilters()):
+    """The postings entered by a county in the user's region that match `filters`, newest first."""
+    postings = scope_to_user(
+        user,
+        JobPosting.objects.select_related("employer", "work_region").defer("search_tokens"),
+        region_field="county",
+    )
+    if filters.q.strip():
+        q = filters.q.strip()
+        postings = postings.filter(Q(title__icontains=q) | Q(employer__name__icontains=q))
+    if filters.status:
+        postings = postings.filter(status=filters.status)
+    if filters.occupation:
+        postings = postings.filter(occupation=filters.occupation)
+    if filters.employer_id:
+        postings = postings.filter(employer_id=filters.employer_id)
+    if filters.agreement_id:
+        postings = postings.filter(agreement_id=filters.agreement_id)
+    if filters.expiring:
+        postings = postings.filter(
+            status=PostingStatus.PUBLISHED,
+            valid_until__lte=timezone.localdate() + timedelta(days=_CONSOLE_EXPIRING_DAYS),
+        )
+    return postings.order_by("-created_at", "-id")
+
+
+def console_posting(*, user, posting_id):
+    postings = scope_to_user(user, JobPosting.objects.all(), region_field="county")
+    return get_object_or_404(
+        postings.select_related("employer", "work_region", "county", "agreement", "created_by").defer("search_tokens"),
+        pk=posting_id,
+    )
+
+
+def with_ledgers(postings):
+    """`postings` (a list) with each one's headcount ledger attached as `.ledger`, in one query."""
+    ledgers = headcount_ledgers([posting.pk for posting in postings])
+    for posting in postings:
+        posting.ledger = ledgers.get(posting.pk, HeadcountLedger(posted=posting.headcount))
+    return postings
+
+
+def employer_ledger(employer):
+    return employer_headcount_ledger(employer)
+
+
+def console_agreements(*, user):
+    """The agreements whose sending or receiving region lies in the user's region: both parties follow them."""
+    agreements = CooperationAgreement.objects.select_related("sending_region", "receiving_region")
+    scoped = scope_to_user(user, agreements, region_field="sending_region") | scope_to_user(
+        user, agreements, region_field="receiving_region"
+    )
+    return scoped.order_by("-signed_on", "-id")
+
+
+def console_agreement(*, user, agreement_id):
+    return get_object_or_404(console_agreements(user=user).select_related("created_by"), pk=agreement_id)
+
+
+@dataclass(frozen=True)
+class AgreementProgress:
+    target: int
+    posted: int
+    filled: int
+
+    @property
+    def percent(self):
+        return min(100, round(100 * self.filled / self.target)) if self.target else 0
+
+
+def agreement_postings(*, agreement):
+    """Every posting attributed to the agreement, whoever entered it, each with its headcount ledger."""
+    postings = (
+        JobPosting.objects.filter(agreement=agreement)
+        .select_related("employer", "work_region")
+        .defer("search_tokens")
+        .order_by("-created_at", "-id")
+    )
+    return with_ledgers(list(postings))
+
+
+def agreement_progress(agreement, postings):
+    """Places filled (signed or at work) against the agreement's target, over postings that left the draft."""
+    live = [posting for posting in postings if posting.status != PostingStatus.DRAFT]
+    return AgreementProgress(
+        target=agreement.target_people,
+        posted=sum(posting.ledger.posted for posting in live),
+        filled=sum(posting.ledger.signed + posting.ledger.onboarded for posting in live),
+    )
+
+
+# --- History ----------------------------------------------------------------------------------------------------
+
+HISTORY_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime
+    who: str
+    action: str
+    changes: list  # (field label, old value, new value)
+    reason: str = ""
+
+
+def _history_value(field, value):
+    if isinstance(value, DeletedObject):
+        # simple-history's stand-in for a foreign key that was empty (pk None) or whose row is gone.
+        return "—" if value.pk is None else _("（已删除）")
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, User):
+        return value.get_full_name() or value.username
+    return str(value)
+
+
+def history_entries(instance, *, limit=HISTORY_LIMIT):
+    """Who changed what and when on a tracked row, newest first, each change with the field's Chinese name."""
+    records = list(
+        instance.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    model = type(instance)
+    actions = {"+": pgettext("history", "新建"), "~": pgettext("history", "修改"), "-": pgettext("history", "删除")}
+    entries = []
+    for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
+        changes = []
+        if older is not None and newer.history_type == "~":
+            delta = newer.diff_against(older, foreign_keys_are_objs=True)
+            for change in delta.changes:
+                field = model._meta.get_field(change.field)
+                changes.append(
+                    (str(field.verbose_name), _history_value(field, change.old), _history_value(field, change.new))
+                )
+            if not changes:
+                continue
+        user = newer.history_user
+        entries.append(
+            HistoryEntry(
+                when=newer.history_date,
+                who=(user.get_full_name() or user.username) if user else _("系统"),
+                action=actions.get(newer.history_type, newer.history_type),
+                changes=changes,
+                reason=newer.history_change_reason or "",
+            )
+        )
+    return entries

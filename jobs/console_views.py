@@ -1,0 +1,347 @@
+"""The demand console (/console/jobs/): employers, postings and cooperation agreements. Every console user reads
+what their region covers; county HR staff and system admins change it (the services decide, the pages only hide
+the buttons). Thin: parse, call one service or selector, render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.accounts.permissions import console_required
+from core.errors import ApplicationError
+from core.regions.models import RegionLevel
+from jobs import selectors, services
+from jobs.console_forms import (
+    AgreementForm,
+    BulkAction,
+    EmployerContactFormSet,
+    EmployerForm,
+    EmployerSearchForm,
+    PostingBulkForm,
+    PostingExtendForm,
+    PostingFilterForm,
+    PostingForm,
+    add_service_error,
+    employer_contact_initial,
+    posting_initial,
+)
+
+PAGE_SIZE = 50
+# How many refusals a bulk action lists by name; the rest are counted.
+BULK_REFUSALS_SHOWN = 10
+
+
+def _editor_required(request):
+    if not services.user_may_edit_demand(request.user):
+        raise PermissionDenied
+
+
+def _without_page(query):
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _page(request, rows):
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _users_county(user):
+    return user.region if user.region is not None and user.region.level == RegionLevel.COUNTY else None
+
+
+# --- Employers ---------------------------------------------------------------------------------------------------
+
+
+@console_required
+@require_GET
+def employer_list(request):
+    form = EmployerSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    context = {
+        "form": form,
+        "page": _page(request, selectors.console_employers(user=request.user, q=q)),
+        "query": _without_page(request.GET),
+        "search_query": request.GET.urlencode(),
+        "may_edit": services.user_may_edit_demand(request.user),
+    }
+    return render(request, "jobs/console/employer_list.html", context)
+
+
+def _contacts(formset):
+    return [row for row in formset.cleaned_data if row and not row.get("DELETE")]
+
+
+@console_required
+@require_http_methods(["GET", "POST"])
+def employer_edit(request, employer_id=None):
+    _editor_required(request)
+    employer = selectors.console_employer(user=request.user, employer_id=employer_id) if employer_id else None
+    county = employer.county if employer else _users_county(request.user)
+    if county is None:
+        # A system admin enters employers through a county's staff, or the Django admin: a bureau owns each one.
+        messages.error(request, _("用工单位由县人社局录入，请使用县级工作人员账号。"))
+        return redirect("jobs_console:employers")
+    form = EmployerForm(request.POST or None, instance=employer, county=county)
+    contacts = EmployerContactFormSet(
+        request.POST or None, initial=employer_contact_initial(employer), prefix="contact"
+    )
+    if request.method == "POST" and form.is_valid() and contacts.is_valid():
+        try:
+            if employer:
+                employer = services.employer_update(
+                    employer=employer, actor=request.user, contacts=_contacts(contacts), **form.employer_arguments()
+                )
+            else:
+                employer = services.employer_create(
+                    actor=request.user, county=county, contacts=_contacts(contacts), **form.employer_arguments()
+                )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("jobs_console:employer", employer_id=employer.pk)
+    return render(
+        request,
+        "jobs/console/employer_form.html",
+        {"form": form, "contacts": contacts, "employer": employer},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@console_required
+@require_GET
+def employer_detail(request, employer_id):
+    employer = selectors.console_employer(user=request.user, employer_id=employer_id)
+    postings = selectors.console_postings(
+        user=request.user, filters=selectors.ConsolePostingFilters(employer_id=employer.pk)
+    )
+    context = {
+        "employer": employer,
+        "postings": selectors.with_ledgers(list(postings[:PAGE_SIZE])),
+        "more_postings": postings.count() > PAGE_SIZE,
+        "ledger": selectors.employer_ledger(employer),
+        "history": selectors.history_entries(employer),
+        "may_edit": services.user_may_edit_demand(request.user),
+    }
+    return render(request, "jobs/console/employer_detail.html", context)
+
+
+# --- Postings ----------------------------------------------------------------------------------------------------
+
+
+@console_required
+@require_GET
+def posting_list(request):
+    filter_form = PostingFilterForm(request.GET or None)
+    postings = selectors.console_postings(user=request.user, filters=filter_form.filters())
+    page = _page(request, postings)
+    page.object_list = selectors.with_ledgers(list(page.object_list))
+    context = {
+        "filter_form": filter_form,
+        "page": page,
+        "bulk_form": PostingBulkForm(),
+        "query": _without_page(request.GET),
+        "filter_query": request.GET.urlencode(),
+        "may_edit": services.user_may_edit_demand(request.user),
+    }
+    return render(request, "jobs/console/posting_list.html", context)
+
+
+@console_required
+@require_http_methods(["GET", "POST"])
+def posting_new(request):
+    _editor_required(request)
+    initial = {}
+    if request.GET.get("copy", "").isdigit():
+        source = selectors.console_posting(user=request.user, posting_id=int(request.GET["copy"]))
+        initial = posting_initial(source, as_copy=True)
+    elif request.GET.get("employer", "").isdigit():
+        initial = {"employer": int(request.GET["employer"])}
+    form = PostingForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        employer = form.cleaned_data["employer"]
+        try:
+            posting = services.posting_create(
+                employer=employer,
+                created_by=request.user,
+                county=_users_county(request.user) or employer.county,
+                **form.posting_arguments(),
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已保存为草稿，核对无误后请发布。"))
+            return redirect("jobs_console:posting", posting_id=posting.pk)
+    return render(
+        request,
+        "jobs/console/posting_form.html",
+        {"form": form, "copied": bool(initial.get("title"))},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@console_required
+@require_http_methods(["GET", "POST"])
+def posting_edit(request, posting_id):
+    _editor_required(request)
+    posting = selectors.console_posting(user=request.user, posting_id=posting_id)
+    form = PostingForm(
+        request.POST or None, user=request.user, posting=posting, initial=posting_initial(posting, as_copy=False)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.posting_update(posting=posting, actor=request.user, **form.posting_arguments())
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("jobs_console:posting", posting_id=posting.pk)
+    return render(
+        request,
+        "jobs/console/posting_form.html",
+        {"form": form, "posting": posting},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@console_required
+@require_GET
+def posting_detail(request, posting_id):
+    posting = selectors.console_posting(user=request.user, posting_id=posting_id)
+    context = {
+        "posting": posting,
+        "ledger": selectors.with_ledgers([posting])[0].ledger,
+        "history": selectors.history_entries(posting),
+        "extend_form": PostingExtendForm(),
+        "may_edit": services.user_may_edit_demand(request.user),
+    }
+    return render(request, "jobs/console/posting_detail.html", context)
+
+
+_POSTING_ACTIONS = {
+    "publish": (services.posting_publish, _("已发布，务工人员现在可以在就业超市看到这个岗位。")),
+    "close": (services.posting_close, _("已关闭。")),
+    "filled": (services.posting_mark_filled, _("已标记为已招满。")),
+}
+
+
+@console_required
+@require_POST
+def posting_action(request, posting_id, action):
+    posting = selectors.console_posting(user=request.user, posting_id=posting_id)
+    try:
+        if action == "extend":
+            form = PostingExtendForm(request.POST)
+            if not form.is_valid():
+                raise ApplicationError(_("延期天数应在1到365天之间。"), field="days")
+            services.posting_extend(posting=posting, actor=request.user, days=form.cleaned_data["days"])
+            done = _("已延期至新的有效期。")
+        elif action in _POSTING_ACTIONS:
+            service, done = _POSTING_ACTIONS[action]
+            service(posting=posting, actor=request.user)
+        else:
+            raise Http404
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("jobs_console:posting", posting_id=posting.pk)
+
+
+_BULK_SERVICES = {
+    BulkAction.PUBLISH: services.postings_bulk_publish,
+    BulkAction.CLOSE: services.postings_bulk_close,
+    BulkAction.EXTEND: services.postings_bulk_extend,
+}
+
+
+@console_required
+@require_POST
+def posting_bulk(request):
+    """A bulk action on the ticked postings, or on every posting of the list's current filter (in the query)."""
+    back = f"{reverse('jobs_console:postings')}?{request.GET.urlencode()}"
+    form = PostingBulkForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(back)
+    data = form.cleaned_data
+    postings = selectors.console_postings(user=request.user, filters=PostingFilterForm(request.GET).filters())
+    if not data["everything"]:
+        postings = postings.filter(pk__in=data["posting"])
+    arguments = {"days": data["days"]} if data["action"] == BulkAction.EXTEND else {}
+    try:
+        outcome = _BULK_SERVICES[data["action"]](actor=request.user, postings=postings, **arguments)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    messages.success(request, _("已处理 %(count)d 个岗位。") % {"count": outcome.changed})
+    if outcome.refused:
+        shown = "；".join(f"{posting.title}（{message}）" for posting, message in outcome.refused[:BULK_REFUSALS_SHOWN])
+        more = len(outcome.refused) - BULK_REFUSALS_SHOWN
+        text = _("%(count)d 个岗位未处理：%(list)s") % {"count": len(outcome.refused), "list": shown}
+        if more > 0:
+            text += _("，另有 %(more)d 个。") % {"more": more}
+        messages.warning(request, text)
+    return redirect(back)
+
+
+# --- Cooperation agreements ---------------------------------------------------------------------------------------
+
+
+@console_required
+@require_GET
+def agreement_list(request):
+    context = {
+        "page": _page(request, selectors.console_agreements(user=request.user)),
+        "query": "",
+        "may_edit": services.user_may_edit_demand(request.user),
+    }
+    return render(request, "jobs/console/agreement_list.html", context)
+
+
+@console_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request, agreement_id=None):
+    _editor_required(request)
+    agreement = selectors.console_agreement(user=request.user, agreement_id=agreement_id) if agreement_id else None
+    form = AgreementForm(request.POST or None, user=request.user, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if agreement:
+                agreement = services.agreement_update(
+                    agreement=agreement, actor=request.user, **form.agreement_arguments()
+                )
+            else:
+                agreement = services.agreement_create(actor=request.user, **form.agreement_arguments())
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("jobs_console:agreement", agreement_id=agreement.pk)
+    return render(
+        request,
+        "jobs/console/agreement_form.html",
+        {"form": form, "agreement": agreement},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@console_required
+@require_GET
+def agreement_detail(request, agreement_id):
+    agreement = selectors.console_agreement(user=request.user, agreement_id=agreement_id)
+    postings = selectors.agreement_postings(agreement=agreement)
+    context = {
+        "agreement": agreement,
+        "postings": postings,
+        "progress": selectors.agreement_progress(agreement, postings),
+        "history": selectors.history_entries(agreement),
+        "may_edit": services.user_may_edit_demand(request.user),
+    }
+    return render(request, "jobs/console/agreement_detail.html", context)

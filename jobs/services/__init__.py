@@ -1,0 +1,48 @@
+"""Every change to employers, postings and cooperation agreements. Split by noun; import from `jobs.services`."""
+
+from jobs.services.access import user_may_edit_demand
+from jobs.services.agreements import agreement_create, agreement_problems, agreement_update
+from jobs.services.employers import credit_code_clean, employer_create, employer_update
+from jobs.services.indexing import employer_postings_reindex, posting_index, posting_lexemes, region_names
+from jobs.services.postings import (
+    MAX_EXTEND_DAYS,
+    BulkOutcome,
+    posting_close,
+    posting_create,
+    posting_extend,
+    posting_mark_filled,
+    posting_problems,
+    posting_publish,
+    posting_update,
+    postings_bulk_close,
+    postings_bulk_extend,
+    postings_bulk_publish,
+    postings_expire_due,
+)
+
+__all__ = [
+    "MAX_EXTEND_DAYS",
+    "BulkOutcome",
+    "agreement_create",
+    "agreement_problems",
+    "agreement_update",
+    "credit_code_clean",
+    "employer_create",
+    "employer_postings_reindex",
+    "employer_update",
+    "posting_close",
+    "posting_create",
+    "posting_extend",
+    "posting_index",
+    "posting_lexemes",
+    "posting_mark_filled",
+    "posting_problems",
+    "posting_publish",
+    "posting_update",
+    "postings_bulk_close",
+    "postings_bulk_extend",
+    "postings_bulk_publish",
+    "postings_expire_due",
+    "region_names",
+    "user_may_edit_demand",
+]

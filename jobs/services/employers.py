@@ -1,0 +1,146 @@
+from django.db import transaction
+from django.utils.translation import gettext as _
+from stdnum.cn import uscc
+from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
+
+from core.accounts.models import Role
+from core.errors import ApplicationError
+from core.regions.models import RegionLevel
+from jobs.models import Employer, EmployerContact
+from jobs.services.access import check_may_edit, with_history_user
+from jobs.services.indexing import employer_postings_reindex
+
+# What the postings' search lexemes are made of: a change to one of these re-indexes the employer's postings.
+_INDEXED_FIELDS = ("name", "industry")
+_EDITABLE_FIELDS = (
+    "name",
+    "credit_code",
+    "industry",
+    "region",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "is_key_enterprise",
+    "liaison",
+    "description",
+)
+
+
+def credit_code_clean(value):
+    """The canonical 统一社会信用代码 (GB 32100: 18 characters, the last a check character), or an error."""
+    try:
+        return uscc.validate(value)
+    except InvalidLength as error:
+        raise ApplicationError(_("统一社会信用代码应为18位。"), field="credit_code") from error
+    except InvalidChecksum as error:
+        raise ApplicationError(_("统一社会信用代码的校验位不对，请核对后重新输入。"), field="credit_code") from error
+    except ValidationError as error:
+        raise ApplicationError(_("统一社会信用代码格式不对，请核对后重新输入。"), field="credit_code") from error
+
+
+def require_county(region, field):
+    if region.level != RegionLevel.COUNTY:
+        raise ApplicationError(_("请选择到县一级。"), field=field)
+
+
+def _refuse_duplicate(credit_code, *, excluding=None):
+    """One employer per credit code, and the message says who has it, so that staff know whom to call."""
+    existing = Employer.objects.filter(credit_code=credit_code).select_related("county", "created_by")
+    if excluding is not None:
+        existing = existing.exclude(pk=excluding.pk)
+    existing = existing.first()
+    if existing is None:
+        return
+    bureau = _("%(county)s人社局") % {"county": existing.county.name}
+    who = existing.created_by.get_full_name() or existing.created_by.username if existing.created_by else ""
+    raise ApplicationError(
+        _("该单位已经录入过了：%(name)s，由%(bureau)s %(who)s 于%(date)s录入。")
+        % {"name": existing.name, "bureau": bureau, "who": who, "date": f"{existing.created_at:%Y-%m-%d}"},
+        code="duplicate",
+        field="credit_code",
+        details={"employer_id": existing.pk},
+    )
+
+
+def _check_liaison(liaison, county):
+    if liaison is None:
+        return
+    if liaison.role != Role.COUNTY_STAFF or not liaison.is_active or liaison.region_id != county.pk:
+        raise ApplicationError(_("联络员应是%(county)s人社局的工作人员。") % {"county": county.name}, field="liaison")
+
+
+def _contacts_replace(employer, contacts):
+    """`contacts`: dicts of name, phone and role; the employer's additional contacts become exactly these."""
+    employer.contacts.all().delete()
+    EmployerContact.objects.bulk_create(
+        EmployerContact(employer=employer, name=c["name"], phone=c["phone"], role=c.get("role", "")) for c in contacts
+    )
+
+
+@transaction.atomic
+def employer_create(
+    *,
+    name,
+    credit_code,
+    industry,
+    region,
+    county,
+    contact_name,
+    contact_phone,
+    address="",
+    is_key_enterprise=False,
+    liaison=None,
+    description="",
+    contacts=(),
+    actor=None,
+):
+    credit_code = credit_code_clean(credit_code)
+    require_county(county, "county")
+    check_may_edit(actor, county.code)
+    _refuse_duplicate(credit_code)
+    _check_liaison(liaison if is_key_enterprise else None, county)
+    employer = Employer(
+        name=name,
+        credit_code=credit_code,
+        industry=industry,
+        region=region,
+        county=county,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        address=address,
+        is_key_enterprise=is_key_enterprise,
+        liaison=liaison if is_key_enterprise else None,
+        description=description,
+        created_by=actor,
+    )
+    with_history_user(employer, actor).save()
+    _contacts_replace(employer, contacts)
+    return employer
+
+
+@transaction.atomic
+def employer_update(*, employer, actor, contacts=None, **fields):
+    """Change the fields given (see _EDITABLE_FIELDS); `contacts`, when given, replaces the additional contacts.
+
+    A change to the name or industry re-indexes the employer's postings: they are found by those words.
+    """
+    unknown = set(fields) - set(_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"employer_update() does not change {sorted(unknown)}")
+    employer = Employer.objects.select_for_update().select_related("county").get(pk=employer.pk)
+    check_may_edit(actor, employer.county_id)
+    if "credit_code" in fields:
+        fields["credit_code"] = credit_code_clean(fields["credit_code"])
+        _refuse_duplicate(fields["credit_code"], excluding=employer)
+    if not fields.get("is_key_enterprise", employer.is_key_enterprise):
+        fields["liaison"] = None
+    _check_liaison(fields.get("liaison", employer.liaison), employer.county)
+    reindex = any(fields.get(name, getattr(employer, name)) != getattr(employer, name) for name in _INDEXED_FIELDS)
+    for name, value in fields.items():
+        setattr(employer, name, value)
+    with_history_user(employer, actor).save()
+    if contacts is not None:
+        _contacts_replace(employer, contacts)
+    if reindex:
+        employer_postings_reindex(employer)
+    return employer

@@ -1,0 +1,57 @@
+import pytest
+
+from core.accounts.models import Role
+from jobs.models import Employer, JobPosting
+from tests.factories import DEMO_PASSWORD, UserFactory, credit_code
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def page_fits_the_screen(page):
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_county_staff_add_an_employer_and_a_posting_publish_it_and_find_it_on_the_job_supermarket(phone, regions):
+    UserFactory(username="liuyang", first_name="李春花", role=Role.COUNTY_STAFF, region=regions.get(code="430181"))
+
+    phone.goto("/accounts/login/")
+    phone.get_by_label("用户名").fill("liuyang")
+    phone.get_by_label("密码").fill(DEMO_PASSWORD)
+    phone.get_by_role("button", name="登录").click()
+    phone.wait_for_url("**/console/")
+
+    phone.get_by_role("link", name="用工单位", exact=True).click()
+    phone.get_by_role("link", name="新增用工单位").click()
+    phone.get_by_label("单位名称").fill("浏阳恒达烟花有限公司")
+    phone.get_by_label("统一社会信用代码").fill(credit_code(4242))
+    phone.get_by_label("行业").fill("烟花爆竹")
+    phone.get_by_label("联系人", exact=True).fill("刘经理")
+    phone.get_by_label("联系电话").fill("13800001111")
+    assert page_fits_the_screen(phone)
+    phone.get_by_role("button", name="保存").click()
+    phone.wait_for_url("**/console/jobs/employers/*/")
+    assert phone.locator("h1").inner_text() == "浏阳恒达烟花有限公司"
+
+    phone.get_by_role("link", name="为该单位新增岗位").click()
+    phone.get_by_label("岗位名称").fill("烟花包装工")
+    phone.get_by_label("工种").select_option(label="普工")
+    phone.get_by_label("招聘人数").fill("30")
+    phone.get_by_label("月薪下限（元）").fill("4500")
+    phone.get_by_label("月薪上限（元）").fill("6500")
+    phone.get_by_label("包吃").check()
+    phone.get_by_label("岗位描述").fill("烟花成品包装，计件，长白班。")
+    assert page_fits_the_screen(phone)
+    phone.get_by_role("button", name="保存").click()
+    phone.wait_for_url("**/console/jobs/postings/*/")
+    assert "草稿" in phone.locator(".console-main").inner_text()
+
+    phone.get_by_role("button", name="发布").click()
+    phone.wait_for_load_state()
+    assert "招聘中" in phone.locator(".console-main").inner_text()
+    assert page_fits_the_screen(phone)
+
+    phone.goto("/jobs/?q=烟花")
+    assert "烟花包装工" in phone.locator("main").inner_text()
+    posting = JobPosting.objects.get()
+    assert posting.employer == Employer.objects.get(name="浏阳恒达烟花有限公司")
+    assert posting.provides_meals
