@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from jobs.imports.services import demand_import_run
 from jobs.services import postings_expire_due
 
 
@@ -7,3 +8,8 @@ from jobs.services import postings_expire_due
 def expire_postings():
     """Run by Celery beat every hour (CELERY_BEAT_SCHEDULE); idempotent."""
     return postings_expire_due()
+
+
+@shared_task  # routed to the `imports` queue by CELERY_TASK_ROUTES
+def demand_import_run_task(import_id):
+    demand_import_run(import_id=import_id)

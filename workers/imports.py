@@ -5,7 +5,6 @@ does not matter and unknown columns are ignored. Every problem is reported with 
 Chinese message, duplicates included (twice in the file, or already in the ledger and registered by whom).
 """
 
-import io
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
@@ -13,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.accounts.models import Role, User
@@ -24,6 +23,7 @@ from core.errors import ApplicationError
 from core.privacy.models import AuditAction
 from core.privacy.services import audit_record
 from core.regions.models import Region, RegionLevel
+from core.spreadsheets import Problems, read_rows, upload_check, workbook_bytes
 from workers.models import (
     ImportStatus,
     KeyGroup,
@@ -53,8 +53,6 @@ KEY_GROUPS = gettext_lazy("重点群体")
 REQUIRED_COLUMNS = (NAME, ID_NUMBER, PHONE, VILLAGE, STATUS)
 OPTIONAL_COLUMNS = (SKILLS, OCCUPATIONS, WAGE, KEY_GROUPS)
 
-# Problems kept for the report; a file with more stops being listed there (the count is still exact).
-MAX_REPORTED_PROBLEMS = 1000
 PROGRESS_EVERY_ROWS = 5000
 # 100,000 rows in the template's columns take about 5 MB.
 MAX_FILE_BYTES = 30 * 2**20
@@ -111,9 +109,7 @@ def ledger_template_workbook(*, user):
         _("任何一行有错误时整个文件都不会导入，系统会列出每个错误的行号、列名和原因。"),
     ):
         notes.append([line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 @transaction.atomic
@@ -121,61 +117,8 @@ def ledger_import_create(*, uploaded_by, file_name, content):
     """Store an uploaded file for `ledger_import_run` (the caller queues the task)."""
     if not user_may_register_workers(uploaded_by):
         raise ApplicationError(_("只有劳务经纪人和县人社局工作人员可以导入台账。"), code="permission_denied")
-    if not file_name.lower().endswith(".xlsx"):
-        raise ApplicationError(_("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。"), field="file")
-    if len(content) > MAX_FILE_BYTES:
-        raise ApplicationError(
-            _("文件太大（最多 %(megabytes)d MB），请按乡镇分成几个文件上传。") % {"megabytes": MAX_FILE_BYTES // 2**20},
-            field="file",
-        )
+    upload_check(file_name=file_name, content=content, max_bytes=MAX_FILE_BYTES)
     return LedgerImport.objects.create(uploaded_by=uploaded_by, file_name=file_name[:200], content=content)
-
-
-class _Problems:
-    def __init__(self):
-        self.items = []
-        self.count = 0
-
-    def add(self, row, column, message):
-        self.count += 1
-        if len(self.items) < MAX_REPORTED_PROBLEMS:
-            self.items.append({"row": row, "column": str(column), "message": str(message)})
-
-
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _read_rows(content, problems):
-    """(row number, {column: text}) for every non-empty row; a missing required column is a problem of row 1."""
-    try:
-        workbook = load_workbook(io.BytesIO(bytes(content)), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a file that is not a workbook
-        raise ApplicationError(_("无法读取这个文件，请确认它是 .xlsx 格式的 Excel 文件。")) from error
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(cell) for cell in next(rows, ())]
-    positions = {name: index for index, name in enumerate(header) if name}
-    missing = [str(column) for column in REQUIRED_COLUMNS if str(column) not in positions]
-    for column in missing:
-        problems.add(1, column, _("缺少这一列。"))
-    if missing:
-        workbook.close()
-        return
-    wanted = [
-        (str(column), positions[str(column)])
-        for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
-        if str(column) in positions
-    ]
-    for number, values in enumerate(rows, start=2):
-        if not any(value not in (None, "") for value in values):
-            continue
-        yield number, {column: _text(values[index]) if index < len(values) else "" for column, index in wanted}
-    workbook.close()
 
 
 def _parse_row(number, cells, *, villages, statuses_by_label, key_groups_by_label, problems):
@@ -280,7 +223,7 @@ def ledger_import_run(*, import_id):
     uploader = ledger_import.uploaded_by
     ledger_import.status = ImportStatus.RUNNING
     ledger_import.save(update_fields=["status"])
-    problems = _Problems()
+    problems = Problems()
     villages = set(
         scope_to_user(uploader, Region.objects.filter(level=RegionLevel.VILLAGE), region_field="parent").values_list(
             "code", flat=True
@@ -289,7 +232,9 @@ def ledger_import_run(*, import_id):
     statuses_by_label, key_groups_by_label = _statuses_by_label(), _key_groups_by_label()
     parsed = []
     try:
-        rows = list(_read_rows(ledger_import.content, problems))
+        rows = list(
+            read_rows(ledger_import.content, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, problems=problems)
+        )
     except ApplicationError as error:
         problems.add(1, "", error.message)
         rows = []
@@ -325,21 +270,11 @@ def ledger_import_run(*, import_id):
 
 
 def _finish(import_id, status, *, total, problems, imported=0):
-    report = problems.items
-    if problems.count > len(report):
-        report = [
-            *report,
-            {
-                "row": None,
-                "column": "",
-                "message": _("另有 %(count)d 个问题未列出。") % {"count": problems.count - len(report)},
-            },
-        ]
     LedgerImport.objects.filter(pk=import_id).update(
         status=status,
         processed_rows=total,
         imported_count=imported,
-        problems=report,
+        problems=problems.report(),
         content=b"",
         finished_at=timezone.now(),
     )
