@@ -63,7 +63,8 @@ class BookingSerializer(serializers.ModelSerializer):
 
     def get_waitlist_position(self, booking) -> int | None:
         if booking.status == BookingStatus.WAITLISTED and booking.offer_expires_at is None:
-            return services.waitlist_position(booking)
+            # A booking just made knows its place already (booking_create counts it in the same statement).
+            return getattr(booking, "position", None) or services.waitlist_position(booking)
         return None
 
 
@@ -104,6 +105,7 @@ def _own_worker(user):
     worker = Worker.objects.filter(user_id=user.pk).first()
     if worker is None:
         raise PermissionDenied(_("请先登记务工信息。"))
+    worker.user = user  # the booking's messages need the phone: no second read of the user
     return worker
 
 

@@ -34,8 +34,9 @@ class TripStatus(models.TextChoices):
 
 
 class WhoMayBook(models.TextChoices):
-    # The matching issue adds "workers with a signed job there" (see transport/eligibility.py).
+    # Each choice has its rule in transport/eligibility.py.
     ANYONE = "anyone", _("所有务工人员")
+    SIGNED_THERE = "signed_there", _("已与目的地单位签约的务工人员")
 
 
 class TripCost(models.TextChoices):
@@ -78,8 +79,11 @@ class Trip(models.Model):
     departs_at = models.DateTimeField(_("出发时间"), db_index=True)
     arrives_at = models.DateTimeField(_("预计到达时间"))
     capacity = models.PositiveIntegerField(_("座位数"))
-    # How many bookings hold a seat: the seat claim's counter (transport.services.seat_claim).
+    # How many bookings hold a seat: the seat claim's counter (transport.services.seats).
     taken = models.PositiveIntegerField(_("已占座位"), default=0, editable=False)
+    # The highest seat number handed out: while it equals `taken` the seats held are exactly 1..taken, so the next
+    # claim's seat is read off this row in the same statement (transport.services.seats).
+    seats_issued = models.PositiveIntegerField(default=0, editable=False)
     booking_opens_at = models.DateTimeField(_("开始预约"))
     booking_closes_at = models.DateTimeField(_("截止预约"))
     postings = models.ManyToManyField("jobs.JobPosting", verbose_name=_("关联岗位"), blank=True, related_name="trips")
@@ -115,6 +119,7 @@ class Trip(models.Model):
         indexes = [models.Index(fields=["origin_county", "status", "departs_at"])]
         constraints = [
             models.CheckConstraint(name="trip_taken_within_capacity", condition=Q(taken__lte=F("capacity"))),
+            models.CheckConstraint(name="trip_taken_within_seats_issued", condition=Q(taken__lte=F("seats_issued"))),
             models.CheckConstraint(name="trip_has_seats", condition=Q(capacity__gt=0)),
             models.CheckConstraint(name="trip_arrives_after_departure", condition=Q(arrives_at__gt=F("departs_at"))),
             models.CheckConstraint(

@@ -47,7 +47,8 @@ def naive_booking(trip_id, worker, read_done):
         # Every request reads before any writes: the interleaving that a rush produces by chance.
         read_done.wait()
         confirmed = taken < capacity
-        Trip.objects.filter(pk=trip_id).update(taken=taken + 1 if confirmed else taken)
+        if confirmed:
+            Trip.objects.filter(pk=trip_id).update(taken=taken + 1, seats_issued=taken + 1)
         Booking.objects.create(
             trip_id=trip_id,
             worker=worker,

@@ -1,0 +1,158 @@
+"""Dispatchers' trips: create, edit, and the status changes draft -> open -> closed -> departed -> arrived, or
+cancelled, each telling the passengers what it means for them."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.accounts.scoping import user_can_access_region
+from core.errors import ApplicationError
+from transport.models import (
+    ACTIVE_BOOKING_STATUSES,
+    BoardingCheck,
+    Booking,
+    BookingStatus,
+    PickupPoint,
+    Trip,
+    TripStatus,
+)
+from transport.notifications import trip_notify
+from transport.services.seats import booking_release, offer_free_seats
+
+
+def check_trip_scope(*, actor, origin_county_id):
+    if not user_can_access_region(actor, origin_county_id):
+        raise ApplicationError(_("只能安排本辖区出发的专车。"), field="origin_county", code="permission_denied")
+
+
+def check_boarding_checks(checks, *, field):
+    unknown = set(checks) - set(BoardingCheck.values)
+    if unknown:
+        raise ApplicationError(
+            _("未知的上车前核验：%(checks)s。") % {"checks": "、".join(sorted(unknown))}, field=field
+        )
+
+
+def _pickup_points_replace(trip, pickup_points):
+    trip.pickup_points.all().delete()
+    PickupPoint.objects.bulk_create(PickupPoint(trip=trip, **point) for point in pickup_points)
+
+
+@transaction.atomic
+def trip_create(*, actor, fields, postings=(), pickup_points=()):
+    """A new trip in draft. `fields`: Trip field values; `pickup_points`: dicts of name, address, meets_at."""
+    check_trip_scope(actor=actor, origin_county_id=fields["origin_county"].pk)
+    check_boarding_checks(fields.get("boarding_checks", ()), field="boarding_checks")
+    trip = Trip.objects.create(created_by=actor, **fields)
+    trip.postings.set(postings)
+    _pickup_points_replace(trip, pickup_points)
+    return trip
+
+
+@transaction.atomic
+def trip_update(*, actor, trip_id, fields, postings=(), pickup_points=()):
+    trip = Trip.objects.select_for_update().get(pk=trip_id)
+    check_trip_scope(actor=actor, origin_county_id=trip.origin_county_id)
+    check_trip_scope(actor=actor, origin_county_id=fields["origin_county"].pk)
+    check_boarding_checks(fields.get("boarding_checks", ()), field="boarding_checks")
+    if trip.status not in (TripStatus.DRAFT, TripStatus.OPEN, TripStatus.CLOSED):
+        raise ApplicationError(_("已发车或已取消的专车不能再修改。"))
+    if fields["capacity"] < trip.taken:
+        raise ApplicationError(
+            _("已有%(taken)s人占座，座位数不能少于这个数。") % {"taken": trip.taken}, field="capacity"
+        )
+    for name, value in fields.items():
+        setattr(trip, name, value)
+    trip.save()
+    trip.postings.set(postings)
+    _pickup_points_replace(trip, pickup_points)
+    trip.bookings.filter(status__in=ACTIVE_BOOKING_STATUSES).update(
+        trip_departs_at=trip.departs_at, trip_arrives_at=trip.arrives_at
+    )
+    # More seats than before go to the waiting list first.
+    offer_free_seats(trip_id=trip.pk, now=timezone.now())
+    return trip
+
+
+_TRANSITIONS = {
+    TripStatus.OPEN: (TripStatus.DRAFT, TripStatus.CLOSED),
+    TripStatus.CLOSED: (TripStatus.OPEN,),
+    TripStatus.DEPARTED: (TripStatus.OPEN, TripStatus.CLOSED),
+    TripStatus.ARRIVED: (TripStatus.DEPARTED,),
+    TripStatus.CANCELLED: (TripStatus.DRAFT, TripStatus.OPEN, TripStatus.CLOSED),
+}
+
+
+def _trip_transition(*, actor, trip_id, to):
+    trip = Trip.objects.select_for_update().get(pk=trip_id)
+    check_trip_scope(actor=actor, origin_county_id=trip.origin_county_id)
+    if trip.status not in _TRANSITIONS[to]:
+        raise ApplicationError(
+            _("“%(status)s”的专车不能改为“%(to)s”。")
+            % {"status": trip.get_status_display(), "to": TripStatus(to).label}
+        )
+    trip.status = to
+    return trip
+
+
+def _passengers(trip, statuses):
+    return trip.bookings.select_related("trip__origin_county", "worker__user", "pickup_point").filter(
+        status__in=statuses
+    )
+
+
+@transaction.atomic
+def trip_open(*, actor, trip_id):
+    trip = _trip_transition(actor=actor, trip_id=trip_id, to=TripStatus.OPEN)
+    trip.save(update_fields=["status"])
+    offer_free_seats(trip_id=trip.pk, now=timezone.now())
+    return trip
+
+
+@transaction.atomic
+def trip_close(*, actor, trip_id):
+    """Stop booking: passengers get the meeting time and place, the rest of the waiting list is told no seat came."""
+    trip = _trip_transition(actor=actor, trip_id=trip_id, to=TripStatus.CLOSED)
+    trip.save(update_fields=["status"])
+    now = timezone.now()
+    waiting = list(_passengers(trip, [BookingStatus.WAITLISTED]))
+    for booking in waiting:
+        booking_release(booking, now=now)
+    trip_notify(bookings=_passengers(trip, [BookingStatus.CONFIRMED]), template="trip_closed")
+    trip_notify(bookings=waiting, template="trip_waitlist_ended")
+    return trip
+
+
+@transaction.atomic
+def trip_cancel(*, actor, trip_id):
+    """Cancel the trip and every booking on it, and tell every passenger (confirmed and waiting)."""
+    trip = _trip_transition(actor=actor, trip_id=trip_id, to=TripStatus.CANCELLED)
+    trip.taken = trip.seats_issued = 0
+    trip.save(update_fields=["status", "taken", "seats_issued"])
+    passengers = list(_passengers(trip, ACTIVE_BOOKING_STATUSES))
+    Booking.objects.filter(pk__in=[booking.pk for booking in passengers]).update(
+        status=BookingStatus.CANCELLED, seat_number=None, offer_expires_at=None, cancelled_at=timezone.now()
+    )
+    trip_notify(bookings=passengers, template="trip_cancelled")
+    return trip
+
+
+@transaction.atomic
+def trip_depart(*, actor, trip_id):
+    """The coach leaves: whoever has a seat and has not boarded is a no-show; the waiting list is closed."""
+    trip = _trip_transition(actor=actor, trip_id=trip_id, to=TripStatus.DEPARTED)
+    trip.save(update_fields=["status"])
+    no_shows = trip.bookings.filter(status=BookingStatus.CONFIRMED).update(status=BookingStatus.NO_SHOW)
+    now = timezone.now()
+    # An open offer holds a seat; releasing it keeps the counter true (no new offer: the trip is no longer open).
+    for booking in trip.bookings.filter(status=BookingStatus.WAITLISTED):
+        booking_release(booking, now=now)
+    return trip, no_shows
+
+
+@transaction.atomic
+def trip_arrive(*, actor, trip_id):
+    trip = _trip_transition(actor=actor, trip_id=trip_id, to=TripStatus.ARRIVED)
+    trip.arrived_at = timezone.now()
+    trip.save(update_fields=["status", "arrived_at"])
+    return trip
