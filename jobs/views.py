@@ -5,8 +5,9 @@ from django.views.decorators.http import require_GET
 
 from core.errors import ApplicationError
 from core.regions.selectors import region_path
+from jobs.cards import posting_cards, wage_label
 from jobs.forms import PostingSearchForm
-from jobs.pagecache import cached_list_fragment
+from jobs.pagecache import cached_filter_panel, cached_list_fragment
 from jobs.selectors import PostingFilters, posting_detail, posting_search
 
 
@@ -34,8 +35,21 @@ def _render_results(request):
         query = request.GET.copy()
         query["cursor"] = page.next_cursor
         next_query = query.urlencode()
-    context = {"form": form, "page": page, "error": error, "next_query": next_query}
+    context = {
+        "form": form,
+        "filter_panel": _filter_panel(form),
+        "page": page,
+        "cards": posting_cards(page.postings),
+        "error": error,
+        "next_query": next_query,
+    }
     return render_to_string("jobs/_posting_results.html", context, request=request)
+
+
+def _filter_panel(form):
+    parameters = form.panel_parameters()
+    context = {"form": form, "open": any(value for _name, value in parameters)}
+    return cached_filter_panel(parameters, lambda: render_to_string("jobs/_filter_panel.html", context))
 
 
 @require_GET
@@ -46,6 +60,7 @@ def posting_detail_view(request, posting_id):
         "jobs/posting_detail.html",
         {
             "posting": posting,
+            "wage": wage_label(posting),
             "place": region_path(posting.work_region),
             "share_url": request.build_absolute_uri(),
         },

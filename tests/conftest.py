@@ -2,6 +2,7 @@ import pytest
 import redis
 from django.conf import settings
 
+from core.regions.fields import region_fragments_invalidate
 from core.regions.models import Region, RegionLevel
 from core.regions.services import regions_import_subdivisions, regions_load_divisions
 
@@ -45,6 +46,12 @@ def regions(db):
             ],
         )
     return Region.objects
+
+
+@pytest.fixture(autouse=True)
+def fresh_region_pickers():
+    """Region pickers are cached until the regions change, and a test's regions are rolled back, never committed."""
+    region_fragments_invalidate()
 
 
 @pytest.fixture(autouse=True)

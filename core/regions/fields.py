@@ -3,15 +3,32 @@
 The form field works without JavaScript: every level's select is submitted under its own name and the deepest
 chosen one wins, so a visitor without scripts picks the province, submits, and is shown that province's cities.
 With `static/js/region-picker.js` the next level fills in as soon as one is chosen.
+
+A picker's HTML is the same for everyone who chose the same region in the same language, and rendering it (the
+34 provinces, the cities and counties of the chosen one) cost more than the rest of a search page, so it is kept
+in the cache until the regions change (`region_fragments_invalidate`, called wherever regions are written).
 """
+
+import hashlib
 
 from django import forms
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.fragment_cache import cached_fragment, fragment_version_bump
 from core.regions.models import LEVEL_ORDER, Region, RegionLevel
 from core.regions.selectors import region_children, region_path
+
+# Bumped whenever the regions change: a picker, or any page part holding one, can be cached under it.
+REGION_FRAGMENTS_VERSION_KEY = "regions:fragments-version"
+# Only bounds how long a picker nobody asks for any more takes up memory: a change of regions bumps the version.
+PICKER_CACHE_SECONDS = 24 * 60 * 60
+
+
+def region_fragments_invalidate():
+    fragment_version_bump(REGION_FRAGMENTS_VERSION_KEY)
 
 
 class RegionPickerWidget(forms.Widget):
@@ -38,6 +55,25 @@ class RegionPickerWidget(forms.Widget):
 
     def value_omitted_from_data(self, data, files, name):
         return name not in data and not any(f"{name}__{level}" in data for level in self._levels())
+
+    def render(self, name, value, attrs=None, renderer=None):
+        code = value.pk if isinstance(value, Region) else str(value or "")
+        shape = (
+            get_language(),
+            name,
+            code,
+            self.root.code if self.root else "",
+            self.deepest_level,
+            sorted(self.build_attrs(self.attrs, attrs).items()),
+        )
+        key = "regions:picker:" + hashlib.sha256(repr(shape).encode()).hexdigest()[:32]
+        render_uncached = super().render
+        return cached_fragment(
+            version_key=REGION_FRAGMENTS_VERSION_KEY,
+            key=key,
+            render=lambda: render_uncached(name, value, attrs, renderer),
+            timeout=PICKER_CACHE_SECONDS,
+        )
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

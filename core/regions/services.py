@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.regions import gb2260
+from core.regions.fields import region_fragments_invalidate
 from core.regions.models import Region, RegionLevel
 
 
@@ -35,6 +36,7 @@ def regions_load_divisions():
         unique_fields=["code"],
         update_fields=["name", "level", "parent"],
     )
+    transaction.on_commit(region_fragments_invalidate)
     return len(regions)
 
 
@@ -176,5 +178,6 @@ def regions_import_subdivisions(*, county_code, rows):
     Region.objects.bulk_create(
         regions, batch_size=1000, update_conflicts=True, unique_fields=["code"], update_fields=["name"]
     )
+    transaction.on_commit(region_fragments_invalidate)
     townships = sum(1 for region in regions if region.level == RegionLevel.TOWNSHIP)
     return townships, len(regions) - townships

@@ -7,6 +7,7 @@ from core.accounts.models import Role
 from core.errors import ApplicationError
 from core.regions.models import RegionLevel
 from jobs.models import Employer, EmployerContact
+from jobs.pagecache import list_cache_invalidate
 from jobs.services.access import check_may_edit, with_history_user
 from jobs.services.indexing import employer_postings_reindex
 
@@ -143,4 +144,6 @@ def employer_update(*, employer, actor, contacts=None, **fields):
         _contacts_replace(employer, contacts)
     if reindex:
         employer_postings_reindex(employer)
+    # The public cards show the employer's name and key-enterprise mark, so any change may alter a cached list.
+    transaction.on_commit(list_cache_invalidate)
     return employer

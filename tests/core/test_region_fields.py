@@ -3,6 +3,7 @@
 from html.parser import HTMLParser
 
 from django import forms
+from django.utils import translation
 from rest_framework import serializers
 
 from core.regions.fields import RegionChoiceField, RegionField, RegionPickerWidget
@@ -229,6 +230,39 @@ def test_the_widget_reads_the_deepest_non_empty_select_and_falls_back_to_the_pla
     assert widget.value_from_datadict({"place": "430181"}, {}, "place") == "430181"
     assert widget.value_omitted_from_data({}, {}, "place")
     assert not widget.value_omitted_from_data({"place__city": ""}, {}, "place")
+
+
+def test_the_widget_is_rendered_once_per_selection_then_read_from_the_cache(regions, django_assert_num_queries):
+    first = str(CountyForm(initial={"place": "430181"})["place"])
+    with django_assert_num_queries(0):
+        again = str(CountyForm(initial={"place": "430181"})["place"])
+    assert again == first
+
+
+def test_the_cached_widget_shows_the_region_chosen_and_the_language(regions):
+    str(CountyForm(initial={"place": "430181"})["place"])  # cached for 浏阳市, in Chinese
+
+    xinhua = parse_selects(str(CountyForm(initial={"place": "431322"})["place"]))
+    with translation.override("en"):
+        english = str(CountyForm(initial={"place": "430181"})["place"])
+    chinese = str(CountyForm(initial={"place": "430181"})["place"])
+
+    assert [select["selected"] for select in xinhua.values()] == [["430000"], ["431300"], ["431322"]]
+    assert "Choose a county" in english
+    assert "选择县" in chinese
+    assert "Choose a county" not in chinese
+    assert parse_selects(english)["place__county"]["selected"] == ["430181"]
+
+
+def test_the_cached_widget_shows_regions_imported_after_it_was_cached(regions, django_capture_on_commit_callbacks):
+    liuyang = Region.objects.get(code="430181")
+    str(village_form(liuyang)()["place"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        regions_import_subdivisions(county_code="430181", rows=[(2, "430181103", "永安镇")])
+
+    townships = parse_selects(str(village_form(liuyang)()["place"]))["place__township"]
+    assert ("430181103", "永安镇") in townships["options"]
 
 
 # --- RegionField (API) ------------------------------------------------------------------------------------------

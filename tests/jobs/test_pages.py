@@ -1,11 +1,16 @@
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
+from core.accounts.models import Role
+from jobs.forms import PostingSearchForm
 from jobs.pagecache import list_cache_invalidate
-from jobs.services import posting_publish
-from tests.factories import EmployerFactory, JobPostingFactory
+from jobs.services import employer_update, posting_publish, posting_update
+from tests.factories import EmployerFactory, JobPostingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +160,89 @@ def test_the_list_cache_can_be_turned_off(client, regions, settings):
     client.get("/jobs/", {"q": "普工"})
     JobPostingFactory(title="食品厂普工")
     assert "食品厂普工" in client.get("/jobs/", {"q": "普工"}).content.decode()
+
+
+def test_each_card_links_to_its_posting_and_shows_a_single_wage_and_the_welfare_tag(client, regions):
+    posting = JobPostingFactory(title="公益性保洁员", kind="public_welfare", wage_min=2000, wage_max=2000)
+    page = client.get("/jobs/", {"q": "保洁"}).content.decode()
+    assert f'href="{reverse("jobs:posting-detail", args=[posting.pk])}"' in page
+    assert "2000元/月" in page
+    assert '<li class="tag tag--welfare">公益性岗位</li>' in page
+
+
+@contextmanager
+def picker_queries():
+    """The region pickers' queries while the block runs: lists of regions in code order (not the form's check)."""
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        if sql.startswith('SELECT "regions_region"') and 'ORDER BY "regions_region"."code"' in sql:
+            statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield statements
+
+
+def test_the_filter_panel_shows_the_chosen_filters_and_is_reused_for_the_next_search(client, regions, settings):
+    settings.JOBS_LIST_CACHE_SECONDS = 0  # the panel is cached on its own, whatever the result cache does
+    JobPostingFactory(title="商场保洁员", work_region_id="430181", provides_meals=True)
+    liuyang = {"region": "430181", "benefits": "provides_meals"}
+
+    with picker_queries() as first:
+        page = client.get("/jobs/", {"q": "保洁", **liuyang}).content.decode()
+    with picker_queries() as second:
+        again = client.get("/jobs/", {"q": "商场", **liuyang}).content.decode()
+    xinhua = client.get("/jobs/", {"q": "保洁", "region": "431322"}).content.decode()
+
+    assert first
+    assert not second
+    for html in (page, again):
+        assert '<details class="job-filters" open>' in html
+        assert '<option value="430181" selected>浏阳市</option>' in html
+        assert 'value="provides_meals" id="id_benefits_0" checked' in html
+    assert '<option value="431322" selected>新化县</option>' in xinhua
+    assert "430181" not in xinhua
+    assert "checked" not in xinhua
+    assert '<details class="job-filters">' in client.get("/jobs/", {"q": "保洁"}).content.decode()
+
+
+def test_the_filter_panel_is_in_the_language_of_the_page(client, regions):
+    chinese = client.get("/jobs/", {"region": "430181"}).content.decode()
+    english = client.get("/jobs/", {"region": "430181"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "筛选和排序" in chinese
+    assert "Filter and sort" in english
+    assert "Choose a county" in english
+    assert "筛选和排序" not in english
+    assert '<option value="430181" selected>浏阳市</option>' in english
+
+
+def test_an_edited_posting_shows_at_once_in_a_cached_list(client, regions, django_capture_on_commit_callbacks):
+    posting = JobPostingFactory(title="电子厂普工", wage_min=4000, wage_max=5000)
+    assert "4000-5000元/月" in client.get("/jobs/", {"q": "普工"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        posting_update(posting=posting, actor=None, wage_max=6000)
+    assert "4000-6000元/月" in client.get("/jobs/", {"q": "普工"}).content.decode()
+
+
+def test_marking_an_employer_as_key_enterprise_shows_at_once_in_a_cached_list(
+    client, regions, django_capture_on_commit_callbacks
+):
+    posting = JobPostingFactory(title="电子厂普工", employer__is_key_enterprise=False)
+    staff = UserFactory(role=Role.COUNTY_STAFF, region_id=posting.employer.county_id)
+    assert "tag--key" not in client.get("/jobs/", {"q": "普工"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        employer_update(employer=posting.employer, actor=staff, is_key_enterprise=True, liaison=staff)
+    assert "tag--key" in client.get("/jobs/", {"q": "普工"}).content.decode()
+
+
+def test_search_forms_share_their_fields_but_not_their_values_or_errors(regions):
+    wrong = PostingSearchForm({"wage_min": "很多", "region": "430181"})
+    right = PostingSearchForm({"q": "普工"})
+
+    assert not wrong.is_valid()
+    assert right.is_valid()
+    assert right.errors == {}
+    assert right.cleaned_data["region"] is None
+    assert "很多" not in str(right["wage_min"])
+    assert wrong.fields["region"] is right.fields["region"]
