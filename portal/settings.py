@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "rest_framework.authtoken",
+    "simple_history",
     "core.regions",
     "core.privacy",
     "core.accounts",
@@ -165,14 +167,19 @@ CELERY_BEAT_SCHEDULE = {
     "transport-offers-expire": {"task": "transport.offers_expire", "schedule": 60.0},
     # 24 h and 2 h before departure; each reminder goes once per booking however often this runs.
     "transport-reminders-send": {"task": "transport.reminders_send", "schedule": 300.0},
+    # Two-way push (docs/matching.md): computed at 2:00; the SMS wait for the end of the quiet hours (8:00).
+    "matching-push-nightly": {"task": "matching.push_nightly", "schedule": crontab(hour=2, minute=0)},
 }
 CELERY_TASK_ROUTES = {
     "workers.tasks.ledger_import_run_task": {"queue": "imports"},
+    "jobs.tasks.demand_import_run_task": {"queue": "imports"},
     "core.notifications.tasks.*": {"queue": "notifications"},
 }
 
 # --- Notifications (docs/notifications.md) ----------------------------------------------------------------------
 # "console" writes SMS to the log (the embedded default); "aliyun" speaks Alibaba Cloud SMS's SendSms API.
+# The address people open the portal at; SMS texts carry whole links, since a phone cannot follow a bare path.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 NOTIFICATIONS_SMS_GATEWAY = env.str("NOTIFICATIONS_SMS_GATEWAY", default="console")
 if NOTIFICATIONS_SMS_GATEWAY not in ("console", "aliyun"):
     raise ImproperlyConfigured("NOTIFICATIONS_SMS_GATEWAY must be console or aliyun")

@@ -96,6 +96,18 @@ class Worker(models.Model):
         indexes = [
             models.Index(fields=["home_region", "status"]),
             models.Index(fields=["secretary", "status"]),
+            # Matching (jobs/matching) walks the workers looking for work by home region and by what area they
+            # accept, newest first.
+            models.Index(
+                fields=["home_region", "-registered_at"],
+                name="worker_match_home",
+                condition=Q(status__in=[WorkerStatus.RETURNED, WorkerStatus.SEEKING], anonymised_at__isnull=True),
+            ),
+            models.Index(
+                fields=["wanted_area", "-registered_at"],
+                name="worker_match_area",
+                condition=Q(status__in=[WorkerStatus.RETURNED, WorkerStatus.SEEKING], anonymised_at__isnull=True),
+            ),
         ]
         constraints = [
             # One worker per person: the keyed hash of the ID number is unique (anonymised rows have none).

@@ -1,0 +1,90 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from core.notifications.models import NotificationPreference, OutboxMessage
+from jobs.matching.models import MatchRun, PushDirection, PushedMatch
+from jobs.matching.services import matches_push
+from workers.models import Worker
+
+pytestmark = pytest.mark.django_db
+
+
+def messages_to(user, channel):
+    return OutboxMessage.objects.filter(recipient=user, channel=channel)
+
+
+def test_each_worker_gets_their_best_three_new_jobs_by_sms_and_inbox(seeker, make_posting):
+    best = make_posting(title="包吃包住普工", wage_max=6500, provides_meals=True, provides_housing=True)
+    others = [make_posting(title=f"普工{n}", wage_max=5000 + 100 * n) for n in range(4)]
+
+    run = matches_push()
+
+    pushed = PushedMatch.objects.filter(worker=seeker, direction=PushDirection.TO_WORKER)
+    assert pushed.count() == 3
+    assert set(pushed.values_list("posting_id", flat=True)) == {best.pk, others[3].pk, others[2].pk}
+    assert messages_to(seeker.user, "sms").count() == 3
+    assert messages_to(seeker.user, "inbox").count() == 3
+    assert messages_to(seeker.user, "inbox").filter(text__contains="包吃包住普工").exists()
+    assert run.workers_notified == 1
+    assert run.jobs_pushed == 3
+
+
+def test_running_it_again_sends_nothing_twice(seeker, make_posting, liuyang_staff):
+    for n in range(2):
+        make_posting(title=f"普工{n}")
+    matches_push()
+    sent = OutboxMessage.objects.count()
+    # As if the first run had died before it finished: the next one looks at the same postings again.
+    MatchRun.objects.update(finished_at=None)
+    matches_push()
+    assert OutboxMessage.objects.count() == sent
+    assert PushedMatch.objects.filter(direction=PushDirection.TO_WORKER).count() == 2
+
+
+def test_a_worker_gets_no_more_than_three_jobs_however_often_it_runs(seeker, make_posting):
+    for n in range(3):
+        make_posting(title=f"普工{n}")
+    matches_push()
+    make_posting(title="又一个普工", wage_max=7000)
+    MatchRun.objects.update(finished_at=None)
+    matches_push()
+    assert PushedMatch.objects.filter(worker=seeker, direction=PushDirection.TO_WORKER).count() == 3
+    assert messages_to(seeker.user, "sms").count() == 3
+
+
+def test_the_posting_owner_gets_one_candidate_list_in_the_inbox(seeker, make_posting, liuyang_staff):
+    posting = make_posting(title="流水线普工")
+    matches_push()
+    [message] = messages_to(liuyang_staff, "inbox")
+    assert "流水线普工" in message.text
+    assert f"/console/matching/postings/{posting.pk}/candidates/" in message.text
+    assert not messages_to(liuyang_staff, "sms").exists()
+    MatchRun.objects.update(finished_at=None)
+    matches_push()
+    assert messages_to(liuyang_staff, "inbox").count() == 1
+
+
+def test_only_postings_new_since_the_last_run_are_pushed_to_unchanged_workers(seeker, make_posting):
+    two_days_ago = timezone.now() - timedelta(days=2)
+    Worker.objects.filter(pk=seeker.pk).update(registered_at=two_days_ago, updated_at=two_days_ago)
+    old = make_posting(title="老岗位", published_at=timezone.now() - timedelta(days=3))
+    fresh = make_posting(title="新岗位")
+    matches_push()
+    assert set(PushedMatch.objects.values_list("posting_id", flat=True)) == {fresh.pk}
+    assert old.pk not in set(PushedMatch.objects.values_list("posting_id", flat=True))
+
+
+def test_a_newly_registered_worker_is_matched_against_every_live_posting(seeker, make_posting):
+    older = make_posting(title="上周的岗位", published_at=timezone.now() - timedelta(days=7))
+    matches_push()
+    assert PushedMatch.objects.filter(worker=seeker, posting=older).exists()
+
+
+def test_workers_who_turned_sms_off_still_get_the_inbox_message(seeker, make_posting):
+    NotificationPreference.objects.create(user=seeker.user, sms_enabled=False)
+    make_posting()
+    matches_push()
+    assert messages_to(seeker.user, "sms").get().status == "cancelled"
+    assert messages_to(seeker.user, "inbox").count() == 1
