@@ -5,16 +5,12 @@ one list the SMS provider's templates are approved from, while the trip texts li
 All are critical: the passenger asked for the seat, and a missed message is a missed bus.
 """
 
-import json
-import uuid
-
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from core.notifications.catalog import TEMPLATES, MessageTemplate, message_template
-from core.notifications.models import Channel, Kind, NotificationPreference, OutboxMessage, Status
-from core.notifications.services import OPTED_OUT_REASON, notify
+from core.notifications.catalog import TEMPLATES, MessageTemplate
+from core.notifications.models import Channel, Kind
+from core.notifications.services import message_rows_sql, notify
 
 TRIP_TEMPLATES = (
     MessageTemplate(
@@ -89,7 +85,8 @@ def _message_context(booking, template, context):
         "contact": booking.trip.contact_phone,
     }
     values.update(context or {})
-    return {name: values[name] for name in TEMPLATES[template].variables}
+    # A variable missing here is one the booking statement fills in (message_rows_sql's sql_context).
+    return {name: values.get(name, "") for name in TEMPLATES[template].variables}
 
 
 def trip_notify(*, bookings, template, context=None):
@@ -103,57 +100,16 @@ def trip_notify(*, bookings, template, context=None):
         )
 
 
-# notify()'s rows for one critical message to one user: the inbox row delivered, the SMS row queued (or cancelled
-# when the user turned SMS off) and not yet enqueued, so that the outbox sender's periodic sweep (outbox_recover)
-# publishes it, a thousand rows to a Celery message.
-_MESSAGE_ROWS = f"""
-INSERT INTO {OutboxMessage._meta.db_table}
-       (recipient_id, channel, phone, template, kind, params, text, status, attempts, last_error, provider_message_id,
-        provider_out_id, idempotency_key, send_after, sent_at, created_at, updated_at)
-VALUES (%(user)s, %(inbox)s, '', %(template)s, %(kind)s, %(params)s, %(text)s, %(sent)s, 0, '', '',
-        '', %(inbox_key)s, %(now)s, %(now)s, %(now)s, %(now)s)
-"""
-_SMS_ROW = """
-     , (%(user)s, %(sms)s, %(phone)s, %(template)s, %(kind)s, %(params)s, %(text)s,
-        CASE WHEN %(opted_out)s THEN %(cancelled)s ELSE %(queued)s END, 0,
-        CASE WHEN %(opted_out)s THEN %(opted_out_reason)s ELSE '' END, '',
-        '', %(sms_key)s, %(now)s, NULL, %(now)s, %(now)s)
-"""
-_OPTED_OUT = f"""EXISTS (SELECT 1 FROM {NotificationPreference._meta.db_table}
-                          WHERE user_id = %(user)s AND sms_enabled = %(false)s)"""
-
-
-def booking_message_write(*, booking, template, context=None):
-    """The rush path's message to a booking's worker: the rows `trip_notify` would write, in one INSERT, left for
-    the outbox sender's sweep rather than published one by one (a Celery publish costs more than the booking).
-    Critical messages only: they know no quiet hours nor daily cap."""
-    message = message_template(template)
-    if message.kind != Kind.CRITICAL:
-        raise ValueError(f"{template} is not a critical message")
-    user = booking.worker.user
-    message_context = _message_context(booking, template, context)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    sql = _MESSAGE_ROWS + (_SMS_ROW if user.phone else "")
-    opted_out = "false" if message.ignores_opt_out else _OPTED_OUT
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql.replace("%(opted_out)s", opted_out),
-            {
-                "user": user.pk,
-                "phone": user.phone,
-                "template": message.key,
-                "kind": message.kind,
-                "params": json.dumps(message.params(message_context), ensure_ascii=False),
-                "text": message.render(message_context),
-                "now": now,
-                "inbox": Channel.INBOX,
-                "sms": Channel.SMS,
-                "sent": Status.SENT,
-                "queued": Status.QUEUED,
-                "cancelled": Status.CANCELLED,
-                "opted_out_reason": OPTED_OUT_REASON,
-                "false": False,
-                "inbox_key": uuid.uuid4().hex,
-                "sms_key": uuid.uuid4().hex,
-            },
-        )
+def booking_message_sql(*, booking, template, context=None, sql_context=None, source="", condition=""):
+    """The SMS and inbox rows of one message to a booking's worker as SQL (core.notifications' `message_rows_sql`:
+    its rules, its rendering), for the booking statement to write with the booking; the SMS is left to the outbox
+    sender's periodic sweep rather than published one by one (a Celery publish costs more than the booking)."""
+    return message_rows_sql(
+        user=booking.worker.user,
+        template=template,
+        context=_message_context(booking, template, context),
+        sql_context=sql_context,
+        source=source,
+        condition=condition,
+        prefix=template,
+    )

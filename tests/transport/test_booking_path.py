@@ -3,6 +3,7 @@ answered by the unique index, waiting-list positions, seats freed by cancellatio
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.errors import ApplicationError
 from core.notifications.models import Channel, OutboxMessage, Status
@@ -131,12 +132,37 @@ def test_a_worker_who_turned_sms_off_gets_the_inbox_message_and_no_sms(trip, mak
     assert _rows(worker, "trip_booking_confirmed").get(channel=Channel.INBOX).status == Status.SENT
 
 
-def test_a_booking_on_postgresql_reads_the_trip_then_writes_in_two_statements(
-    trip, make_worker, django_assert_max_num_queries
+def test_a_booking_on_postgresql_reads_the_trip_then_claims_books_and_writes_its_messages_in_one_statement(
+    trip, make_worker
 ):
     worker = make_worker()
     assert connection.vendor == "postgresql"
 
-    # The trip; the claim with the INSERT; the message rows (plus, in a test, the savepoint and its release).
-    with django_assert_max_num_queries(5):
-        booking_create(trip_id=trip.pk, worker=worker, idempotency_key="tap-1")
+    with CaptureQueriesContext(connection) as queries:
+        _booking, _ = booking_create(trip_id=trip.pk, worker=worker, idempotency_key="tap-1")
+
+    # The trip, then one statement (in a test, inside the test's transaction, between a savepoint and its release).
+    statements = [query["sql"] for query in queries.captured_queries if "SAVEPOINT" not in query["sql"]]
+    assert len(statements) == 2
+    assert "UPDATE transport_trip" in statements[1]
+    assert "INSERT INTO notifications_outboxmessage" in statements[1]
+    assert _rows(worker, "trip_booking_confirmed").count() == 2
+    assert not _rows(worker, "trip_waitlisted").exists()
+
+
+def test_a_waitlisted_booking_message_written_by_the_statement_tells_its_place(regions, make_worker):
+    trip = TripFactory(capacity=1)
+    booking_create(trip_id=trip.pk, worker=make_worker())
+    second, third = make_worker(), make_worker()
+    notification_preference_set(user=third.user, sms_enabled=False)
+
+    booking_create(trip_id=trip.pk, worker=second)
+    booking_create(trip_id=trip.pk, worker=third)
+
+    for worker, place in ((second, "1"), (third, "2")):
+        inbox = _rows(worker, "trip_waitlisted").get(channel=Channel.INBOX)
+        assert f"候补第{place}位" in inbox.text
+        assert inbox.params["position"] == place
+        assert not _rows(worker, "trip_booking_confirmed").exists()
+    sms = _rows(third, "trip_waitlisted").get(channel=Channel.SMS)
+    assert (sms.status, sms.last_error, sms.params["position"]) == (Status.CANCELLED, OPTED_OUT_REASON, "2")

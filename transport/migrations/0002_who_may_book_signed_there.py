@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('transport', '0001_initial'),
+        ("transport", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='trip',
-            name='who_may_book',
-            field=models.CharField(choices=[('anyone', '所有务工人员'), ('signed_there', '已与目的地单位签约的务工人员')], default='anyone', max_length=20, verbose_name='可预约人员'),
+            model_name="trip",
+            name="who_may_book",
+            field=models.CharField(
+                choices=[("anyone", "所有务工人员"), ("signed_there", "已与目的地单位签约的务工人员")],
+                default="anyone",
+                max_length=20,
+                verbose_name="可预约人员",
+            ),
         ),
     ]

@@ -1,14 +1,16 @@
 """Booking a seat, cancelling it, taking a seat offered from the waiting list, offers lapsing (docs/transport.md).
 
 `booking_create` is the path a rush goes through (POST /api/v1/trips/{id}/bookings/, the trip page, and
-benchmarks/booking.py). On PostgreSQL the seat claim and the booking's INSERT are one statement: the conditional
-UPDATE of the trip's counters holds the trip's row lock until commit, so concurrent claims on one trip queue
-behind it and each re-checks `taken < capacity` on the row version it finally gets; the seat number comes from
-that same row (see transport/services/seats.py), never from a read made before the lock. Nothing is read first
-and written later, which is what lets 1,000 simultaneous requests give out exactly 50 seats.
+benchmarks/booking.py). On PostgreSQL the seat claim, the booking's INSERT and its messages are one autocommit
+statement: the conditional UPDATE of the trip's counters holds the trip's row lock until that statement commits,
+so concurrent claims on one trip queue behind it and each re-checks `taken < capacity` on the row version it
+finally gets; the seat number comes from that same row (see transport/services/seats.py), never from a read made
+before the lock. Nothing is read first and written later, which is what lets 1,000 simultaneous requests give
+out exactly 50 seats.
 """
 
 import secrets
+from contextlib import nullcontext
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -19,7 +21,7 @@ from core.errors import ApplicationError
 from core.regions.models import Region
 from transport.eligibility import worker_may_book
 from transport.models import ACTIVE_BOOKING_STATUSES, Booking, BookingStatus, PickupPoint, Trip, TripStatus
-from transport.notifications import booking_message_write, china_time, trip_notify
+from transport.notifications import booking_message_sql, china_time, trip_notify
 from transport.services.seats import booking_release, locked_booking, seat_claim, waitlist_position
 
 # No 0/O, 1/I/L: booking codes are read aloud and typed on a phone at the bus door.
@@ -102,11 +104,13 @@ def _pickup_point(trip, pickup_point_id):
     return point
 
 
-# The claim and the INSERT in one statement (PostgreSQL). `claim` takes the next seat of a compact trip (see
-# seats.py) under the trip's row lock; `outcome` is one row when the booking is decided here: confirmed with that
-# seat, or waitlisted because the trip is full. No row (the trip has gaps left by cancellations, or changed since
-# this statement's snapshot) inserts nothing and the caller takes the general path. The waiting-list position
-# counts the waitlisted bookings this statement can see, which are exactly those that came before it.
+# The claim, the INSERT and the messages in one statement (PostgreSQL), run on its own in autocommit: the trip's
+# row lock is held from the claim to the statement's commit, with no Python and no round trip in between. `claim`
+# takes the next seat of a compact trip (see seats.py) under that lock; `outcome` is one row when the booking is
+# decided here: confirmed with that seat, or waitlisted because the trip is full. No row (the trip has gaps left by
+# cancellations, or changed since this statement's snapshot) inserts nothing and the caller takes the general path.
+# The waiting-list position counts the waitlisted bookings this statement can see, which are exactly those that
+# came before it. The message rows (core.notifications' message_rows_sql) read the seat or the position off `placed`.
 _CLAIM_AND_INSERT = f"""
 WITH claim AS (
     UPDATE {Trip._meta.db_table}
@@ -126,38 +130,54 @@ WITH claim AS (
            %(departs_at)s, %(arrives_at)s, %(idempotency_key)s, %(booked_by)s, '[]', %(now)s
       FROM outcome
  RETURNING id, seat_number
-)
-SELECT booking.id, booking.seat_number,
-       CASE WHEN booking.seat_number IS NULL THEN 1 + (
-           SELECT count(*) FROM {Booking._meta.db_table} AS waiting
-            WHERE waiting.trip_id = %(trip)s AND waiting.status = %(waitlisted)s
-              AND waiting.offer_expires_at IS NULL)
-       END
-  FROM booking
+), placed AS (
+    SELECT booking.id, booking.seat_number AS seat,
+           CASE WHEN booking.seat_number IS NULL THEN 1 + (
+               SELECT count(*) FROM {Booking._meta.db_table} AS waiting
+                WHERE waiting.trip_id = %(trip)s AND waiting.status = %(waitlisted)s
+                  AND waiting.offer_expires_at IS NULL)
+           END AS position
+      FROM booking
+){{messages}}
+SELECT id, seat, position FROM placed
 """
 
 
-def _claim_and_insert(booking):
+def _claim_and_insert(booking, *, notify):
     """PostgreSQL's one statement: fills in the booking's id, status and seat and returns its waiting-list position
     (None when confirmed), or returns False when the statement decided nothing."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _CLAIM_AND_INSERT,
-            {
-                "trip": booking.trip_id,
-                "worker": booking.worker_id,
-                "pickup_point": booking.pickup_point_id,
-                "code": booking.code,
-                "departs_at": booking.trip_departs_at,
-                "arrives_at": booking.trip_arrives_at,
-                "idempotency_key": booking.idempotency_key,
-                "booked_by": booking.booked_by_id,
-                "now": booking.created_at,
-                "open": TripStatus.OPEN,
-                "confirmed": BookingStatus.CONFIRMED,
-                "waitlisted": BookingStatus.WAITLISTED,
-            },
-        )
+    params = {
+        "trip": booking.trip_id,
+        "worker": booking.worker_id,
+        "pickup_point": booking.pickup_point_id,
+        "code": booking.code,
+        "departs_at": booking.trip_departs_at,
+        "arrives_at": booking.trip_arrives_at,
+        "idempotency_key": booking.idempotency_key,
+        "booked_by": booking.booked_by_id,
+        "now": booking.created_at,
+        "open": TripStatus.OPEN,
+        "confirmed": BookingStatus.CONFIRMED,
+        "waitlisted": BookingStatus.WAITLISTED,
+    }
+    messages = ""
+    if notify:
+        for template, variable, condition in (
+            ("trip_booking_confirmed", "seat", "placed.seat IS NOT NULL"),
+            ("trip_waitlisted", "position", "placed.seat IS NULL"),
+        ):
+            sql, message_params = booking_message_sql(
+                booking=booking,
+                template=template,
+                sql_context={variable: f"placed.{variable}"},
+                source="placed",
+                condition=condition,
+            )
+            messages += f", {template} AS ({sql})"
+            params.update(message_params)
+    # Inside a caller's transaction a refusal must not break it: a savepoint then; on its own, autocommit.
+    with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
+        cursor.execute(_CLAIM_AND_INSERT.format(messages=messages), params)
         row = cursor.fetchone()
     if row is None:
         return False
@@ -182,8 +202,8 @@ def booking_create(*, trip_id, worker, booked_by=None, pickup_point_id=None, ide
     Returns (booking, created); a waitlisted booking carries its place in line as `booking.position`. A repeated
     request with the same idempotency key returns the first booking, whatever has happened to the trip since: the
     unique index on (worker, key) answers, and only a refused request looks the twin up. The SMS and inbox rows
-    are written in the same transaction and left to the outbox sender, which publishes them in batches.
-    `notify=False` only for the demo data.
+    are written by the booking's own statement (off that path, in its transaction) and left to the outbox sender,
+    which publishes them in batches. `notify=False` only for the demo data.
     """
     idempotency_key = idempotency_key or None
     now = timezone.now()
@@ -216,13 +236,14 @@ def booking_create(*, trip_id, worker, booked_by=None, pickup_point_id=None, ide
         created_at=now,
     )
     try:
-        with transaction.atomic():
-            position = _claim_and_insert(booking) if on_postgresql else False
-            if position is False:
+        position = _claim_and_insert(booking, notify=notify) if on_postgresql else False
+        if position is False:
+            with transaction.atomic():
                 position = _claim_then_insert(booking)
-            booking.position = position
-            if notify:
-                _booking_notify(booking)
+                booking.position = position
+                if notify:
+                    _booking_notify(booking)
+        booking.position = position
     except IntegrityError as error:
         constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
         twin = _twin_or_refusal(worker=worker, idempotency_key=idempotency_key, constraint=constraint)
@@ -233,10 +254,15 @@ def booking_create(*, trip_id, worker, booked_by=None, pickup_point_id=None, ide
 
 
 def _booking_notify(booking):
+    """The general path's messages: the same rows as the one statement's, the seat or the position known by now."""
     if booking.seat_number:
-        booking_message_write(booking=booking, template="trip_booking_confirmed")
+        sql, params = booking_message_sql(booking=booking, template="trip_booking_confirmed")
     else:
-        booking_message_write(booking=booking, template="trip_waitlisted", context={"position": booking.position})
+        sql, params = booking_message_sql(
+            booking=booking, template="trip_waitlisted", context={"position": booking.position}
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Sending messages. `notify` is the one way any app sends anything (see docs/notifications.md)."""
+"""Sending the queued SMS rows to the provider, and the periodic repair of rows a lost worker or broker left behind."""
 
 import json
 import logging
@@ -9,124 +9,26 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from core.accounts.scoping import user_can_access_region
 from core.batching import chunked
-from core.errors import ApplicationError
 from core.notifications import tasks
-from core.notifications.catalog import TEMPLATES, message_template
+from core.notifications.catalog import message_template
 from core.notifications.gateways import PROVIDER_MAX_NUMBERS, PermanentError, TransientError, sms_gateway
 from core.notifications.models import (
     Broadcast,
     BroadcastStatus,
     Channel,
     Kind,
-    NotificationPreference,
     OutboxMessage,
     Status,
 )
 from core.notifications.ratelimit import messages_per_second, rate_limit_acquire
-from core.notifications.rules import china_day_bounds, in_quiet_hours, marketing_send_after
-from core.notifications.selectors import RECIPIENT_FILTERS, broadcast_recipients
+from core.notifications.rules import in_quiet_hours, marketing_send_after
+from core.notifications.services.messages import OPTED_OUT_REASON, _enqueue_send, _sms_opted_out
 
 logger = logging.getLogger(__name__)
-
-OPTED_OUT_REASON = "用户已关闭短信"
-DAILY_CAP_REASON = "已达每日推送上限"
-
-
-def _enqueue_send(outbox_ids, *, countdown=0):
-    for chunk in chunked(outbox_ids, settings.NOTIFICATIONS_BATCH_SIZE):
-        transaction.on_commit(lambda chunk=chunk: tasks.outbox_send.apply_async(args=[chunk], countdown=countdown))
-
-
-def _sms_opted_out(user_ids):
-    return set(
-        NotificationPreference.objects.filter(user_id__in=user_ids, sms_enabled=False).values_list("user_id", flat=True)
-    )
-
-
-def _marketing_sms_today(user_ids, moment):
-    day_start, day_end = china_day_bounds(moment)
-    counts = (
-        OutboxMessage.objects.filter(
-            recipient_id__in=user_ids,
-            channel=Channel.SMS,
-            kind=Kind.MARKETING,
-            send_after__gte=day_start,
-            send_after__lt=day_end,
-        )
-        .exclude(status__in=[Status.FAILED, Status.CANCELLED])
-        .values("recipient_id")
-        .annotate(total=Count("id"))
-    )
-    return {row["recipient_id"]: row["total"] for row in counts}
-
-
-def _validated_channels(channels):
-    channels = list(dict.fromkeys(channels))
-    if not channels or any(channel not in Channel.values for channel in channels):
-        raise ApplicationError(_("请选择发送渠道: 短信或站内信。"), field="channels")
-    return channels
-
-
-@transaction.atomic
-def notify(*, recipients, template, context, channels, broadcast=None):
-    """Write one outbox row per recipient and channel in the caller's transaction; SMS go out after it commits.
-
-    `recipients`: User rows (a list or a queryset); SMS rows are made only for those with a phone. `template`: a
-    key of `catalog.TEMPLATES`; `context`: its variables. `channels`: any of "sms", "inbox". Returns the rows,
-    including those cancelled at once (opted out of SMS, over the daily cap) with the reason in `last_error`.
-    """
-    message = message_template(template)
-    channels = _validated_channels(channels)
-    text = message.render(context)
-    params = message.params(context)
-    now = timezone.now()
-    sms_send_after = marketing_send_after(now) if message.kind == Kind.MARKETING else now
-    users = list(recipients)
-    user_ids = [user.pk for user in users]
-    opted_out = _sms_opted_out(user_ids) if Channel.SMS in channels else set()
-    sent_today = (
-        _marketing_sms_today(user_ids, sms_send_after)
-        if Channel.SMS in channels and message.kind == Kind.MARKETING
-        else {}
-    )
-    rows = []
-    for user in users:
-        for channel in channels:
-            if channel == Channel.SMS and not user.phone:
-                continue
-            row = OutboxMessage(
-                recipient_id=user.pk,
-                channel=channel,
-                phone=user.phone if channel == Channel.SMS else "",
-                template=message.key,
-                kind=message.kind,
-                params=params,
-                text=text,
-                broadcast=broadcast,
-                idempotency_key=f"b{broadcast.pk}-u{user.pk}-{channel}" if broadcast else uuid.uuid4().hex,
-                send_after=now,
-            )
-            if channel == Channel.INBOX:
-                # The inbox is our own table: the row is the delivered message.
-                row.status, row.sent_at = Status.SENT, now
-            elif user.pk in opted_out and not message.ignores_opt_out:
-                row.status, row.last_error = Status.CANCELLED, OPTED_OUT_REASON
-            elif message.kind == Kind.MARKETING and sent_today.get(user.pk, 0) >= settings.NOTIFICATIONS_DAILY_CAP:
-                row.status, row.last_error = Status.CANCELLED, DAILY_CAP_REASON
-            else:
-                row.send_after = sms_send_after
-                if sms_send_after <= now:
-                    row.enqueued_at = now
-            rows.append(row)
-    OutboxMessage.objects.bulk_create(rows, batch_size=1000)
-    _enqueue_send([row.pk for row in rows if row.enqueued_at is not None])
-    return rows
 
 
 # --- Sending ----------------------------------------------------------------------------------------------------
@@ -378,107 +280,3 @@ def outbox_recover():
         return {"stuck": _recover_stuck_rows(sms_gateway(), now), "requeued": _requeue_lost_rows(now), "skipped": False}
     finally:
         cache.delete(RECOVERY_LOCK)
-
-
-# --- Broadcasts -------------------------------------------------------------------------------------------------
-
-
-def broadcast_preview(*, actor, filters, template, context):
-    """What a broadcast would do, without doing it: the recipients' number and the rendered text."""
-    message = message_template(template)
-    if not message.broadcastable:
-        raise ApplicationError(_("这个模板不能用于群发。"), field="template")
-    for name, value in filters.items():
-        if value and not RECIPIENT_FILTERS[name].accepts(value):
-            raise ApplicationError(_("收件人筛选条件无效，请重新选择。"), field=name)
-    region_code = filters.get("region")
-    if region_code and not user_can_access_region(actor, region_code):
-        raise ApplicationError(_("只能向本辖区内的人员群发。"), field="region")
-    if not region_code and not actor.has_full_scope:
-        filters = {**filters, "region": actor.region_id}
-    recipients = broadcast_recipients(actor=actor, filters=filters)
-    return {"filters": filters, "recipient_count": recipients.count(), "text": message.render(context)}
-
-
-@transaction.atomic
-def broadcast_create(*, actor, filters, template, context, channels):
-    preview = broadcast_preview(actor=actor, filters=filters, template=template, context=context)
-    channels = _validated_channels(channels)
-    if preview["recipient_count"] == 0:
-        raise ApplicationError(_("没有符合条件的收件人。"))
-    broadcast = Broadcast.objects.create(
-        created_by=actor,
-        region_id=preview["filters"].get("region"),
-        recipient_filters=preview["filters"],
-        template=template,
-        context=context,
-        channels=channels,
-        text=preview["text"],
-        recipient_count=preview["recipient_count"],
-    )
-    tasks.broadcast_fan_out.delay_on_commit(broadcast.pk)
-    return broadcast
-
-
-def broadcast_fan_out(*, broadcast_id):
-    """Create the broadcast's outbox rows chunk by chunk, each chunk in its own transaction with its tasks.
-
-    Resumable: the cursor moves in the same transaction as the rows it covers, and the broadcast row's lock
-    keeps two runs from doing one chunk twice.
-    """
-    while True:
-        with transaction.atomic():
-            broadcast = Broadcast.objects.select_for_update().select_related("created_by").get(pk=broadcast_id)
-            if broadcast.status != BroadcastStatus.PREPARING:
-                return
-            chunk = list(
-                broadcast_recipients(actor=broadcast.created_by, filters=broadcast.recipient_filters)
-                .filter(id__gt=broadcast.fanned_out_through)
-                .order_by("id")
-                .only("id", "phone")[: settings.NOTIFICATIONS_BATCH_SIZE]
-            )
-            if chunk:
-                notify(
-                    recipients=chunk,
-                    template=broadcast.template,
-                    context=broadcast.context,
-                    channels=broadcast.channels,
-                    broadcast=broadcast,
-                )
-                broadcast.fanned_out_through = chunk[-1].pk
-            else:
-                broadcast.status = BroadcastStatus.SENDING
-            broadcast.save(update_fields=["fanned_out_through", "status", "updated_at"])
-            if not chunk:
-                return
-
-
-# --- The recipient's side ---------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def recipient_messages_erase(*, user):
-    """Delete every message ever addressed to `user`. For erasure of personal data: the rows keep the phone number
-    and texts that may name the person. Returns how many were deleted."""
-    deleted, _by_model = OutboxMessage.objects.filter(recipient=user).delete()
-    return deleted
-
-
-def inbox_mark_read(*, user):
-    return OutboxMessage.objects.filter(
-        recipient=user, channel=Channel.INBOX, status=Status.SENT, read_at__isnull=True
-    ).update(read_at=timezone.now())
-
-
-@transaction.atomic
-def notification_preference_set(*, user, sms_enabled):
-    preference, _created = NotificationPreference.objects.update_or_create(
-        user=user, defaults={"sms_enabled": sms_enabled}
-    )
-    if not sms_enabled:
-        # Opting out stops what is already waiting too, not only what comes later.
-        pushed = [template.key for template in TEMPLATES.values() if not template.ignores_opt_out]
-        OutboxMessage.objects.filter(
-            recipient=user, channel=Channel.SMS, status=Status.QUEUED, template__in=pushed
-        ).update(status=Status.CANCELLED, last_error=OPTED_OUT_REASON)
-    return preference

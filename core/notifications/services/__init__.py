@@ -1,0 +1,31 @@
+"""Sending messages. `notify` is the one way any app sends anything (see docs/notifications.md).
+
+A package: writing (`messages`), sending and the periodic repair (`sending`), broadcasts, the recipient's side.
+`from core.notifications.services import X` works for all of them.
+"""
+
+from core.notifications.services.broadcasts import broadcast_create, broadcast_fan_out, broadcast_preview
+from core.notifications.services.messages import DAILY_CAP_REASON, OPTED_OUT_REASON, message_rows_sql, notify
+from core.notifications.services.recipients import (
+    inbox_mark_read,
+    notification_preference_set,
+    recipient_messages_erase,
+)
+from core.notifications.services.sending import RECOVERY_LOCK, _claim, outbox_recover, outbox_send
+
+__all__ = [
+    "DAILY_CAP_REASON",
+    "OPTED_OUT_REASON",
+    "RECOVERY_LOCK",
+    "_claim",
+    "broadcast_create",
+    "broadcast_fan_out",
+    "broadcast_preview",
+    "inbox_mark_read",
+    "message_rows_sql",
+    "notification_preference_set",
+    "notify",
+    "outbox_recover",
+    "outbox_send",
+    "recipient_messages_erase",
+]

@@ -1,0 +1,218 @@
+"""Writing messages: `notify`, the one way any app sends anything (see docs/notifications.md), and
+`message_rows_sql`, the same rows for one recipient as SQL, for a statement that writes them with its own rows."""
+
+import json
+import logging
+import uuid
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.batching import chunked
+from core.errors import ApplicationError
+from core.notifications import tasks
+from core.notifications.catalog import message_template
+from core.notifications.models import (
+    Channel,
+    Kind,
+    NotificationPreference,
+    OutboxMessage,
+    Status,
+)
+from core.notifications.rules import china_day_bounds, marketing_send_after
+
+logger = logging.getLogger(__name__)
+
+OPTED_OUT_REASON = "用户已关闭短信"
+DAILY_CAP_REASON = "已达每日推送上限"
+
+
+def _enqueue_send(outbox_ids, *, countdown=0):
+    for chunk in chunked(outbox_ids, settings.NOTIFICATIONS_BATCH_SIZE):
+        transaction.on_commit(lambda chunk=chunk: tasks.outbox_send.apply_async(args=[chunk], countdown=countdown))
+
+
+def _sms_opted_out(user_ids):
+    return set(
+        NotificationPreference.objects.filter(user_id__in=user_ids, sms_enabled=False).values_list("user_id", flat=True)
+    )
+
+
+def _marketing_sms_today(user_ids, moment):
+    day_start, day_end = china_day_bounds(moment)
+    counts = (
+        OutboxMessage.objects.filter(
+            recipient_id__in=user_ids,
+            channel=Channel.SMS,
+            kind=Kind.MARKETING,
+            send_after__gte=day_start,
+            send_after__lt=day_end,
+        )
+        .exclude(status__in=[Status.FAILED, Status.CANCELLED])
+        .values("recipient_id")
+        .annotate(total=Count("id"))
+    )
+    return {row["recipient_id"]: row["total"] for row in counts}
+
+
+def _validated_channels(channels):
+    channels = list(dict.fromkeys(channels))
+    if not channels or any(channel not in Channel.values for channel in channels):
+        raise ApplicationError(_("请选择发送渠道: 短信或站内信。"), field="channels")
+    return channels
+
+
+@transaction.atomic
+def notify(*, recipients, template, context, channels, broadcast=None):
+    """Write one outbox row per recipient and channel in the caller's transaction; SMS go out after it commits.
+
+    `recipients`: User rows (a list or a queryset); SMS rows are made only for those with a phone. `template`: a
+    key of `catalog.TEMPLATES`; `context`: its variables. `channels`: any of "sms", "inbox". Returns the rows,
+    including those cancelled at once (opted out of SMS, over the daily cap) with the reason in `last_error`.
+    """
+    message = message_template(template)
+    channels = _validated_channels(channels)
+    text = message.render(context)
+    params = message.params(context)
+    now = timezone.now()
+    sms_send_after = marketing_send_after(now) if message.kind == Kind.MARKETING else now
+    users = list(recipients)
+    user_ids = [user.pk for user in users]
+    opted_out = _sms_opted_out(user_ids) if Channel.SMS in channels else set()
+    sent_today = (
+        _marketing_sms_today(user_ids, sms_send_after)
+        if Channel.SMS in channels and message.kind == Kind.MARKETING
+        else {}
+    )
+    rows = []
+    for user in users:
+        for channel in channels:
+            if channel == Channel.SMS and not user.phone:
+                continue
+            row = OutboxMessage(
+                recipient_id=user.pk,
+                channel=channel,
+                phone=user.phone if channel == Channel.SMS else "",
+                template=message.key,
+                kind=message.kind,
+                params=params,
+                text=text,
+                broadcast=broadcast,
+                idempotency_key=f"b{broadcast.pk}-u{user.pk}-{channel}" if broadcast else uuid.uuid4().hex,
+                send_after=now,
+            )
+            if channel == Channel.INBOX:
+                # The inbox is our own table: the row is the delivered message.
+                row.status, row.sent_at = Status.SENT, now
+            elif user.pk in opted_out and not message.ignores_opt_out:
+                row.status, row.last_error = Status.CANCELLED, OPTED_OUT_REASON
+            elif message.kind == Kind.MARKETING and sent_today.get(user.pk, 0) >= settings.NOTIFICATIONS_DAILY_CAP:
+                row.status, row.last_error = Status.CANCELLED, DAILY_CAP_REASON
+            else:
+                row.send_after = sms_send_after
+                if sms_send_after <= now:
+                    row.enqueued_at = now
+            rows.append(row)
+    OutboxMessage.objects.bulk_create(rows, batch_size=1000)
+    _enqueue_send([row.pk for row in rows if row.enqueued_at is not None])
+    return rows
+
+
+# The columns message_rows_sql fills; the others keep their defaults (NULL, no broadcast).
+_ROW_COLUMNS = (
+    "recipient_id, channel, phone, template, kind, params, text, status, attempts, last_error, provider_message_id,"
+    " provider_out_id, idempotency_key, send_after, sent_at, created_at, updated_at"
+)
+
+
+def message_rows_sql(*, user, template, context, sql_context=None, source="", condition="", prefix="message"):
+    """The rows `notify` writes for one critical message to one user on SMS and inbox, as one INSERT statement (or
+    a data-modifying CTE's body) for a caller that must write them in the same statement as its own rows.
+
+    Returns `(sql, params)`; `prefix` names the params so that two calls can share one statement. The same rules as
+    `notify`: the inbox row delivered at once, an SMS row only for a user with a phone, cancelled with
+    OPTED_OUT_REASON when they turned SMS off (decided by the statement itself), the text and the provider's
+    parameters rendered from the catalogue. The SMS row is left queued and not enqueued: the outbox sender's
+    periodic sweep (`outbox_recover`) publishes it, a batch to a Celery message, so the statement's caller
+    publishes nothing. Critical messages only: the marketing rules (quiet hours, daily cap) read other rows first.
+
+    `sql_context` (PostgreSQL): template variables only the statement knows, each an SQL expression over `source`
+    (a FROM item such as a CTE's name), the rows made only where `condition` holds.
+    """
+    message = message_template(template)
+    if message.kind != Kind.CRITICAL:
+        raise ApplicationError(_("只有重要消息可以随业务数据一并写入。"), field="template")
+    sql_context = sql_context or {}
+    # The variables the statement fills in are left as their own ${name} in the text, replaced by the statement.
+    values = {**context, **{name: f"${{{name}}}" for name in sql_context}}
+    text = message.render(values)
+    params = {name: value for name, value in message.params(values).items() if name not in sql_context}
+    name = f"{prefix}_%s"
+
+    def param(key):
+        return f"%({name % key})s"
+
+    text_sql, params_sql = param("text"), param("params")
+    if connection.vendor == "postgresql":
+        params_sql = f"CAST({params_sql} AS jsonb)"
+    for variable, expression in sql_context.items():
+        text_sql = f"replace({text_sql}, '${{{variable}}}', ({expression})::text)"
+        params_sql = f"{params_sql} || jsonb_build_object('{variable}', ({expression})::text)"
+    tail = (f" FROM {source}" if source else "") + (f" WHERE {condition}" if condition else "")
+
+    def row(*, channel, phone, status, error, key, sent_at):
+        return (
+            f"SELECT {param('user')}, {channel}, {phone}, {param('template')}, {param('kind')}, {params_sql}, "
+            f"{text_sql}, {status}, 0, {error}, '', '', {key}, {param('now')}, {sent_at}, {param('now')}, "
+            f"{param('now')}{tail}"
+        )
+
+    rows = [
+        row(
+            channel=param("inbox"),
+            phone="''",
+            status=param("sent"),
+            error="''",
+            key=param("inbox_key"),
+            sent_at=param("now"),
+        )
+    ]
+    if user.phone:
+        opted_out = (
+            "false"
+            if message.ignores_opt_out
+            else f"EXISTS (SELECT 1 FROM {NotificationPreference._meta.db_table}"
+            f" WHERE user_id = {param('user')} AND NOT sms_enabled)"
+        )
+        rows.append(
+            row(
+                channel=param("sms"),
+                phone=param("phone"),
+                status=f"CASE WHEN {opted_out} THEN {param('cancelled')} ELSE {param('queued')} END",
+                error=f"CASE WHEN {opted_out} THEN {param('opted_out')} ELSE '' END",
+                key=param("sms_key"),
+                sent_at="NULL",
+            )
+        )
+    sql = f"INSERT INTO {OutboxMessage._meta.db_table} ({_ROW_COLUMNS}) " + " UNION ALL ".join(rows)
+    values = {
+        "user": user.pk,
+        "phone": user.phone,
+        "template": message.key,
+        "kind": message.kind,
+        "params": json.dumps(params, ensure_ascii=False),
+        "text": text,
+        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "inbox": Channel.INBOX,
+        "sms": Channel.SMS,
+        "sent": Status.SENT,
+        "queued": Status.QUEUED,
+        "cancelled": Status.CANCELLED,
+        "opted_out": OPTED_OUT_REASON,
+        "inbox_key": uuid.uuid4().hex,
+        "sms_key": uuid.uuid4().hex,
+    }
+    return sql, {name % key: value for key, value in values.items()}
