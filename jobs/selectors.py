@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -326,6 +326,8 @@ class AgreementProgress:
     target: int
     posted: int
     filled: int
+    trips: int
+    passengers: int
 
     @property
     def percent(self):
@@ -346,10 +348,14 @@ def agreement_postings(*, agreement):
 def agreement_progress(agreement, postings):
     """Places filled (signed or at work) against the agreement's target, over postings that left the draft."""
     live = [posting for posting in postings if posting.status != PostingStatus.DRAFT]
+    # Trips are read through their reverse relation: transport sits above jobs and is never imported here.
+    trips = agreement.trips.exclude(status="cancelled").aggregate(count=Count("id"), seats=Sum("taken"))
     return AgreementProgress(
         target=agreement.target_people,
         posted=sum(posting.ledger.posted for posting in live),
         filled=sum(posting.ledger.signed + posting.ledger.onboarded for posting in live),
+        trips=trips["count"],
+        passengers=trips["seats"] or 0,
     )
 
 

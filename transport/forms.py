@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.accounts.scoping import user_can_access_region
 from core.regions.models import Region, RegionLevel
+from jobs.selectors import console_agreements
 from transport.models import BoardingCheck, PickupPoint, Trip
 
 
@@ -33,6 +34,7 @@ class TripForm(forms.ModelForm):
             "booking_opens_at",
             "booking_closes_at",
             "postings",
+            "agreement",
             "who_may_book",
             "cost",
             "cost_note",
@@ -55,6 +57,7 @@ class TripForm(forms.ModelForm):
             level__in=[RegionLevel.CITY, RegionLevel.COUNTY]
         ).order_by("code")
         self.fields["postings"].queryset = self.fields["postings"].queryset.select_related("employer")
+        self.fields["agreement"].queryset = console_agreements(user=user)
 
     def clean(self):
         data = super().clean()

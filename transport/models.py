@@ -87,6 +87,15 @@ class Trip(models.Model):
     booking_opens_at = models.DateTimeField(_("开始预约"))
     booking_closes_at = models.DateTimeField(_("截止预约"))
     postings = models.ManyToManyField("jobs.JobPosting", verbose_name=_("关联岗位"), blank=True, related_name="trips")
+    agreement = models.ForeignKey(
+        "jobs.CooperationAgreement",
+        verbose_name=_("劳务协作协议"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="trips",
+        help_text=_("这趟专车属于哪份劳务协作协议（输出地送往输入地）。"),
+    )
     who_may_book = models.CharField(
         _("可预约人员"), max_length=20, choices=WhoMayBook.choices, default=WhoMayBook.ANYONE
     )

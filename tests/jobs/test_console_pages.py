@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jobs.models import CooperationAgreement, Employer, JobPosting, PostingStatus
-from tests.factories import EmployerFactory, JobPostingFactory, JobSeekerFactory, credit_code
+from tests.factories import EmployerFactory, JobPostingFactory, JobSeekerFactory, TripFactory, credit_code
+from transport.models import Trip
 
 LIUYANG, XINHUA = "430181", "431322"
 
@@ -351,9 +352,13 @@ def test_an_agreement_is_recorded_and_its_page_shows_places_filled_against_the_t
     assert response.status_code == 302, response.context["form"].errors
     created = posting.agreement = CooperationAgreement.objects.get()
     posting.save()
+    coach = TripFactory(origin_county_id="431322", agreement=created)
+    Trip.objects.filter(pk=coach.pk).update(taken=12, seats_issued=12)
+    TripFactory(origin_county_id="431322", agreement=created, status="cancelled")
     page = client.get(reverse("jobs_console:agreement", args=[created.pk]))
     assert page.context["progress"].target == 300
     assert page.context["progress"].posted == posting.headcount
+    assert (page.context["progress"].trips, page.context["progress"].passengers) == (1, 12)
     assert posting.title in page.content.decode()
 
 

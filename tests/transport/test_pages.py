@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from core.accounts.models import Role
 from core.privacy.models import AuditAction, AuditLog
+from jobs.models import CooperationAgreement
 from tests.factories import TripFactory, UserFactory
 from transport.models import Booking, BookingStatus, Trip, TripStatus
 from transport.services import booking_create
@@ -43,37 +44,39 @@ def test_a_city_dispatcher_sees_the_trips_of_every_county_below(client, regions)
     assert guzhang_trip.service_number not in page.text
 
 
+def _new_trip_form(departs, **fields):
+    return {
+        "mode": "train",
+        "service_number": "G6173 5号车厢",
+        "origin_county": "431322",
+        "destination_region": "430181",
+        "destination_address": "浏阳经开区",
+        "departs_at": _local(departs),
+        "arrives_at": _local(departs + timedelta(hours=3)),
+        "capacity": "90",
+        "booking_opens_at": _local(timezone.now()),
+        "booking_closes_at": _local(departs - timedelta(hours=2)),
+        "who_may_book": "anyone",
+        "cost": "free",
+        "contact_name": "罗海军",
+        "contact_phone": "13907381234",
+        "boarding_checks": ["id_verified"],
+        "pickup-TOTAL_FORMS": "1",
+        "pickup-INITIAL_FORMS": "0",
+        "pickup-MIN_NUM_FORMS": "1",
+        "pickup-MAX_NUM_FORMS": "10",
+        "pickup-0-name": "新化站",
+        "pickup-0-address": "新化县上梅镇",
+        "pickup-0-meets_at": _local(departs - timedelta(minutes=40)),
+        **fields,
+    }
+
+
 def test_a_dispatcher_creates_a_trip_with_a_pickup_point(client, regions, dispatcher):
     client.force_login(dispatcher)
     departs = timezone.now() + timedelta(days=2)
 
-    response = client.post(
-        "/console/trips/new/",
-        {
-            "mode": "train",
-            "service_number": "G6173 5号车厢",
-            "origin_county": "431322",
-            "destination_region": "430181",
-            "destination_address": "浏阳经开区",
-            "departs_at": _local(departs),
-            "arrives_at": _local(departs + timedelta(hours=3)),
-            "capacity": "90",
-            "booking_opens_at": _local(timezone.now()),
-            "booking_closes_at": _local(departs - timedelta(hours=2)),
-            "who_may_book": "anyone",
-            "cost": "free",
-            "contact_name": "罗海军",
-            "contact_phone": "13907381234",
-            "boarding_checks": ["id_verified"],
-            "pickup-TOTAL_FORMS": "1",
-            "pickup-INITIAL_FORMS": "0",
-            "pickup-MIN_NUM_FORMS": "1",
-            "pickup-MAX_NUM_FORMS": "10",
-            "pickup-0-name": "新化站",
-            "pickup-0-address": "新化县上梅镇",
-            "pickup-0-meets_at": _local(departs - timedelta(minutes=40)),
-        },
-    )
+    response = client.post("/console/trips/new/", _new_trip_form(departs))
 
     trip = Trip.objects.get()
     assert response.status_code == 302
@@ -200,3 +203,30 @@ def test_the_dispatchers_trip_pages_render_for_their_own_trip(client, trip, make
         assert client.get(url).status_code == 200, url
     boarding = client.get(f"/console/trips/{trip.pk}/boarding/")
     assert "boarding-scan.js" in boarding.text
+
+
+def _agreement(sending, receiving):
+    today = timezone.localdate()
+    return CooperationAgreement.objects.create(
+        title=f"{sending}-{receiving}",
+        sending_region_id=sending,
+        receiving_region_id=receiving,
+        signed_on=today,
+        term_start=today,
+        term_end=today + timedelta(days=365),
+        target_people=100,
+    )
+
+
+def test_a_trip_is_attributed_to_a_cooperation_agreement_of_the_dispatchers_region_only(client, regions, dispatcher):
+    ours = _agreement("431322", "430181")
+    others = _agreement("433126", "430181")
+    client.force_login(dispatcher)
+    departs = timezone.now() + timedelta(days=2)
+
+    refused = client.post("/console/trips/new/", _new_trip_form(departs, agreement=str(others.pk)))
+    assert refused.status_code == 400
+    assert not Trip.objects.exists()
+
+    client.post("/console/trips/new/", _new_trip_form(departs, agreement=str(ours.pk)))
+    assert Trip.objects.get().agreement == ours
