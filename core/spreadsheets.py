@@ -69,15 +69,20 @@ def cell_text(value):
 
 
 def read_rows(content, *, required, optional=(), problems):
-    """(row number, {column: text}) for every non-empty row of the first sheet.
+    """[(row number, {column: text})] for every non-empty row of the first sheet.
 
-    A missing required column is a problem of row 1 and no row is read; a file that is not a workbook raises
-    ApplicationError. Columns are gettext_lazy names or plain strings; the dictionaries are keyed by their text.
+    A file that is not a workbook, or a missing required column, is a problem of row 1 and no row is read.
+    Columns are gettext_lazy names or plain strings; the dictionaries are keyed by their text.
     """
     try:
         workbook = load_workbook(io.BytesIO(bytes(content)), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a file that is not a workbook
-        raise ApplicationError(_("无法读取这个文件，请确认它是 .xlsx 格式的 Excel 文件。")) from error
+    except Exception:  # openpyxl raises many types for a file that is not a workbook
+        problems.add(1, "", _("无法读取这个文件，请确认它是 .xlsx 格式的 Excel 文件。"))
+        return []
+    return list(_sheet_rows(workbook, required=required, optional=optional, problems=problems))
+
+
+def _sheet_rows(workbook, *, required, optional, problems):
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = [cell_text(cell) for cell in next(rows, ())]

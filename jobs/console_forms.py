@@ -17,6 +17,8 @@ from core.regions.models import RegionLevel
 from jobs.models import Benefit, CooperationAgreement, Employer, Occupation, PostingKind, PostingStatus
 from jobs.selectors import ConsolePostingFilters, console_agreements, console_employers, liaison_candidates
 from jobs.services import MAX_EXTEND_DAYS, agreement_problems, credit_code_clean, posting_problems
+from jobs.services.agreements import AGREEMENT_FIELDS
+from jobs.services.employers import EMPLOYER_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DEFAULT_VALID_DAYS = 60
@@ -37,18 +39,7 @@ def add_service_error(form, error: ApplicationError):
 class EmployerForm(forms.ModelForm):
     class Meta:
         model = Employer
-        fields = [
-            "name",
-            "credit_code",
-            "industry",
-            "region",
-            "address",
-            "contact_name",
-            "contact_phone",
-            "is_key_enterprise",
-            "liaison",
-            "description",
-        ]
+        fields = EMPLOYER_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, county, **kwargs):
@@ -247,33 +238,18 @@ class PostingExtendForm(forms.Form):
     days = forms.IntegerField(label=_("延期天数"), min_value=1, max_value=MAX_EXTEND_DAYS, initial=DEFAULT_EXTEND_DAYS)
 
 
-_AGREEMENT_FIELDS = [
-    "title",
-    "sending_region",
-    "receiving_region",
-    "receiving_park",
-    "signed_on",
-    "term_start",
-    "term_end",
-    "target_people",
-    "contacts",
-    "document_links",
-    "notes",
-]
-
-
 class AgreementForm(forms.Form):
     """A plain form over the agreement's model fields: the services check what its constraints say, with messages
     in the users' words, so the model's own validation (a ModelForm's) would only repeat them in database terms."""
 
     def __init__(self, *args, user, agreement=None, **kwargs):
         if agreement is not None:
-            kwargs.setdefault("initial", model_to_dict(agreement, fields=_AGREEMENT_FIELDS))
+            kwargs.setdefault("initial", model_to_dict(agreement, fields=AGREEMENT_FIELDS))
         super().__init__(*args, **kwargs)
         self.fields.update(
             fields_for_model(
                 CooperationAgreement,
-                fields=_AGREEMENT_FIELDS,
+                fields=AGREEMENT_FIELDS,
                 widgets={
                     "signed_on": DATE_INPUT,
                     "term_start": DATE_INPUT,
@@ -286,7 +262,7 @@ class AgreementForm(forms.Form):
         )
         self.fields["sending_region"] = RegionChoiceField(label=_("输出地"), levels=_AGREEMENT_LEVELS)
         self.fields["receiving_region"] = RegionChoiceField(label=_("输入地"), levels=_AGREEMENT_LEVELS)
-        self.order_fields(_AGREEMENT_FIELDS)
+        self.order_fields(AGREEMENT_FIELDS)
         if agreement is None and user.region is not None:
             self.initial.setdefault("sending_region", user.region.code)
 

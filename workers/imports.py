@@ -231,13 +231,7 @@ def ledger_import_run(*, import_id):
     )
     statuses_by_label, key_groups_by_label = _statuses_by_label(), _key_groups_by_label()
     parsed = []
-    try:
-        rows = list(
-            read_rows(ledger_import.content, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, problems=problems)
-        )
-    except ApplicationError as error:
-        problems.add(1, "", error.message)
-        rows = []
+    rows = read_rows(ledger_import.content, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, problems=problems)
     LedgerImport.objects.filter(pk=import_id).update(total_rows=len(rows))
     for index, (number, cells) in enumerate(rows, start=1):
         row = _parse_row(

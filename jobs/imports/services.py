@@ -45,13 +45,7 @@ def demand_import_run(*, import_id):
         return demand_import
     DemandImport.objects.filter(pk=import_id).update(status=ImportStatus.RUNNING)
     problems = Problems()
-    try:
-        rows = list(
-            read_rows(demand_import.content, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, problems=problems)
-        )
-    except ApplicationError as error:
-        problems.add(1, "", error.message)
-        rows = []
+    rows = read_rows(demand_import.content, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, problems=problems)
     DemandImport.objects.filter(pk=import_id).update(total_rows=len(rows))
     parser = RowParser(county=demand_import.county, problems=problems)
     parsed = []

@@ -309,49 +309,36 @@ def score(worker, posting, *, now=None, for_worker=True):
     )
 
 
-def rank(worker, postings, *, limit, now=None):
-    """The best `limit` matches among `postings` for `worker` (hard filters applied first), best first."""
-    now = now or timezone.now()
+def _best(pairs, *, limit, now, for_worker):
+    """The best `limit` Matches among (worker, posting) pairs that pass the hard filters, best first; ties go to
+    the newer row of the side being ranked."""
     today = timezone.localdate(now)
+    ranked_side = 1 if for_worker else 0
     scored = sorted(
         (
-            (*points(worker, posting, now), posting)
-            for posting in postings
+            (*points(worker, posting, now), worker, posting)
+            for worker, posting in pairs
             if passes_hard_filters(worker, posting, today=today)
         ),
-        key=lambda item: (-item[0], -item[2].id),
+        key=lambda item: (-item[0], -item[2 + ranked_side].id),
     )
     return [
         Match(
             worker_id=worker.id,
             posting_id=posting.id,
             score=total,
-            reasons=reasons(worker, posting, tier, now),
+            reasons=reasons(worker, posting, tier, now, for_worker=for_worker),
             tier=tier,
         )
-        for total, tier, posting in scored[:limit]
+        for total, tier, worker, posting in scored[:limit]
     ]
+
+
+def rank(worker, postings, *, limit, now=None):
+    """The best `limit` matches among `postings` for `worker` (hard filters applied first), best first."""
+    return _best(((worker, posting) for posting in postings), limit=limit, now=now or timezone.now(), for_worker=True)
 
 
 def rank_workers(posting, workers, *, limit, now=None):
     """The best `limit` workers among `workers` for `posting` (hard filters first), best first, worded for staff."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    scored = sorted(
-        (
-            (*points(worker, posting, now), worker)
-            for worker in workers
-            if passes_hard_filters(worker, posting, today=today)
-        ),
-        key=lambda item: (-item[0], -item[2].id),
-    )
-    return [
-        Match(
-            worker_id=worker.id,
-            posting_id=posting.id,
-            score=total,
-            reasons=reasons(worker, posting, tier, now, for_worker=False),
-            tier=tier,
-        )
-        for total, tier, worker in scored[:limit]
-    ]
+    return _best(((worker, posting) for worker in workers), limit=limit, now=now or timezone.now(), for_worker=False)

@@ -7,7 +7,7 @@ from core.errors import ApplicationError
 from jobs.models import CooperationAgreement
 from jobs.services.access import check_may_edit, with_history_user
 
-_EDITABLE_FIELDS = (
+AGREEMENT_FIELDS = (
     "title",
     "sending_region",
     "receiving_region",
@@ -54,7 +54,7 @@ def _check(fields, actor):
 
 @transaction.atomic
 def agreement_create(*, actor, **fields):
-    unknown = set(fields) - set(_EDITABLE_FIELDS)
+    unknown = set(fields) - set(AGREEMENT_FIELDS)
     if unknown:
         raise TypeError(f"agreement_create() does not take {sorted(unknown)}")
     _check(fields, actor)
@@ -65,13 +65,13 @@ def agreement_create(*, actor, **fields):
 
 @transaction.atomic
 def agreement_update(*, agreement, actor, **fields):
-    unknown = set(fields) - set(_EDITABLE_FIELDS)
+    unknown = set(fields) - set(AGREEMENT_FIELDS)
     if unknown:
         raise TypeError(f"agreement_update() does not change {sorted(unknown)}")
     agreement = CooperationAgreement.objects.select_for_update().get(pk=agreement.pk)
     check_may_edit(actor, agreement.sending_region_id, agreement.receiving_region_id)
     for name, value in fields.items():
         setattr(agreement, name, value)
-    _check({name: getattr(agreement, name) for name in _EDITABLE_FIELDS}, actor)
+    _check({name: getattr(agreement, name) for name in AGREEMENT_FIELDS}, actor)
     with_history_user(agreement, actor).save()
     return agreement

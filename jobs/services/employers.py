@@ -13,7 +13,7 @@ from jobs.services.indexing import employer_postings_reindex
 
 # What the postings' search lexemes are made of: a change to one of these re-indexes the employer's postings.
 _INDEXED_FIELDS = ("name", "industry")
-_EDITABLE_FIELDS = (
+EMPLOYER_FIELDS = (
     "name",
     "credit_code",
     "industry",
@@ -121,11 +121,11 @@ def employer_create(
 
 @transaction.atomic
 def employer_update(*, employer, actor, contacts=None, **fields):
-    """Change the fields given (see _EDITABLE_FIELDS); `contacts`, when given, replaces the additional contacts.
+    """Change the fields given (see EMPLOYER_FIELDS); `contacts`, when given, replaces the additional contacts.
 
     A change to the name or industry re-indexes the employer's postings: they are found by those words.
     """
-    unknown = set(fields) - set(_EDITABLE_FIELDS)
+    unknown = set(fields) - set(EMPLOYER_FIELDS)
     if unknown:
         raise TypeError(f"employer_update() does not change {sorted(unknown)}")
     employer = Employer.objects.select_for_update().select_related("county").get(pk=employer.pk)
