@@ -77,7 +77,8 @@ TEMPLATES = {
         MessageTemplate(
             key="job_push",
             label=gettext_lazy("岗位推送"),
-            text="${employer}招聘${title}，月薪${salary}。打开春风就业查看详情并报名。",
+            # One message a night with a worker's best new jobs (up to three, `jobs`), so the push costs one SMS.
+            text="春风就业为您推荐${count}个新岗位：${jobs}。查看并报名：${link}",
             kind=Kind.MARKETING,
         ),
         MessageTemplate(

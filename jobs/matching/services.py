@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from core.accounts.models import User
 from core.batching import chunked
 from core.errors import ApplicationError
-from core.notifications.services import notify
+from core.notifications.services import notify, notify_each
 from jobs.matching import scoring
 from jobs.matching.models import MatchRun, PushDirection, PushedMatch
 from jobs.matching.scoring import POSTING_FIELDS, PostingProfile
@@ -46,7 +46,7 @@ CAP_WINDOW = timedelta(hours=20)
 OWNER_CANDIDATES = 10
 # Nearby new postings scored per worker and tier, and far ones per occupation, before the best few are picked.
 FAR_LIMIT = 30
-# New jobs sent to one worker per night (each one SMS: the notification daily cap of marketing SMS still applies).
+# New jobs sent to one worker per night, all in one SMS (the daily cap of marketing SMS still applies).
 PUSH_PER_WORKER = 3
 # Workers read and matched per query.
 BATCH_SIZE = 2000
@@ -125,10 +125,15 @@ def _already_pushed(worker_ids, direction):
     return pushed, recent
 
 
-def _salary(posting):
-    if posting.wage_min == posting.wage_max:
-        return _("%(wage)s元") % {"wage": posting.wage_max}
-    return _("%(low)s-%(high)s元") % {"low": posting.wage_min, "high": posting.wage_max}
+def _digest(postings, link):
+    """The `job_push` variables for a worker's best new jobs: "电子厂普工4500-6000元；保洁3000元"."""
+    jobs = [
+        f"{posting.title}{posting.wage_min}-{posting.wage_max}元"
+        if posting.wage_min != posting.wage_max
+        else f"{posting.title}{posting.wage_max}元"
+        for posting in postings
+    ]
+    return {"count": len(postings), "jobs": "；".join(jobs), "link": link}
 
 
 class _Run:
@@ -140,8 +145,8 @@ class _Run:
         self.batch_size = batch_size
         self.agreements = Agreements.in_force(self.today)
         self.new_postings = NewPostings(_new_postings(run.since, self.today), today=self.today)
-        # posting_id -> [(worker_id, score)] picked for workers; and the best candidates per posting for owners.
-        self.to_workers = defaultdict(list)
+        # worker_id -> [(score, posting_id)] picked for the worker, best first; the best candidates per posting.
+        self.to_workers = {}
         self.for_owners = defaultdict(list)
 
     def _workers(self):
@@ -183,8 +188,8 @@ class _Run:
             ]
             scored.sort(key=lambda item: (-item[0], -item[1].id))
             room = max(self.per_worker - recent[profile.id], 0)
-            for total, posting in scored[:room]:
-                self.to_workers[posting.id].append((profile.id, total))
+            if room:
+                self.to_workers[profile.id] = [(total, posting.id) for total, posting in scored[:room]]
             for total, posting in scored[:OWNER_CANDIDATES]:
                 heap = self.for_owners[posting.id]
                 item = (total, profile.id)
@@ -194,40 +199,41 @@ class _Run:
                     heapq.heappushpop(heap, item)
 
     def push_to_workers(self):
-        """One notify per posting and chunk of recipients, each in a transaction with its PushedMatch rows."""
+        """One digest per worker (SMS and inbox) with their best new jobs, workers in chunks, each chunk in a
+        transaction with its PushedMatch rows."""
         postings = (
             JobPosting.objects.select_related("employer")
             .only("id", "title", "wage_min", "wage_max", "employer__name")
-            .in_bulk(list(self.to_workers))
+            .in_bulk({posting_id for picks in self.to_workers.values() for _score, posting_id in picks})
         )
-        users = dict(
-            matchable_workers()
-            .filter(id__in={worker_id for picks in self.to_workers.values() for worker_id, _score in picks})
-            .values_list("id", "user_id")
-        )
-        workers_notified = set()
-        for posting_id, picks in self.to_workers.items():
-            posting = postings[posting_id]
-            context = {"employer": posting.employer.name, "title": posting.title, "salary": _salary(posting)}
-            for chunk in chunked(picks, settings.NOTIFICATIONS_BATCH_SIZE):
-                with transaction.atomic():
-                    PushedMatch.objects.bulk_create(
-                        [
-                            PushedMatch(
-                                worker_id=worker_id,
-                                posting_id=posting_id,
-                                direction=PushDirection.TO_WORKER,
-                                score=total,
-                                run=self.run,
-                            )
-                            for worker_id, total in chunk
-                        ]
-                    )
-                    recipients = User.objects.filter(pk__in=[users[worker_id] for worker_id, _total in chunk])
-                    notify(recipients=recipients, template="job_push", context=context, channels=["sms", "inbox"])
-                workers_notified.update(worker_id for worker_id, _total in chunk)
-                self.run.jobs_pushed += len(chunk)
-        self.run.workers_notified = len(workers_notified)
+        user_ids = dict(matchable_workers().filter(id__in=list(self.to_workers)).values_list("id", "user_id"))
+        users = User.objects.in_bulk(user_ids.values())
+        user_of_worker = {worker_id: users[user_id] for worker_id, user_id in user_ids.items()}
+        link = settings.PORTAL_BASE_URL + reverse("me_matching:jobs_for_you")
+        # A worker who stopped looking for work since the match was made is left out.
+        still_looking = [(worker_id, picks) for worker_id, picks in self.to_workers.items() if worker_id in user_of_worker]
+        for chunk in chunked(still_looking, settings.NOTIFICATIONS_BATCH_SIZE):
+            with transaction.atomic():
+                PushedMatch.objects.bulk_create(
+                    [
+                        PushedMatch(
+                            worker_id=worker_id,
+                            posting_id=posting_id,
+                            direction=PushDirection.TO_WORKER,
+                            score=total,
+                            run=self.run,
+                        )
+                        for worker_id, picks in chunk
+                        for total, posting_id in picks
+                    ]
+                )
+                messages = [
+                    (user_of_worker[worker_id], _digest([postings[posting_id] for _total, posting_id in picks], link))
+                    for worker_id, picks in chunk
+                ]
+                notify_each(messages=messages, template="job_push", channels=["sms", "inbox"])
+            self.run.jobs_pushed += sum(len(picks) for _worker_id, picks in chunk)
+            self.run.workers_notified += len(chunk)
 
     def push_to_owners(self):
         """Each posting owner one inbox message listing their postings with new candidates."""

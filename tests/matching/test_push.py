@@ -6,6 +6,7 @@ from django.utils import timezone
 from core.notifications.models import NotificationPreference, OutboxMessage
 from jobs.matching.models import MatchRun, PushDirection, PushedMatch
 from jobs.matching.services import matches_push
+from tests.factories import WorkerFactory
 from workers.models import Worker
 
 pytestmark = pytest.mark.django_db
@@ -15,20 +16,42 @@ def messages_to(user, channel):
     return OutboxMessage.objects.filter(recipient=user, channel=channel)
 
 
-def test_each_worker_gets_their_best_three_new_jobs_by_sms_and_inbox(seeker, make_posting):
-    best = make_posting(title="包吃包住普工", wage_max=6500, provides_meals=True, provides_housing=True)
-    others = [make_posting(title=f"普工{n}", wage_max=5000 + 100 * n) for n in range(4)]
+def test_each_worker_gets_one_sms_and_inbox_message_with_their_best_three_new_jobs(seeker, make_posting, settings):
+    settings.PORTAL_BASE_URL = "https://chunfeng.example.gov.cn"
+    best = make_posting(title="包吃包住普工", wage_min=5000, wage_max=6500, provides_meals=True, provides_housing=True)
+    others = [make_posting(title=f"普工{n}", wage_min=5000 + 100 * n, wage_max=5000 + 100 * n) for n in range(4)]
 
     run = matches_push()
 
     pushed = PushedMatch.objects.filter(worker=seeker, direction=PushDirection.TO_WORKER)
-    assert pushed.count() == 3
     assert set(pushed.values_list("posting_id", flat=True)) == {best.pk, others[3].pk, others[2].pk}
-    assert messages_to(seeker.user, "sms").count() == 3
-    assert messages_to(seeker.user, "inbox").count() == 3
-    assert messages_to(seeker.user, "inbox").filter(text__contains="包吃包住普工").exists()
+    [sms] = messages_to(seeker.user, "sms")
+    [inbox] = messages_to(seeker.user, "inbox")
+    assert sms.text == inbox.text == (
+        "春风就业为您推荐3个新岗位：包吃包住普工5000-6500元；普工35300元；普工25200元。"
+        "查看并报名：https://chunfeng.example.gov.cn/me/jobs-for-you/"
+    )
+    assert sms.params == {
+        "count": "3",
+        "jobs": "包吃包住普工5000-6500元；普工35300元；普工25200元",
+        "link": "https://chunfeng.example.gov.cn/me/jobs-for-you/",
+    }
     assert run.workers_notified == 1
     assert run.jobs_pushed == 3
+
+
+def test_workers_matched_to_different_jobs_each_get_their_own_digest(seeker, make_posting):
+    cook = WorkerFactory(
+        home_region=seeker.home_region, birth_date=seeker.birth_date, wanted_occupations="厨师", wanted_area="near_home"
+    )
+    make_posting(title="流水线普工")
+    make_posting(title="食堂厨师", occupation="cook")
+
+    run = matches_push()
+
+    assert "流水线普工" in messages_to(seeker.user, "sms").get().text
+    assert "食堂厨师" in messages_to(cook.user, "sms").get().text
+    assert run.workers_notified == 2
 
 
 def test_running_it_again_sends_nothing_twice(seeker, make_posting, liuyang_staff):
@@ -51,7 +74,7 @@ def test_a_worker_gets_no_more_than_three_jobs_however_often_it_runs(seeker, mak
     MatchRun.objects.update(finished_at=None)
     matches_push()
     assert PushedMatch.objects.filter(worker=seeker, direction=PushDirection.TO_WORKER).count() == 3
-    assert messages_to(seeker.user, "sms").count() == 3
+    assert messages_to(seeker.user, "sms").count() == 1
 
 
 def test_the_posting_owner_gets_one_candidate_list_in_the_inbox(seeker, make_posting, liuyang_staff):

@@ -5,7 +5,7 @@ A package: writing (`messages`), sending and the periodic repair (`sending`), br
 """
 
 from core.notifications.services.broadcasts import broadcast_create, broadcast_fan_out, broadcast_preview
-from core.notifications.services.messages import DAILY_CAP_REASON, OPTED_OUT_REASON, message_rows_sql, notify
+from core.notifications.services.messages import DAILY_CAP_REASON, OPTED_OUT_REASON, message_rows_sql, notify, notify_each
 from core.notifications.services.recipients import (
     inbox_mark_read,
     notification_preference_set,
@@ -25,6 +25,7 @@ __all__ = [
     "message_rows_sql",
     "notification_preference_set",
     "notify",
+    "notify_each",
     "outbox_recover",
     "outbox_send",
     "recipient_messages_erase",

@@ -73,14 +73,30 @@ def notify(*, recipients, template, context, channels, broadcast=None):
     key of `catalog.TEMPLATES`; `context`: its variables. `channels`: any of "sms", "inbox". Returns the rows,
     including those cancelled at once (opted out of SMS, over the daily cap) with the reason in `last_error`.
     """
+    return notify_each(
+        messages=[(user, context) for user in recipients], template=template, channels=channels, broadcast=broadcast
+    )
+
+
+@transaction.atomic
+def notify_each(*, messages, template, channels, broadcast=None):
+    """`notify` with a context per recipient: `messages` is [(user, context)]. The same rules, read once for all
+    of them (opt-outs, today's marketing SMS), so that a nightly digest to thousands costs a few queries, not a
+    few per person."""
     message = message_template(template)
     channels = _validated_channels(channels)
-    text = message.render(context)
-    params = message.params(context)
+    rendered = {}
+
+    def text_and_params(context):
+        # Contexts shared by many recipients (a broadcast) are rendered once.
+        if id(context) not in rendered:
+            rendered[id(context)] = (context, message.render(context), message.params(context))
+        return rendered[id(context)][1:]
+
     now = timezone.now()
     sms_send_after = marketing_send_after(now) if message.kind == Kind.MARKETING else now
-    users = list(recipients)
-    user_ids = [user.pk for user in users]
+    messages = [(user, context) for user, context in messages]
+    user_ids = [user.pk for user, _context in messages]
     opted_out = _sms_opted_out(user_ids) if Channel.SMS in channels else set()
     sent_today = (
         _marketing_sms_today(user_ids, sms_send_after)
@@ -88,7 +104,8 @@ def notify(*, recipients, template, context, channels, broadcast=None):
         else {}
     )
     rows = []
-    for user in users:
+    for user, context in messages:
+        text, params = text_and_params(context)
         for channel in channels:
             if channel == Channel.SMS and not user.phone:
                 continue

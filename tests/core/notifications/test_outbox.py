@@ -13,7 +13,7 @@ from tests.factories import JobSeekerFactory
 pytestmark = pytest.mark.django_db
 
 TRIP = {"trip": "湘A12345", "time": "2月10日7:30", "place": "洋溪镇政府"}
-JOB = {"employer": "比亚迪", "title": "普工", "salary": "6000元"}
+JOB = {"count": 1, "jobs": "比亚迪普工6000元", "link": "https://chunfeng.example.gov.cn/me/jobs-for-you/"}
 
 
 def test_notify_writes_one_row_per_recipient_and_channel_with_the_rendered_text():
@@ -114,6 +114,23 @@ def test_sign_in_codes_and_trip_reminders_go_at_once_in_the_quiet_hours(quiet_ho
 )
 def test_the_quiet_hours_run_from_ten_at_night_to_eight_in_the_morning_china_time(local_time, expected):
     assert marketing_send_after(local_time) == expected
+
+
+def test_notify_each_writes_each_recipient_their_own_text_under_the_same_rules(settings):
+    settings.NOTIFICATIONS_DAILY_CAP = 1
+    capped, fresh = JobSeekerFactory.create_batch(2)
+    services.notify(recipients=[capped], template="job_push", context=JOB, channels=["sms"])
+    rows = services.notify_each(
+        messages=[(capped, {**JOB, "jobs": "保洁3000元"}), (fresh, {**JOB, "jobs": "厨师5000元"})],
+        template="job_push",
+        channels=["sms", "inbox"],
+    )
+    by_recipient = {(row.recipient_id, row.channel): row for row in rows}
+    assert "厨师5000元" in by_recipient[(fresh.pk, "sms")].text
+    assert by_recipient[(fresh.pk, "sms")].params["jobs"] == "厨师5000元"
+    assert "保洁3000元" in by_recipient[(capped.pk, "inbox")].text
+    assert by_recipient[(capped.pk, "sms")].status == Status.CANCELLED
+    assert by_recipient[(fresh.pk, "sms")].status != Status.CANCELLED
 
 
 def test_marketing_sms_outside_the_quiet_hours_go_at_once(daytime):

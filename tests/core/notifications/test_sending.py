@@ -204,7 +204,7 @@ def test_a_push_due_just_before_the_quiet_hours_is_held_when_its_task_runs_insid
     transactional_db, provider, quiet_hours, settings
 ):
     row = OutboxMessageFactory(
-        template="job_push", kind="marketing", params={"employer": "a", "title": "b", "salary": "c"}
+        template="job_push", kind="marketing", params={"count": "1", "jobs": "b", "link": "c"}
     )
     services.outbox_send(outbox_ids=[row.pk])
     row.refresh_from_db()
