@@ -173,8 +173,12 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
         return f"%({name % key})s"
 
     text_sql, params_sql = param("text"), param("params")
+    user_sql, now_sql = param("user"), param("now")
     if connection.vendor == "postgresql":
+        # Typed here, not by the driver's literals: in a prepared statement (core/prepared.py) the UNION would
+        # otherwise resolve the untyped parameters as text.
         params_sql = f"CAST({params_sql} AS jsonb)"
+        user_sql, now_sql = f"CAST({user_sql} AS bigint)", f"CAST({now_sql} AS timestamptz)"
     for variable, expression in sql_context.items():
         text_sql = f"replace({text_sql}, '${{{variable}}}', ({expression})::text)"
         params_sql = f"{params_sql} || jsonb_build_object('{variable}', ({expression})::text)"
@@ -182,9 +186,8 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
 
     def row(*, channel, phone, status, error, key, sent_at):
         return (
-            f"SELECT {param('user')}, {channel}, {phone}, {param('template')}, {param('kind')}, {params_sql}, "
-            f"{text_sql}, {status}, 0, {error}, '', '', {key}, {param('now')}, {sent_at}, {param('now')}, "
-            f"{param('now')}{tail}"
+            f"SELECT {user_sql}, {channel}, {phone}, {param('template')}, {param('kind')}, {params_sql}, "
+            f"{text_sql}, {status}, 0, {error}, '', '', {key}, {now_sql}, {sent_at}, {now_sql}, {now_sql}{tail}"
         )
 
     rows = [
@@ -194,7 +197,7 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
             status=param("sent"),
             error="''",
             key=param("inbox_key"),
-            sent_at=param("now"),
+            sent_at=now_sql,
         )
     ]
     if user.phone:
@@ -202,7 +205,7 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
             "false"
             if message.ignores_opt_out
             else f"EXISTS (SELECT 1 FROM {NotificationPreference._meta.db_table}"
-            f" WHERE user_id = {param('user')} AND NOT sms_enabled)"
+            f" WHERE user_id = {user_sql} AND NOT sms_enabled)"
         )
         rows.append(
             row(

@@ -1,0 +1,36 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.prepared import execute_prepared
+
+# Transactional: the tests close the connection, which a test wrapped in a transaction may not do.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SQL = "SELECT %(word)s || '%%', CAST(%(number)s AS integer) * 2, %(word)s"
+
+
+def run(params):
+    with CaptureQueriesContext(connection) as queries, connection.cursor() as cursor:
+        execute_prepared(connection, cursor, SQL, params)
+        row = cursor.fetchone()
+    return row, [query["sql"].split(" ")[0] for query in queries.captured_queries]
+
+
+def test_a_statement_is_prepared_once_per_connection_and_executed_with_each_calls_parameters():
+    connection.close()
+    first, statements = run({"word": "普工", "number": 2})
+    assert first == ("普工%", 4, "普工")
+    assert statements == ["PREPARE", "EXECUTE"]
+
+    second, statements = run({"word": "保洁", "number": 5})
+    assert second == ("保洁%", 10, "保洁")
+    assert statements == ["EXECUTE"]
+
+
+def test_a_new_connection_prepares_the_statement_again():
+    run({"word": "厨师", "number": 1})
+    connection.close()
+    row, statements = run({"word": "厨师", "number": 1})
+    assert row == ("厨师%", 2, "厨师")
+    assert statements == ["PREPARE", "EXECUTE"]
