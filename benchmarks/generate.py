@@ -32,6 +32,7 @@ from stdnum.cn import uscc  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from core.regions.models import Region, RegionLevel  # noqa: E402
+from core.regions.selectors import region_path  # noqa: E402
 from core.regions.services import regions_load_divisions  # noqa: E402
 from jobs.models import Benefit, Employer, JobPosting, PostingKind, PostingStatus  # noqa: E402
 from jobs.services import posting_lexemes, region_names  # noqa: E402
@@ -187,6 +188,7 @@ SHIFTS = [
     "做五休二，节假日正常休息。",
 ]
 HOURS = ["长白班", "两班倒", "每天8小时", "做六休一"]
+WORK_SITES = ["经济开发区工业园", "高新区创业大道", "城南工业园", "镇工业集中区", "县城东环路", "产业园二期"]
 PAY = [
     "计件工资，多劳多得，保底{low}元。",
     "月薪{low}-{high}元，每月15日足额发放。",
@@ -237,6 +239,8 @@ class Generator:
         counties = list(Region.objects.filter(level=RegionLevel.COUNTY).order_by("code"))
         # Every county's searchable names (湖南省 长沙市 浏阳市 湖南 长沙 浏阳), read once rather than per posting.
         self.places = {county.code: region_names(county) for county in tqdm(counties, desc="counties", unit="")}
+        # The written address starts with the full place names (湖南省长沙市浏阳市), as addresses on real postings do.
+        self.addresses = {county.code: "".join(region.name for region in region_path(county)) for county in counties}
         self.counties = counties
         self.trades = list(TRADES)
         self.trade_weights = [TRADES[trade][0] for trade in self.trades]
@@ -352,7 +356,7 @@ class Generator:
             rnd.choice(HOURS),
             *(benefits[benefit.value] for benefit in Benefit),
             county,
-            "",
+            self.addresses[county] + rnd.choice(WORK_SITES),
             age_min,
             age_max,
             requirements,
