@@ -39,7 +39,11 @@ def _positional(sql):
 
 
 def execute_prepared(connection, cursor, sql, params):
-    """Run `sql` (pyformat, named parameters) with `params` through a statement prepared on this connection."""
+    """Run `sql` (pyformat, named parameters) with `params` through a statement prepared on this connection; on
+    other databases (the embedded SQLite) simply run it."""
+    if connection.vendor != "postgresql":
+        cursor.execute(sql, params)
+        return
     prepared = getattr(connection, "prepared_statements", None)
     if prepared is None:
         prepared = connection.prepared_statements = {}
@@ -51,3 +55,35 @@ def execute_prepared(connection, cursor, sql, params):
     name, names = prepared[sql]
     placeholders = ", ".join(["%s"] * len(names))
     cursor.execute(f"EXECUTE {name} ({placeholders})", [params[key] for key in names])
+
+
+def model_columns(model, alias):
+    """The SELECT list of all `model`'s concrete columns, in the order `model_from_row` reads them."""
+    return ", ".join(f"{alias}.{field.column}" for field in model._meta.concrete_fields)
+
+
+def _converters(connection, model):
+    """[(position, column, converters)] for the fields whose values the ORM converts, once per backend and model."""
+    key = (connection.vendor, model)
+    if key not in _CONVERTERS:
+        found = []
+        for position, field in enumerate(model._meta.concrete_fields):
+            column = field.get_col(model._meta.db_table)
+            converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if converters:
+                found.append((position, column, converters))
+        _CONVERTERS[key] = found
+    return _CONVERTERS[key]
+
+
+_CONVERTERS = {}
+
+
+def model_from_row(connection, model, values):
+    """A `model` instance from the values of `model_columns`, converted as the ORM converts them (JSON parsed,
+    SQLite's dates made aware), for a statement the ORM did not build."""
+    values = list(values)
+    for position, column, converters in _converters(connection, model):
+        for converter in converters:
+            values[position] = converter(values[position], column, connection)
+    return model.from_db(connection.alias, [field.attname for field in model._meta.concrete_fields], values)

@@ -7,6 +7,7 @@ the template (its `TemplateCode` comes from settings) and what the inbox shows a
 import math
 import string
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -33,7 +34,7 @@ class MessageTemplate:
     # turning it off is about what we push, and without the code they could not sign in to turn it back on.
     ignores_opt_out: bool = False
 
-    @property
+    @cached_property
     def variables(self):
         return string.Template(self.text).get_identifiers()
 

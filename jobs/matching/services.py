@@ -126,11 +126,11 @@ def _already_pushed(worker_ids, direction):
 
 
 def _digest(postings, link):
-    """The `job_push` variables for a worker's best new jobs: "电子厂普工4500-6000元；保洁3000元"."""
+    """The `job_push` variables for a worker's best new jobs: "电子厂普工 4500-6000元；保洁 3000元"."""
     jobs = [
-        f"{posting.title}{posting.wage_min}-{posting.wage_max}元"
+        f"{posting.title} {posting.wage_min}-{posting.wage_max}元"
         if posting.wage_min != posting.wage_max
-        else f"{posting.title}{posting.wage_max}元"
+        else f"{posting.title} {posting.wage_max}元"
         for posting in postings
     ]
     return {"count": len(postings), "jobs": "；".join(jobs), "link": link}
@@ -211,7 +211,9 @@ class _Run:
         user_of_worker = {worker_id: users[user_id] for worker_id, user_id in user_ids.items()}
         link = settings.PORTAL_BASE_URL + reverse("me_matching:jobs_for_you")
         # A worker who stopped looking for work since the match was made is left out.
-        still_looking = [(worker_id, picks) for worker_id, picks in self.to_workers.items() if worker_id in user_of_worker]
+        still_looking = [
+            (worker_id, picks) for worker_id, picks in self.to_workers.items() if worker_id in user_of_worker
+        ]
         for chunk in chunked(still_looking, settings.NOTIFICATIONS_BATCH_SIZE):
             with transaction.atomic():
                 PushedMatch.objects.bulk_create(

@@ -2,7 +2,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.prepared import execute_prepared
+from core.prepared import execute_prepared, model_columns, model_from_row
+from tests.factories import TripFactory
+from transport.models import Trip
 
 # Transactional: the tests close the connection, which a test wrapped in a transaction may not do.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,3 +36,14 @@ def test_a_new_connection_prepares_the_statement_again():
     row, statements = run({"word": "厨师", "number": 1})
     assert row == ("厨师%", 2, "厨师")
     assert statements == ["PREPARE", "EXECUTE"]
+
+
+def test_a_model_read_by_hand_is_converted_as_the_orm_converts_it(regions):
+    trip = TripFactory(boarding_checks=["id_verified"])
+    with connection.cursor() as cursor:
+        sql = f"SELECT {model_columns(Trip, 'trip')} FROM transport_trip trip WHERE id = %(id)s"
+        execute_prepared(connection, cursor, sql, {"id": trip.pk})
+        read = model_from_row(connection, Trip, cursor.fetchone())
+    assert read.boarding_checks == ["id_verified"]
+    assert read.departs_at == trip.departs_at
+    assert read.departs_at.tzinfo is not None

@@ -27,13 +27,17 @@ def test_each_worker_gets_one_sms_and_inbox_message_with_their_best_three_new_jo
     assert set(pushed.values_list("posting_id", flat=True)) == {best.pk, others[3].pk, others[2].pk}
     [sms] = messages_to(seeker.user, "sms")
     [inbox] = messages_to(seeker.user, "inbox")
-    assert sms.text == inbox.text == (
-        "春风就业为您推荐3个新岗位：包吃包住普工5000-6500元；普工35300元；普工25200元。"
-        "查看并报名：https://chunfeng.example.gov.cn/me/jobs-for-you/"
+    assert (
+        sms.text
+        == inbox.text
+        == (
+            "春风就业为您推荐3个新岗位：包吃包住普工 5000-6500元；普工3 5300元；普工2 5200元。"
+            "查看并报名：https://chunfeng.example.gov.cn/me/jobs-for-you/"
+        )
     )
     assert sms.params == {
         "count": "3",
-        "jobs": "包吃包住普工5000-6500元；普工35300元；普工25200元",
+        "jobs": "包吃包住普工 5000-6500元；普工3 5300元；普工2 5200元",
         "link": "https://chunfeng.example.gov.cn/me/jobs-for-you/",
     }
     assert run.workers_notified == 1

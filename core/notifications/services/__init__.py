@@ -5,7 +5,13 @@ A package: writing (`messages`), sending and the periodic repair (`sending`), br
 """
 
 from core.notifications.services.broadcasts import broadcast_create, broadcast_fan_out, broadcast_preview
-from core.notifications.services.messages import DAILY_CAP_REASON, OPTED_OUT_REASON, message_rows_sql, notify, notify_each
+from core.notifications.services.messages import (
+    DAILY_CAP_REASON,
+    OPTED_OUT_REASON,
+    message_rows_sql,
+    notify,
+    notify_each,
+)
 from core.notifications.services.recipients import (
     inbox_mark_read,
     notification_preference_set,

@@ -203,9 +203,7 @@ def test_the_rate_limit_holds_across_two_workers(transactional_db, provider, set
 def test_a_push_due_just_before_the_quiet_hours_is_held_when_its_task_runs_inside_them(
     transactional_db, provider, quiet_hours, settings
 ):
-    row = OutboxMessageFactory(
-        template="job_push", kind="marketing", params={"count": "1", "jobs": "b", "link": "c"}
-    )
+    row = OutboxMessageFactory(template="job_push", kind="marketing", params={"count": "1", "jobs": "b", "link": "c"})
     services.outbox_send(outbox_ids=[row.pk])
     row.refresh_from_db()
     assert provider.phones() == []
