@@ -1,6 +1,7 @@
 """Writing messages: `notify`, the one way any app sends anything (see docs/notifications.md), and
 `message_rows_sql`, the same rows for one recipient as SQL, for a statement that writes them with its own rows."""
 
+import functools
 import json
 import logging
 import uuid
@@ -145,6 +146,63 @@ _ROW_COLUMNS = (
 )
 
 
+@functools.lru_cache(maxsize=64)
+def _message_rows_statement(template, has_phone, sql_context, source, condition, prefix, vendor):
+    """message_rows_sql's statement, which depends only on its shape: built once per shape, not per message."""
+    message = message_template(template)
+    name = f"{prefix}_%s"
+
+    def param(key):
+        return f"%({name % key})s"
+
+    text_sql, params_sql = param("text"), param("params")
+    user_sql, now_sql = param("user"), param("now")
+    if vendor == "postgresql":
+        # Typed here, not by the driver's literals: in a prepared statement (core/prepared.py) the UNION would
+        # otherwise resolve the untyped parameters as text.
+        params_sql = f"CAST({params_sql} AS jsonb)"
+        user_sql, now_sql = f"CAST({user_sql} AS bigint)", f"CAST({now_sql} AS timestamptz)"
+    for variable, expression in sql_context:
+        text_sql = f"replace({text_sql}, '${{{variable}}}', ({expression})::text)"
+        params_sql = f"{params_sql} || jsonb_build_object('{variable}', ({expression})::text)"
+    tail = (f" FROM {source}" if source else "") + (f" WHERE {condition}" if condition else "")
+
+    def row(*, channel, phone, status, error, key, sent_at):
+        return (
+            f"SELECT {user_sql}, {channel}, {phone}, {param('template')}, {param('kind')}, {params_sql}, "
+            f"{text_sql}, {status}, 0, {error}, '', '', {key}, {now_sql}, {sent_at}, {now_sql}, {now_sql}{tail}"
+        )
+
+    rows = [
+        row(
+            channel=param("inbox"),
+            phone="''",
+            status=param("sent"),
+            error="''",
+            key=param("inbox_key"),
+            sent_at=now_sql,
+        )
+    ]
+    if has_phone:
+        opted_out = (
+            "false"
+            if message.ignores_opt_out
+            else f"EXISTS (SELECT 1 FROM {NotificationPreference._meta.db_table}"
+            f" WHERE user_id = {user_sql} AND NOT sms_enabled)"
+        )
+        rows.append(
+            row(
+                channel=param("sms"),
+                phone=param("phone"),
+                status=f"CASE WHEN {opted_out} THEN {param('cancelled')} ELSE {param('queued')} END",
+                error=f"CASE WHEN {opted_out} THEN {param('opted_out')} ELSE '' END",
+                key=param("sms_key"),
+                sent_at="NULL",
+            )
+        )
+    return f"INSERT INTO {OutboxMessage._meta.db_table} ({_ROW_COLUMNS}) " + " UNION ALL ".join(rows)
+
+
 def message_rows_sql(*, user, template, context, sql_context=None, source="", condition="", prefix="message"):
     """The rows `notify` writes for one critical message to one user on SMS and inbox, as one INSERT statement (or
     a data-modifying CTE's body) for a caller that must write them in the same statement as its own rows.
@@ -167,57 +225,16 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
     values = {**context, **{name: f"${{{name}}}" for name in sql_context}}
     text = message.render(values)
     params = {name: value for name, value in message.params(values).items() if name not in sql_context}
+    sql = _message_rows_statement(
+        template,
+        bool(user.phone),
+        tuple(sql_context.items()),
+        source,
+        condition,
+        prefix,
+        connection.vendor,
+    )
     name = f"{prefix}_%s"
-
-    def param(key):
-        return f"%({name % key})s"
-
-    text_sql, params_sql = param("text"), param("params")
-    user_sql, now_sql = param("user"), param("now")
-    if connection.vendor == "postgresql":
-        # Typed here, not by the driver's literals: in a prepared statement (core/prepared.py) the UNION would
-        # otherwise resolve the untyped parameters as text.
-        params_sql = f"CAST({params_sql} AS jsonb)"
-        user_sql, now_sql = f"CAST({user_sql} AS bigint)", f"CAST({now_sql} AS timestamptz)"
-    for variable, expression in sql_context.items():
-        text_sql = f"replace({text_sql}, '${{{variable}}}', ({expression})::text)"
-        params_sql = f"{params_sql} || jsonb_build_object('{variable}', ({expression})::text)"
-    tail = (f" FROM {source}" if source else "") + (f" WHERE {condition}" if condition else "")
-
-    def row(*, channel, phone, status, error, key, sent_at):
-        return (
-            f"SELECT {user_sql}, {channel}, {phone}, {param('template')}, {param('kind')}, {params_sql}, "
-            f"{text_sql}, {status}, 0, {error}, '', '', {key}, {now_sql}, {sent_at}, {now_sql}, {now_sql}{tail}"
-        )
-
-    rows = [
-        row(
-            channel=param("inbox"),
-            phone="''",
-            status=param("sent"),
-            error="''",
-            key=param("inbox_key"),
-            sent_at=now_sql,
-        )
-    ]
-    if user.phone:
-        opted_out = (
-            "false"
-            if message.ignores_opt_out
-            else f"EXISTS (SELECT 1 FROM {NotificationPreference._meta.db_table}"
-            f" WHERE user_id = {user_sql} AND NOT sms_enabled)"
-        )
-        rows.append(
-            row(
-                channel=param("sms"),
-                phone=param("phone"),
-                status=f"CASE WHEN {opted_out} THEN {param('cancelled')} ELSE {param('queued')} END",
-                error=f"CASE WHEN {opted_out} THEN {param('opted_out')} ELSE '' END",
-                key=param("sms_key"),
-                sent_at="NULL",
-            )
-        )
-    sql = f"INSERT INTO {OutboxMessage._meta.db_table} ({_ROW_COLUMNS}) " + " UNION ALL ".join(rows)
     values = {
         "user": user.pk,
         "phone": user.phone,
