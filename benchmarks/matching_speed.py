@@ -239,6 +239,7 @@ def main():
     from django.utils import timezone
 
     from core.accounts.models import Role, User
+    from core.notifications.models import Channel, OutboxMessage
     from jobs.matching.models import MatchRun
     from jobs.matching.selectors import candidates_for_posting, jobs_for_worker
     from jobs.matching.services import matches_push
@@ -310,10 +311,11 @@ def main():
         started = time.monotonic()
         run = matches_push(now=timezone.now())
         elapsed = time.monotonic() - started
+        sms = OutboxMessage.objects.filter(channel=Channel.SMS).count()
         print(
             f"nightly push: {options.push_workers:,} workers looking for work, {options.new_postings:,} new postings, "
             f"{options.new_workers:,} changed workers: {elapsed:.0f} s; {run.workers_notified:,} workers sent "
-            f"{run.jobs_pushed:,} jobs, {run.owners_notified:,} owners"
+            f"{run.jobs_pushed:,} jobs in {sms:,} SMS, {run.owners_notified:,} owners"
         )
         started = time.monotonic()
         MatchRun.objects.update(finished_at=None)
