@@ -310,6 +310,17 @@ def _worker_filter(posting, today):
     )
 
 
+def _home_under(prefix):
+    """Workers whose home lies under `prefix`, as a range of codes: the per-occupation partial indexes on
+    `home_region_id` (matching/0003) use the database's collation, which answers a range but not LIKE 'prefix%'
+    (only the generic varchar_pattern_ops index does, and reading every occupation's workers through it cost tens
+    of milliseconds a tier). Codes are digits, which sort alike in every collation."""
+    upper = str(int(prefix) + 1).zfill(len(prefix))
+    if len(upper) > len(prefix):  # "99...": nothing sorts after it at that length
+        return Q(home_region_id__gte=prefix)
+    return Q(home_region_id__gte=prefix, home_region_id__lt=upper)
+
+
 def worker_candidates(posting, *, today, agreements):
     """The bounded candidate set for one posting: per tier of the workers' home (the posting's county, city,
     agreement origins, province) those who accept the place, then those from anywhere who said 不限 (newest first)
@@ -334,7 +345,7 @@ def worker_candidates(posting, *, today, agreements):
     # Near tiers in index order: when one holds more than TIER_LIMIT fitting workers, any of them scores alike on
     # place, and sorting a province of workers would cost more than scoring them.
     for prefix in tiers:
-        take(matchable_workers().filter(condition, accepts_from_near, home_region__code__startswith=prefix).order_by())
+        take(matchable_workers().filter(condition, accepts_from_near, _home_under(prefix)).order_by())
     take(matchable_workers().filter(condition, wanted_area=WantedArea.ANYWHERE).order_by("-registered_at"))
     take(matchable_workers().filter(condition, named).order_by("-registered_at"))
     return worker_profiles(found.values(), agreements=agreements)

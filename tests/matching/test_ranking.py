@@ -149,3 +149,20 @@ def test_key_groups_come_first_among_equal_candidates(dayao, make_posting):
 def test_the_sql_occupation_map_is_the_one_the_scorer_uses():
     migration = importlib.import_module("jobs.matching.migrations.0003_worker_occupation_indexes")
     assert {str(code): words for code, words in scoring.OCCUPATION_KEYWORDS.items()} == migration.KEYWORDS
+
+
+def test_near_candidates_are_read_by_home_code_range_without_crossing_into_the_next_code(regions, make_posting):
+    """浏阳市 430181 and 宁乡市 430182 are neighbouring codes: a 家门口 worker of one is no candidate in the other."""
+    posting = make_posting()  # in 浏阳市
+    def worker(code, area):
+        return WorkerFactory(
+            home_region=regions.get(code=code), wanted_occupations="普工", wanted_area=area, birth_date=years_ago(30)
+        )
+
+    liuyang = worker("430181102201", "near_home")
+    ningxiang = worker("430182", "near_home")
+    in_province = worker("431322", "in_province")
+    other_province = worker("440304", "in_province")
+    found = candidate_ids(posting)
+    assert {liuyang.pk, in_province.pk} <= found
+    assert not {ningxiang.pk, other_province.pk} & found
