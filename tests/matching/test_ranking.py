@@ -154,6 +154,7 @@ def test_the_sql_occupation_map_is_the_one_the_scorer_uses():
 def test_near_candidates_are_read_by_home_code_range_without_crossing_into_the_next_code(regions, make_posting):
     """浏阳市 430181 and 宁乡市 430182 are neighbouring codes: a 家门口 worker of one is no candidate in the other."""
     posting = make_posting()  # in 浏阳市
+
     def worker(code, area):
         return WorkerFactory(
             home_region=regions.get(code=code), wanted_occupations="普工", wanted_area=area, birth_date=years_ago(30)
