@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from jobs.matching import scoring
+from jobs.matching import scoring, selectors
 from jobs.matching.scoring import occupations_in
 from jobs.matching.selectors import Agreements, jobs_for_worker, posting_profile, worker_candidates
 from jobs.models import CooperationAgreement
@@ -167,3 +167,22 @@ def test_near_candidates_are_read_by_home_code_range_without_crossing_into_the_n
     found = candidate_ids(posting)
     assert {liuyang.pk, in_province.pk} <= found
     assert not {ningxiang.pk, other_province.pk} & found
+
+
+@pytest.mark.parametrize("probe", [1, 200], ids=["a place many named", "a place few named"])
+def test_workers_who_named_the_city_are_found_whether_many_or_few_named_it(probe, dayao, make_posting, monkeypatch):
+    monkeypatch.setattr(selectors, "NAMED_PROBE", probe)
+
+    def named(cities):
+        return WorkerFactory(
+            home_region=dayao,
+            wanted_occupations="普工",
+            wanted_area="named_cities",
+            wanted_cities=cities,
+            birth_date=years_ago(30),
+        )
+
+    shenzhen_first, shenzhen_too, dongguan = named("深圳"), named("东莞 深圳"), named("东莞")
+    found = candidate_ids(make_posting(work_region_id="440300"))
+    assert {shenzhen_first.pk, shenzhen_too.pk} <= found
+    assert dongguan.pk not in found
