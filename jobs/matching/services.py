@@ -187,9 +187,9 @@ class _Run:
                 if scoring.passes_hard_filters(profile, posting, today=self.today)
             ]
             scored.sort(key=lambda item: (-item[0], -item[1].id))
-            room = max(self.per_worker - recent[profile.id], 0)
-            if room:
-                self.to_workers[profile.id] = [(total, posting.id) for total, posting in scored[:room]]
+            picks = scored[: max(self.per_worker - recent[profile.id], 0)]
+            if picks:
+                self.to_workers[profile.id] = [(total, posting.id) for total, posting in picks]
             for total, posting in scored[:OWNER_CANDIDATES]:
                 heap = self.for_owners[posting.id]
                 item = (total, profile.id)

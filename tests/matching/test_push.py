@@ -115,3 +115,10 @@ def test_workers_who_turned_sms_off_still_get_the_inbox_message(seeker, make_pos
     matches_push()
     assert messages_to(seeker.user, "sms").get().status == "cancelled"
     assert messages_to(seeker.user, "inbox").count() == 1
+
+
+def test_a_worker_whose_new_nearby_jobs_all_fail_a_hard_filter_gets_no_message(seeker, make_posting):
+    make_posting(title="低薪普工", wage_min=3000, wage_max=4000)  # below 5,000 less the tolerance
+    run = matches_push()
+    assert not messages_to(seeker.user, "sms").exists()
+    assert run.workers_notified == 0
