@@ -218,6 +218,29 @@ def timed(function, samples):
     return statistics.median(times), times[int(len(times) * 0.95) - 1], times[-1]
 
 
+def time_the_push(options):
+    """The nightly push on the night the database holds, then the same push again (which must send nothing)."""
+    from django.utils import timezone
+
+    from core.notifications.models import Channel, OutboxMessage
+    from jobs.matching.models import MatchRun
+    from jobs.matching.services import matches_push
+
+    started = time.monotonic()
+    run = matches_push(now=timezone.now())
+    elapsed = time.monotonic() - started
+    sms = OutboxMessage.objects.filter(channel=Channel.SMS).count()
+    print(
+        f"nightly push: {options.push_workers:,} workers looking for work, {options.new_postings:,} new postings, "
+        f"{options.new_workers:,} changed workers: {elapsed:.0f} s; {run.workers_notified:,} workers sent "
+        f"{run.jobs_pushed:,} jobs in {sms:,} SMS, {run.owners_notified:,} owners"
+    )
+    started = time.monotonic()
+    MatchRun.objects.update(finished_at=None)
+    again = matches_push(now=timezone.now())
+    print(f"the same push again: {time.monotonic() - started:.0f} s, {again.jobs_pushed} jobs sent")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postings", type=int, default=1_000_000)
@@ -228,6 +251,12 @@ def main():
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure a database kept by an earlier --keep run")
+    parser.add_argument(
+        "--push-only",
+        action="store_true",
+        help="with --reuse: the kept database already holds the night (a run that stopped at the push); "
+        "forget what was pushed and time the push again",
+    )
     options = parser.parse_args()
 
     os.environ["DATABASE_URL"] = f"{POSTGRES_SERVER}/{DATABASE}" if options.reuse else create_database(DATABASE)
@@ -236,18 +265,19 @@ def main():
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
     from core.accounts.models import Role, User
-    from core.notifications.models import Channel, OutboxMessage
-    from jobs.matching.models import MatchRun
     from jobs.matching.selectors import candidates_for_posting, jobs_for_worker
-    from jobs.matching.services import matches_push
     from workers.models import Worker
 
     try:
         started = time.monotonic()
         call_command("migrate", verbosity=0)
+        if options.push_only:
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE matching_pushedmatch, matching_matchrun, notifications_outboxmessage")
+            time_the_push(options)
+            return
         if not options.reuse:
             generate(options.postings, options.workers)
         undo_the_night()
@@ -308,19 +338,7 @@ def main():
             )
             cursor.execute("VACUUM ANALYZE workers_worker")
             cursor.execute("VACUUM ANALYZE jobs_jobposting")
-        started = time.monotonic()
-        run = matches_push(now=timezone.now())
-        elapsed = time.monotonic() - started
-        sms = OutboxMessage.objects.filter(channel=Channel.SMS).count()
-        print(
-            f"nightly push: {options.push_workers:,} workers looking for work, {options.new_postings:,} new postings, "
-            f"{options.new_workers:,} changed workers: {elapsed:.0f} s; {run.workers_notified:,} workers sent "
-            f"{run.jobs_pushed:,} jobs in {sms:,} SMS, {run.owners_notified:,} owners"
-        )
-        started = time.monotonic()
-        MatchRun.objects.update(finished_at=None)
-        again = matches_push(now=timezone.now())
-        print(f"the same push again: {time.monotonic() - started:.0f} s, {again.jobs_pushed} jobs sent")
+        time_the_push(options)
     finally:
         from django.db import connections
 
