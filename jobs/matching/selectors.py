@@ -358,7 +358,8 @@ def _named_the_place(condition, named):
     ids come from the named-cities GIN index first, and only those are checked. For a place many name (东莞), the
     occupation's newest workers who named any city, which meets enough of them at once; read that way, a place
     nobody named meant reading every such worker of the occupation (20-30 ms on the benchmark)."""
-    named_ids = list(matchable_workers().filter(named).values_list("id", flat=True)[:NAMED_PROBE])
+    # Unordered: any order would let the planner walk an ordered index past every worker who named a city.
+    named_ids = list(matchable_workers().filter(named).order_by().values_list("id", flat=True)[:NAMED_PROBE])
     workers = matchable_workers().filter(condition, named)
     if len(named_ids) < NAMED_PROBE:
         workers = workers.filter(pk__in=named_ids)
