@@ -1,4 +1,5 @@
 import re
+from datetime import date
 
 import pytest
 
@@ -8,20 +9,31 @@ from tests.factories import DEMO_PASSWORD, JobPostingFactory, UserFactory, Worke
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_worker_applies_from_a_posting_and_staff_move_it_to_signed(phone, regions):
+def test_a_worker_opens_jobs_for_you_applies_and_staff_move_it_to_signed(phone, regions):
     posting = JobPostingFactory(title="锂电池厂普工", headcount=5)
-    worker = WorkerFactory(home_region=regions.get(code="430181102201"), full_name="谭小梅")
+    worker = WorkerFactory(
+        home_region=regions.get(code="430181102201"),
+        full_name="谭小梅",
+        wanted_occupations="普工",
+        wanted_area="near_home",
+        birth_date=date(1992, 3, 8),
+    )
     UserFactory(username="liuyang_staff", role="county_staff", region=regions.get(code="430181"))
 
-    # Not signed in yet: the apply button leads through the sign-in and back to the posting.
-    phone.goto(f"/jobs/{posting.pk}/")
-    phone.get_by_role("link", name="登录后在线报名").click()
+    # The SMS sign-in, then "我的" -> "为我推荐的岗位", where the posting comes with its reasons.
+    phone.goto("/accounts/phone/")
     phone.get_by_label("手机号").fill(worker.user.phone)
     phone.get_by_role("button", name="获取验证码").click()
     phone.wait_for_url("**/accounts/phone/code/")
     phone.get_by_label("短信验证码").fill(code_sent_to(worker.user.phone))
     phone.get_by_role("button", name="登录").click()
-    phone.wait_for_url(re.compile(rf"/jobs/{posting.pk}/(#apply)?$"))
+    phone.goto("/me/")
+    phone.get_by_role("link", name="为我推荐的岗位").click()
+    phone.wait_for_url("**/me/jobs-for-you/")
+    assert "同县岗位，离家近" in phone.locator("main").inner_text()
+    assert page_fits_the_screen(phone)
+    phone.get_by_role("link", name=re.compile("锂电池厂普工")).click()
+    phone.wait_for_url(f"**/jobs/{posting.pk}/")
 
     phone.get_by_role("button", name="在线报名").click()
     phone.wait_for_url("**/me/applications/")
