@@ -201,10 +201,8 @@ class _Run:
     def push_to_workers(self):
         """One digest per worker (SMS and inbox) with their best new jobs, workers in chunks, each chunk in a
         transaction with its PushedMatch rows."""
-        postings = (
-            JobPosting.objects.select_related("employer")
-            .only("id", "title", "wage_min", "wage_max", "employer__name")
-            .in_bulk({posting_id for picks in self.to_workers.values() for _score, posting_id in picks})
+        postings = JobPosting.objects.only("id", "title", "wage_min", "wage_max").in_bulk(
+            {posting_id for picks in self.to_workers.values() for _score, posting_id in picks}
         )
         user_ids = dict(matchable_workers().filter(id__in=list(self.to_workers)).values_list("id", "user_id"))
         users = User.objects.in_bulk(user_ids.values())
