@@ -13,3 +13,7 @@ class ApplicationError(Exception):
         self.code = code
         self.field = field
         self.details = details or {}
+
+    def show_on(self, form):
+        """Put the message on a Django form: next to the field it names, or above the form."""
+        form.add_error(self.field if self.field in form.fields else None, self.message)

@@ -32,10 +32,6 @@ def _add_problems(form, problems):
             form.add_error(field_name, message)
 
 
-def add_service_error(form, error: ApplicationError):
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 class EmployerForm(forms.ModelForm):
     class Meta:
         model = Employer

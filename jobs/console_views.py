@@ -25,7 +25,6 @@ from jobs.console_forms import (
     PostingExtendForm,
     PostingFilterForm,
     PostingForm,
-    add_service_error,
     employer_contact_initial,
     posting_initial,
 )
@@ -101,7 +100,7 @@ def employer_edit(request, employer_id=None):
                     actor=request.user, county=county, contacts=_contacts(contacts), **form.employer_arguments()
                 )
         except ApplicationError as error:
-            add_service_error(form, error)
+            error.show_on(form)
         else:
             messages.success(request, _("已保存。"))
             return redirect("jobs_console:employer", employer_id=employer.pk)
@@ -173,7 +172,7 @@ def posting_new(request):
                 **form.posting_arguments(),
             )
         except ApplicationError as error:
-            add_service_error(form, error)
+            error.show_on(form)
         else:
             messages.success(request, _("已保存为草稿，核对无误后请发布。"))
             return redirect("jobs_console:posting", posting_id=posting.pk)
@@ -197,7 +196,7 @@ def posting_edit(request, posting_id):
         try:
             services.posting_update(posting=posting, actor=request.user, **form.posting_arguments())
         except ApplicationError as error:
-            add_service_error(form, error)
+            error.show_on(form)
         else:
             messages.success(request, _("已保存。"))
             return redirect("jobs_console:posting", posting_id=posting.pk)
@@ -320,7 +319,7 @@ def agreement_edit(request, agreement_id=None):
             else:
                 agreement = services.agreement_create(actor=request.user, **form.agreement_arguments())
         except ApplicationError as error:
-            add_service_error(form, error)
+            error.show_on(form)
         else:
             messages.success(request, _("已保存。"))
             return redirect("jobs_console:agreement", agreement_id=agreement.pk)

@@ -63,7 +63,7 @@ def trip_edit(request, trip_id=None):
             else:
                 trip = services.trip_create(actor=request.user, pickup_points=points, **form.trip_arguments())
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.show_on(form)
         else:
             messages.success(request, _("已保存。"))
             return redirect("transport:trip", trip_id=trip.pk)

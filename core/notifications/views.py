@@ -44,7 +44,7 @@ def broadcast_new(request):
             preview = services.broadcast_preview(actor=request.user, **arguments)
             preview.update(length=sms_length(preview["text"]), segments=sms_segments(preview["text"]))
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.show_on(form)
     return render(
         request,
         "notifications/console/new.html",

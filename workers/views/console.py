@@ -154,7 +154,7 @@ def worker_new(request):
                 phone=form.cleaned_data["phone"], registered_by=request.user, **form.registration_arguments()
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.show_on(form)
         else:
             messages.success(request, _("已登记 %(name)s，并已短信通知本人。") % {"name": worker.full_name})
             return redirect("workers:detail", worker_id=worker.pk)
@@ -194,7 +194,7 @@ def _worker_action(request, worker_id, form_class, context_name, action):
         try:
             message = action(worker, form.cleaned_data)
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.show_on(form)
         else:
             messages.success(request, message)
             return redirect("workers:detail", worker_id=worker.pk)

@@ -64,7 +64,7 @@ def register(request):
         try:
             services.worker_register(phone=request.user.phone, **form.registration_arguments())
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.show_on(form)
         else:
             messages.success(request, _("登记成功！就业秘书会尽快联系您。"))
             return redirect("me:home")
@@ -85,7 +85,7 @@ def edit(request):
         try:
             services.worker_update(worker=worker, actor=request.user, key_groups=key_groups, **data)
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.show_on(form)
         else:
             messages.success(request, _("已保存。"))
             return redirect("me:home")
@@ -100,7 +100,7 @@ def status(request):
         try:
             services.worker_status_update(worker=request.worker, actor=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.show_on(form)
         else:
             messages.success(request, _("已更新您的状态。"))
             return redirect("me:home")

@@ -58,7 +58,7 @@ def fair_edit(request, fair_id=None):
             else:
                 fair = services.fair_create(actor=request.user, **form.fair_arguments())
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.show_on(form)
         else:
             messages.success(request, _("已保存。"))
             return redirect("applications_console:fair", fair_id=fair.pk)
@@ -100,7 +100,7 @@ def fair_detail(request, fair_id):
         try:
             messages.success(request, _check_in(request, fair, form))
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.show_on(form)
         else:
             return redirect("applications_console:fair", fair_id=fair.pk)
     context = {
