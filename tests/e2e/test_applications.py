@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.test_worker_registration import code_sent_to, page_fits_the_screen
-from tests.factories import DEMO_PASSWORD, JobPostingFactory, UserFactory, WorkerFactory
+from tests.e2e.steps import page_fits_the_screen, staff_signs_in, worker_signs_in_by_sms
+from tests.factories import JobPostingFactory, UserFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,12 +21,7 @@ def test_a_worker_opens_jobs_for_you_applies_and_staff_move_it_to_signed(phone, 
     UserFactory(username="liuyang_staff", role="county_staff", region=regions.get(code="430181"))
 
     # The SMS sign-in, then "我的" -> "为我推荐的岗位", where the posting comes with its reasons.
-    phone.goto("/accounts/phone/")
-    phone.get_by_label("手机号").fill(worker.user.phone)
-    phone.get_by_role("button", name="获取验证码").click()
-    phone.wait_for_url("**/accounts/phone/code/")
-    phone.get_by_label("短信验证码").fill(code_sent_to(worker.user.phone))
-    phone.get_by_role("button", name="登录").click()
+    worker_signs_in_by_sms(phone, worker.user.phone)
     phone.goto("/me/")
     phone.get_by_role("link", name="为我推荐的岗位").click()
     phone.wait_for_url("**/me/jobs-for-you/")
@@ -43,12 +38,7 @@ def test_a_worker_opens_jobs_for_you_applies_and_staff_move_it_to_signed(phone, 
     assert page_fits_the_screen(phone)
 
     # The county staff's phone: a fresh session, the posting's pipeline, one tap to sign.
-    phone.context.clear_cookies()
-    phone.goto("/accounts/login/")
-    phone.get_by_label("用户名").fill("liuyang_staff")
-    phone.get_by_label("密码").fill(DEMO_PASSWORD)
-    phone.get_by_role("button", name="登录").click()
-    phone.wait_for_url("**/console/")
+    staff_signs_in(phone, "liuyang_staff")
     phone.goto(f"/console/applications/postings/{posting.pk}/")
     phone.get_by_role("button", name="已签约").click()
     phone.wait_for_url(f"**/console/applications/postings/{posting.pk}/")

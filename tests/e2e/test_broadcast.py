@@ -5,7 +5,8 @@ import pytest
 
 from core.accounts.models import Role
 from tests.core.notifications.conftest import celery_worker, daytime, provider  # noqa: F401 - fixtures
-from tests.factories import DEMO_PASSWORD, JobSeekerFactory, UserFactory
+from tests.e2e.steps import staff_signs_in
+from tests.factories import JobSeekerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,11 +25,7 @@ def test_a_county_staff_member_broadcasts_to_a_township_and_watches_it_go_out(
     ]
     JobSeekerFactory(region=regions.get(code="430181001201"), password=None)  # another township: not reached
 
-    phone.goto("/accounts/login/")
-    phone.get_by_label("用户名").fill("liuyang")
-    phone.get_by_label("密码").fill(DEMO_PASSWORD)
-    phone.get_by_role("button", name="登录").click()
-    phone.wait_for_url("**/console/")
+    staff_signs_in(phone, "liuyang")
     phone.get_by_role("link", name="群发消息").click()
     phone.get_by_role("link", name="新建群发").click()
     phone.get_by_label("模板").select_option("announcement")

@@ -2,7 +2,8 @@ import pytest
 
 from core.accounts.models import Role
 from jobs.models import Employer, JobPosting
-from tests.factories import DEMO_PASSWORD, UserFactory, credit_code
+from tests.e2e.steps import staff_signs_in
+from tests.factories import UserFactory, credit_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -14,11 +15,7 @@ def page_fits_the_screen(page):
 def test_county_staff_add_an_employer_and_a_posting_publish_it_and_find_it_on_the_job_supermarket(phone, regions):
     UserFactory(username="liuyang", first_name="李春花", role=Role.COUNTY_STAFF, region=regions.get(code="430181"))
 
-    phone.goto("/accounts/login/")
-    phone.get_by_label("用户名").fill("liuyang")
-    phone.get_by_label("密码").fill(DEMO_PASSWORD)
-    phone.get_by_role("button", name="登录").click()
-    phone.wait_for_url("**/console/")
+    staff_signs_in(phone, "liuyang")
 
     phone.get_by_role("link", name="用工单位", exact=True).click()
     phone.get_by_role("link", name="新增用工单位").click()

@@ -2,7 +2,8 @@ import pytest
 
 from core.accounts.models import Role
 from core.privacy.models import AuditLog
-from tests.factories import DEMO_PASSWORD, ServiceRecordFactory, UserFactory, WorkerFactory
+from tests.e2e.steps import staff_signs_in
+from tests.factories import ServiceRecordFactory, UserFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,11 +19,7 @@ def test_county_staff_find_a_worker_and_reveal_the_number_with_a_reason(phone, r
     worker = WorkerFactory(home_region=regions.get(code="430181102201"), full_name="谭小梅", secretary=staff)
     ServiceRecordFactory(worker=worker, kind="guidance")
 
-    phone.goto("/accounts/login/")
-    phone.get_by_label("用户名").fill("liuyang")
-    phone.get_by_label("密码").fill(DEMO_PASSWORD)
-    phone.get_by_role("button", name="登录").click()
-    phone.wait_for_url("**/console/")
+    staff_signs_in(phone, "liuyang")
     phone.get_by_role("link", name="实名制台账").click()
     phone.wait_for_url("**/console/workers/")
     assert worker.id_number_masked in phone.locator("table").inner_text()

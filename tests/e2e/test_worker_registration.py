@@ -4,24 +4,10 @@ import time
 import pytest
 
 from core.identity import make_id_number
-from core.notifications.models import OutboxMessage
+from tests.e2e.steps import code_sent_to, page_fits_the_screen
 from workers.models import Worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def page_fits_the_screen(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def code_sent_to(phone_number):
-    """The code as the console gateway would print it: read from the SMS row in the outbox."""
-    for _ in range(50):
-        message = OutboxMessage.objects.filter(template="sign_in_code", phone=phone_number).order_by("-id").first()
-        if message is not None:
-            return message.params["code"]
-        time.sleep(0.1)
-    raise AssertionError("no sign-in code was written to the outbox")
 
 
 def test_a_returnee_registers_on_a_phone_with_an_sms_code(phone, regions):

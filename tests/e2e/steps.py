@@ -1,0 +1,40 @@
+"""Steps the browser tests share: signing in as staff or by SMS code, and the 360 px check."""
+
+import time
+
+from core.notifications.models import OutboxMessage
+from tests.factories import DEMO_PASSWORD
+
+
+def page_fits_the_screen(page):
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def code_sent_to(phone_number):
+    """The code as the console gateway would print it: read from the SMS row in the outbox."""
+    for _ in range(50):
+        message = OutboxMessage.objects.filter(template="sign_in_code", phone=phone_number).order_by("-id").first()
+        if message is not None:
+            return message.params["code"]
+        time.sleep(0.1)
+    raise AssertionError("no sign-in code was written to the outbox")
+
+
+def staff_signs_in(page, username):
+    """A staff member signs in with the demo password in a fresh session and lands on the console."""
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/console/")
+
+
+def worker_signs_in_by_sms(page, phone_number):
+    """A job seeker asks for a code on the phone sign-in page and signs in with it."""
+    page.goto("/accounts/phone/")
+    page.get_by_label("手机号").fill(phone_number)
+    page.get_by_role("button", name="获取验证码").click()
+    page.wait_for_url("**/accounts/phone/code/")
+    page.get_by_label("短信验证码").fill(code_sent_to(phone_number))
+    page.get_by_role("button", name="登录").click()
