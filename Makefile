@@ -37,9 +37,14 @@ run: $(VENV)/.runtime-installed
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chunfeng
 test: export REDIS_URL ?= redis://127.0.0.1:6379/15
 test: export DEBUG = true
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed node_modules/.installed
 	$(BIN)/python bin/check_services.py
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# axe-core for the browser tests' accessibility checks (package.json, pinned by package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 lint: export DEBUG = true
 lint: $(VENV)/.dev-installed
@@ -54,4 +59,4 @@ messages: $(VENV)/.dev-installed
 	DEBUG=true $(BIN)/python manage.py compilemessages --locale en --ignore '.venv/*'
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

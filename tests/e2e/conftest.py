@@ -1,5 +1,5 @@
 """Browser tests: Playwright driving Debian's chromium (never a downloaded browser) against pytest-django's live
-server, at a phone's 360 x 740 viewport."""
+server, at a phone's 360 x 740 (`phone`) or an office screen's 1366 x 768 (`desk`)."""
 
 import shutil
 
@@ -23,7 +23,8 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def phone(live_server, monkeypatch):
+def browser_page(live_server, monkeypatch):
+    """Open a page at a given viewport: `browser_page(width, height)`; the browser closes after the test."""
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does.")
     from playwright.sync_api import sync_playwright
@@ -34,10 +35,31 @@ def phone(live_server, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", base_url=live_server.url)
-        yield context.new_page()
-        context.close()
+        contexts = []
+
+        def open_page(width, height):
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, locale="zh-CN", base_url=live_server.url
+            )
+            contexts.append(context)
+            return context.new_page()
+
+        yield open_page
+        for context in contexts:
+            context.close()
         browser.close()
         # While the loop runs, Django keeps database connections per context rather than per thread; close the
         # ones the test opened here, or they outlive the test and block dropping the test database.
         connections.close_all()
+
+
+@pytest.fixture
+def phone(browser_page):
+    """A job seeker's phone: 360 x 740."""
+    return browser_page(360, 740)
+
+
+@pytest.fixture
+def desk(browser_page):
+    """A clerk's or dispatcher's office screen: 1366 x 768."""
+    return browser_page(1366, 768)

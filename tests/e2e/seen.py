@@ -1,0 +1,47 @@
+"""What every journey step checks besides its own words: no serious accessibility fault, and a screenshot kept.
+
+axe-core comes from npm (package.json; `npm ci` puts it in node_modules/) and is injected from that file, so the
+browser never reaches the internet. Screenshots go to var/screenshots/<journey>/NN-<step>.png, where
+docs/journeys.md's pictures are copied from.
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "var" / "screenshots"
+BLOCKING_IMPACTS = {"critical", "serious"}
+
+
+def accessibility_violations(page):
+    """axe-core's critical and serious violations on the page as it is now, as 'rule: selector' lines."""
+    if not AXE_SCRIPT.exists():
+        raise AssertionError(f"{AXE_SCRIPT} is missing: run `npm ci` (.ci/run and `make test` do)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['target']}"
+        for violation in results
+        if violation["impact"] in BLOCKING_IMPACTS
+        for node in violation["nodes"]
+    ]
+
+
+class Journey:
+    """One role's walk through the portal: `journey.step(page, "search")` after each step's own assertions
+    saves the screenshot and fails on a serious accessibility violation."""
+
+    def __init__(self, name):
+        self.name = name
+        self.count = 0
+        self.folder = SCREENSHOTS / name
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*.png"):
+            old.unlink()
+
+    def step(self, page, label):
+        self.count += 1
+        page.screenshot(path=str(self.folder / f"{self.count:02d}-{label}.png"), full_page=True)
+        violations = accessibility_violations(page)
+        assert violations == [], f"{self.name} step {self.count} ({label}) at {page.url}: {violations}"
