@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.accounts.models import Role, User
-from core.accounts.scoping import scope_to_user
+from core.accounts.scoping import scope_regions_to_user
 from core.accounts.services import normalize_phone
 from core.batching import chunked
 from core.errors import ApplicationError
@@ -73,6 +73,11 @@ class ParsedRow:
     key_groups: list = field(default_factory=list)
 
 
+def _villages_of(user):
+    """The villages whose people the user may register: every village in their region, their own if a village."""
+    return scope_regions_to_user(user, Region.objects.filter(level=RegionLevel.VILLAGE)).order_by("code")
+
+
 def ledger_template_workbook(*, user):
     """The template to fill in: the header, one example row, the status choices and the user's village codes."""
     workbook = Workbook()
@@ -80,11 +85,7 @@ def ledger_template_workbook(*, user):
     sheet.title = _("台账")
     columns = [str(name) for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)]
     sheet.append(columns)
-    villages = list(
-        scope_to_user(user, Region.objects.filter(level=RegionLevel.VILLAGE), region_field="parent").values_list(
-            "code", "name", "parent__name"
-        )
-    )
+    villages = list(_villages_of(user).values_list("code", "name", "parent__name"))
     example_village = villages[0][0] if villages else "430181102201"
     sheet.append(
         ["张三", "430181198801011235", "13800000000", example_village, str(WorkerStatus.RETURNED.label), "电工",
@@ -224,11 +225,7 @@ def ledger_import_run(*, import_id):
     ledger_import.status = ImportStatus.RUNNING
     ledger_import.save(update_fields=["status"])
     problems = Problems()
-    villages = set(
-        scope_to_user(uploader, Region.objects.filter(level=RegionLevel.VILLAGE), region_field="parent").values_list(
-            "code", flat=True
-        )
-    )
+    villages = set(_villages_of(uploader).values_list("code", flat=True))
     statuses_by_label, key_groups_by_label = _statuses_by_label(), _key_groups_by_label()
     parsed = []
     rows = read_rows(ledger_import.content, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, problems=problems)

@@ -37,6 +37,18 @@ def scope_to_user(user, queryset, *, region_field="region"):
     return queryset.filter(**{f"{region_field}__code__startswith": prefix})
 
 
+def scope_regions_to_user(user, queryset):
+    """The regions of `queryset` that lie in the user's region subtree, the user's own region included.
+
+    Regions are matched on their own code, not their parent's: a village-level account's prefix is the village's
+    whole code, which no parent code starts with.
+    """
+    prefix = _scope_prefix(user)
+    if prefix is _NOTHING:
+        return queryset.none()
+    return queryset.filter(code__startswith=prefix)
+
+
 def user_can_access_region(user, region_code):
     """Whether one region code lies inside the user's scope: the same rule as `scope_to_user`."""
     prefix = _scope_prefix(user)

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.accounts.models import Role, User
-from core.accounts.scoping import scope_to_user, user_can_access_region
+from core.accounts.scoping import scope_regions_to_user, scope_to_user, user_can_access_region
 from tests.factories import JobSeekerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +92,19 @@ def test_scoping_filters_on_the_foreign_key_column_without_a_join(regions, rows)
     sql = queries.captured_queries[-1]["sql"]
     assert "LIKE" in sql
     assert "JOIN" not in sql
+
+
+def test_regions_are_scoped_on_their_own_code_so_a_village_account_reaches_its_village(regions):
+    from core.regions.models import RegionLevel
+
+    villages = regions.filter(level=RegionLevel.VILLAGE, code__startswith="4301811")
+    agent = UserFactory(role=Role.VILLAGE_AGENT, region=regions.get(code="430181102201"))
+    county = UserFactory(role=Role.COUNTY_STAFF, region=regions.get(code="430181"))
+    other_county = UserFactory(role=Role.COUNTY_STAFF, region=regions.get(code="431322"))
+    assert set(scope_regions_to_user(agent, villages).values_list("code", flat=True)) == {"430181102201"}
+    assert set(scope_regions_to_user(county, villages).values_list("code", flat=True)) == {
+        "430181102201",
+        "430181102202",
+    }
+    assert not scope_regions_to_user(other_county, villages).exists()
+    assert not scope_regions_to_user(JobSeekerFactory(), villages).exists()

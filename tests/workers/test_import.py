@@ -94,6 +94,19 @@ def test_villages_outside_the_uploaders_scope_are_refused(dayao_agent, nanyang):
     assert result.problems[0]["column"] == "户籍村代码"
 
 
+def test_a_village_agent_imports_the_villagers_of_his_own_village(dayao_agent, dayao):
+    result = run_import(dayao_agent, [["张一", number(23), "13600000023", dayao.code, "求职中"]], header=HEADER[:5])
+    assert result.status == ImportStatus.SUCCEEDED, result.problems
+    assert Worker.objects.get(full_name="张一").home_region == dayao
+
+
+def test_a_village_agents_template_lists_his_own_village_and_no_other(client, dayao_agent, dayao):
+    client.force_login(dayao_agent)
+    workbook = load_workbook(io.BytesIO(client.get("/console/workers/import/template.xlsx").content))
+    villages = list(workbook["村代码"].iter_rows(min_row=2, values_only=True))
+    assert villages == [(dayao.code, "大瑶村", "大瑶镇")]
+
+
 def test_a_file_without_a_required_column_says_which(liuyang_staff, dayao):
     result = run_import(liuyang_staff, [["张一", number(22), dayao.code]], header=["姓名", "身份证号", "户籍村代码"])
     assert result.status == ImportStatus.FAILED
