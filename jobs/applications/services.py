@@ -198,9 +198,14 @@ def application_move(*, actor, application_id, to_state, note=""):
 
 
 def _staff_reach(actor, *, worker, posting):
-    """Staff recommend workers from their region, or any worker to a posting entered in their region."""
-    if not (user_can_access_region(actor, worker.home_region_id) or user_can_access_region(actor, posting.county_id)):
-        raise ApplicationError(_("这位务工人员和这个岗位都不在您的管辖范围内。"), code="forbidden")
+    """Staff recommend workers of their own region, to a posting of their region or to any published one.
+
+    A worker or a posting the actor may not see answers as a missing one does: the same words, nothing changed.
+    """
+    if not user_can_access_region(actor, worker.home_region_id):
+        raise ApplicationError(_("找不到这位务工人员。"), code="not_found", field="worker")
+    if posting.status != PostingStatus.PUBLISHED and not user_can_access_region(actor, posting.county_id):
+        raise ApplicationError(_("找不到这个岗位。"), code="not_found", field="posting")
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.accounts.permissions import console_required
+from core.accounts.scoping import user_can_access_region
 from core.privacy.crypto import mask_phone
 from jobs.matching import selectors
 from workers.views.me import registered_required
@@ -27,7 +28,12 @@ def jobs_for_you(request):
 @require_GET
 def candidates(request, posting_id):
     posting, matches = selectors.candidates_for_posting(user=request.user, posting_id=posting_id)
-    rows = [(match, mask_phone(match.worker.user.phone)) for match in matches]
+    # Candidates come from anywhere; only those of the user's own region can be recommended from here (the
+    # recommendation lands in the worker's service file, which belongs to their home region).
+    rows = [
+        (match, mask_phone(match.worker.user.phone), user_can_access_region(request.user, match.worker.home_region_id))
+        for match in matches
+    ]
     return render(request, "matching/console/candidates.html", {"posting": posting, "rows": rows})
 
 

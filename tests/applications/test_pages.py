@@ -145,6 +145,56 @@ def test_staff_find_a_worker_by_phone_and_recommend_them(worker, posting, liuyan
 
 
 @pytest.mark.django_db
+def test_recommending_another_countys_worker_by_id_changes_nothing_and_names_no_one(
+    make_worker, posting, regions, liuyang_staff, client
+):
+    stranger = make_worker(full_name="欧阳远山", home_region=regions.get(code="431322"))
+    client.force_login(liuyang_staff)
+
+    response = client.post(
+        reverse("applications_console:recommend"), {"posting": posting.id, "worker": stranger.id}, follow=True
+    )
+
+    page = response.content.decode()
+    assert "找不到这位务工人员" in page
+    assert "欧阳远山" not in page
+    assert not Application.objects.filter(worker=stranger).exists()
+    assert not ServiceRecord.objects.filter(worker=stranger).exists()
+
+
+@pytest.mark.django_db
+def test_recommending_to_another_countys_draft_posting_answers_as_for_a_missing_one(worker, regions, client):
+    from core.accounts.models import Role
+    from tests.factories import JobPostingFactory, UserFactory
+
+    draft = JobPostingFactory(status="draft", published_at=None, county_id="431322", work_region_id="431322")
+    dayao_agent = UserFactory(role=Role.VILLAGE_AGENT, region=worker.home_region)
+    client.force_login(dayao_agent)
+
+    response = client.post(
+        reverse("applications_console:recommend"), {"posting": draft.id, "worker": worker.id}, follow=True
+    )
+
+    page = response.content.decode()
+    assert "找不到这个岗位" in page
+    assert "草稿" not in page
+    assert not Application.objects.filter(worker=worker).exists()
+
+
+@pytest.mark.django_db
+def test_a_village_agent_recommends_his_villager_to_another_countys_published_posting(worker, regions, client):
+    from core.accounts.models import Role
+    from tests.factories import JobPostingFactory, UserFactory
+
+    elsewhere = JobPostingFactory(county_id="440306", work_region_id="440306")
+    client.force_login(UserFactory(role=Role.VILLAGE_AGENT, region=worker.home_region))
+
+    client.post(reverse("applications_console:recommend"), {"posting": elsewhere.id, "worker": worker.id})
+
+    assert Application.objects.get(worker=worker, posting=elsewhere).state == "recommended"
+
+
+@pytest.mark.django_db
 def test_the_recommend_endpoint_does_not_redirect_off_site(worker, posting, liuyang_staff, client):
     client.force_login(liuyang_staff)
 

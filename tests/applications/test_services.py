@@ -195,5 +195,5 @@ def test_recommending_a_worker_who_applied_moves_them_on_and_recommending_again_
 def test_staff_cannot_recommend_a_stranger_to_a_posting_outside_their_region(make_worker, regions):
     xinhua_staff = UserFactory(role=Role.COUNTY_STAFF, region=regions.get(code="431322"))
 
-    with pytest.raises(ApplicationError, match="管辖"):
+    with pytest.raises(ApplicationError, match="找不到这位务工人员"):
         application_recommend(actor=xinhua_staff, worker=make_worker(), posting_id=JobPostingFactory().id)

@@ -41,6 +41,27 @@ def test_staff_see_a_postings_candidates_masked_with_a_recommend_button(client, 
     assert f'name="worker" value="{seeker.pk}"' in text
 
 
+def test_a_candidate_from_another_county_is_shown_without_a_recommend_button(
+    client, regions, make_posting, liuyang_staff
+):
+    from tests.matching.conftest import years_ago as age
+
+    outsider = WorkerFactory(
+        home_region=regions.get(code="431322"),
+        full_name="欧阳远山",
+        birth_date=age(30),
+        wanted_occupations="普工",
+        wanted_area="anywhere",
+        expected_wage=5000,
+    )
+    posting = make_posting()
+    client.force_login(liuyang_staff)
+    text = client.get(f"/console/matching/postings/{posting.pk}/candidates/").content.decode()
+    assert "欧阳远山" in text
+    assert f'name="worker" value="{outsider.pk}"' not in text
+    assert "请联系其户籍地人社部门推荐" in text
+
+
 def test_staff_of_another_county_cannot_see_the_candidates(client, seeker, make_posting, xinhua_staff):
     posting = make_posting()
     client.force_login(xinhua_staff)

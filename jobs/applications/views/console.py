@@ -15,7 +15,6 @@ from jobs.applications import selectors, services
 from jobs.applications.forms import MoveForm, RecommendForm
 from jobs.applications.models import ApplicationState
 from jobs.applications.selectors import headcount_ledgers
-from workers.models import Worker
 
 
 def _back(request, default):
@@ -117,7 +116,7 @@ def recommend(request):
     if not form.is_valid():
         messages.error(request, _("请选择务工人员和岗位。"))
         return _back(request, "applications_console:pipeline")
-    worker = Worker.objects.filter(id=form.cleaned_data["worker"], anonymised_at__isnull=True).first()
+    worker = selectors.worker_for_staff(user=request.user, worker_id=form.cleaned_data["worker"])
     if worker is None:
         messages.error(request, _("找不到这位务工人员。"))
         return _back(request, "applications_console:pipeline")
