@@ -72,3 +72,8 @@ def mask_phone(phone):
     if not phone:
         return ""
     return phone[:3] + "****" + phone[-4:]
+
+
+def mask_name(name):
+    """张**: the surname's first character, each other one a star (for answers to someone who typed a phone)."""
+    return name[:1] + "*" * (len(name) - 1) if name else ""

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.accounts.scoping import user_can_access_region
+from core.accounts.scoping import scope_to_user, user_can_access_region
 from core.regions.models import Region, RegionLevel
 from jobs.applications.models import ApplicationState, JobFair
 from jobs.models import Employer, JobPosting, PostingStatus
+from jobs.selectors import console_agreements
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -53,11 +54,19 @@ class FairForm(forms.ModelForm):
         self.fields["county"].queryset = counties.filter(
             code__in=[code for code in counties.values_list("code", flat=True) if user_can_access_region(user, code)]
         )
-        self.fields["employers"].queryset = Employer.objects.order_by("name")
-        self.fields["employers"].required = False
-        self.fields["postings"].queryset = (
-            JobPosting.objects.filter(status=PostingStatus.PUBLISHED).select_related("employer").order_by("-id")
+        # What the user's region entered, what its cooperation agreements bring in, and whatever the fair already has.
+        already = self.instance.pk is not None
+        employers = scope_to_user(user, Employer.objects.all(), region_field="county")
+        postings = scope_to_user(user, JobPosting.objects.all(), region_field="county") | JobPosting.objects.filter(
+            agreement__in=console_agreements(user=user)
         )
+        postings = postings.filter(status=PostingStatus.PUBLISHED)
+        if already:
+            employers = employers | Employer.objects.filter(job_fairs=self.instance)
+            postings = postings | JobPosting.objects.filter(job_fairs=self.instance)
+        self.fields["employers"].queryset = employers.distinct().order_by("name")
+        self.fields["employers"].required = False
+        self.fields["postings"].queryset = postings.distinct().select_related("employer").order_by("-id")
         self.fields["postings"].required = False
 
     def fair_arguments(self):

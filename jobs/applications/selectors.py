@@ -224,9 +224,13 @@ def workers_to_recommend(*, user, query, limit=20):
     return workers.filter(where).select_related("home_region", "user").order_by("full_name", "id")[:limit]
 
 
-def worker_by_phone(phone):
-    """The registered worker with this phone: at a fair, people come from anywhere, so not limited to a scope."""
-    return Worker.objects.filter(user__phone=phone, anonymised_at__isnull=True).select_related("home_region").first()
+def fair_worker_by_phone(*, fair, phone):
+    """The registered worker of the fair's county with this phone, or None: the desk finds no one from elsewhere,
+    so that a phone number typed at the desk never names a stranger (who registers first, in their own county)."""
+    workers = Worker.objects.filter(
+        user__phone=phone, anonymised_at__isnull=True, home_region__code__startswith=fair.county_id
+    )
+    return workers.select_related("home_region").first()
 
 
 def worker_for_staff(*, user, worker_id):

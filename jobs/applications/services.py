@@ -154,6 +154,9 @@ def application_apply(*, worker, posting_id):
     if worker.anonymised_at is not None:
         raise ApplicationError(_("该务工人员信息已删除。"))
     posting = _locked_posting(posting_id)
+    if posting.status == PostingStatus.DRAFT:
+        # A draft is not public: to a worker it is as missing as a posting that does not exist.
+        raise ApplicationError(_("找不到这个岗位。"), code="not_found")
     existing = Application.objects.filter(worker=worker, posting=posting).first()
     if existing is not None and existing.state != S.WITHDRAWN:
         return existing, False

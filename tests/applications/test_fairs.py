@@ -105,6 +105,34 @@ def test_the_desk_finds_the_worker_by_phone_and_records_the_intention(fair, post
 
 
 @pytest.mark.django_db
+def test_the_desk_answers_with_a_masked_name(fair, worker, liuyang_staff, client):
+    client.force_login(liuyang_staff)
+
+    url = reverse("applications_console:fair", args=[fair.id])
+    response = client.post(url, {"phone": worker.user.phone}, follow=True)
+
+    page = response.content.decode()
+    assert "张**已登记到场" in page
+    assert "张春生已登记到场" not in page
+
+
+@pytest.mark.django_db
+def test_the_desk_finds_no_one_from_outside_the_fairs_county(fair, make_worker, regions, liuyang_staff, client):
+    from jobs.applications.models import FairAttendance
+
+    outsider = make_worker(full_name="欧阳远山", home_region=regions.get(code="431322"))
+    client.force_login(liuyang_staff)
+
+    response = client.post(reverse("applications_console:fair", args=[fair.id]), {"phone": outsider.user.phone})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"没有手机号为 {outsider.user.phone} 的登记务工人员" in page
+    assert "欧阳" not in page
+    assert not FairAttendance.objects.exists()
+
+
+@pytest.mark.django_db
 def test_the_desk_says_so_when_nobody_has_that_phone(fair, liuyang_staff, client):
     client.force_login(liuyang_staff)
 
@@ -128,3 +156,21 @@ def test_staff_of_another_county_do_not_see_the_fair_in_the_console(fair, other_
 
     assert client.get(reverse("applications_console:fair", args=[fair.id])).status_code == 404
     assert fair.title not in client.get(reverse("applications_console:fairs")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_fair_form_offers_only_the_employers_and_postings_of_the_users_region(fair, posting, liuyang_staff, client):
+    from tests.factories import EmployerFactory, credit_code
+
+    stranger = EmployerFactory(
+        name="新化远山实业有限公司", credit_code=credit_code(987654, "431322"), region_id="431322", county_id="431322"
+    )
+    JobPostingFactory(employer=stranger, title="远山岗位", county_id="431322", work_region_id="431322")
+    client.force_login(liuyang_staff)
+
+    for url in (reverse("applications_console:fair_new"), reverse("applications_console:fair_edit", args=[fair.id])):
+        page = client.get(url).content.decode()
+        assert posting.employer.name in page
+        assert posting.title in page
+        assert "新化远山实业有限公司" not in page
+        assert "远山岗位" not in page

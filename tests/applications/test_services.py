@@ -42,7 +42,7 @@ def test_the_database_refuses_a_second_row_for_the_same_worker_and_posting(worke
     ("changes", "message"),
     [
         ({"status": "closed"}, "不接受报名"),
-        ({"status": "draft", "published_at": None}, "不接受报名"),
+        ({"status": "draft", "published_at": None}, "找不到这个岗位"),
         ({"valid_until": timezone.localdate() - timedelta(days=1)}, "有效期"),
     ],
 )

@@ -37,3 +37,12 @@ def test_without_a_key_and_with_debug_off_nothing_is_encrypted(settings):
 def test_masking_keeps_the_county_and_the_last_four():
     assert mask_id_number("430181198801011235") == "430181********1235"
     assert mask_phone("13800001234") == "138****1234"
+
+
+def test_a_masked_name_keeps_only_the_surname():
+    from core.privacy.crypto import mask_name
+
+    assert mask_name("张春生") == "张**"
+    assert mask_name("欧阳远山") == "欧***"
+    assert mask_name("李") == "李"
+    assert mask_name("") == ""

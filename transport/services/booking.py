@@ -83,13 +83,15 @@ SELECT {model_columns(Trip, "trip")}, county.name
 """
 
 
-def _bookable_trip(trip_id, now):
+def _bookable_trip(trip_id, now, *, booked_by):
     with connection.cursor() as cursor:
         execute_prepared(connection, cursor, _TRIP_WITH_COUNTY_NAME, {"trip": trip_id})
         row = cursor.fetchone()
-    if row is None:
+    trip = None if row is None else model_from_row(connection, Trip, row[:-1])
+    # A draft trip is not public: to a worker it is as missing as one that does not exist.
+    if trip is None or (trip.status == TripStatus.DRAFT and booked_by is None):
         raise ApplicationError(_("找不到这趟车。"), code="not_found")
-    trip, county_name = model_from_row(connection, Trip, row[:-1]), row[-1]
+    county_name = row[-1]
     # The messages name the county as the meeting place when no pickup point is chosen.
     trip.origin_county = Region(code=trip.origin_county_id, name=county_name)
     if trip.status != TripStatus.OPEN:
@@ -214,7 +216,7 @@ def booking_create(*, trip_id, worker, booked_by=None, pickup_point_id=None, ide
     idempotency_key = idempotency_key or None
     now = timezone.now()
     try:
-        trip = _bookable_trip(trip_id, now)
+        trip = _bookable_trip(trip_id, now, booked_by=booked_by)
         if not worker_may_book(trip=trip, worker=worker):
             raise ApplicationError(_("这趟车只接受指定人员预约。"), code="not_eligible")
         pickup_point = _pickup_point(trip, pickup_point_id)

@@ -90,6 +90,8 @@ def employer_pipeline(request, employer_id):
 @console_required
 @require_POST
 def move(request, application_id):
+    if selectors.staff_application(user=request.user, application_id=application_id) is None:
+        raise Http404
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("未知的报名状态。"))

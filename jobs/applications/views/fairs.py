@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.accounts.permissions import console_required
 from core.accounts.services import normalize_phone
 from core.errors import ApplicationError
+from core.privacy.crypto import mask_name
 from jobs.applications import selectors, services
 from jobs.applications.forms import FairCheckInForm, FairForm
 
@@ -73,18 +74,20 @@ def fair_edit(request, fair_id=None):
 def _check_in(request, fair, form):
     """Record what the desk form says; returns the message to show."""
     phone = normalize_phone(form.cleaned_data["phone"])
-    worker = selectors.worker_by_phone(phone)
+    worker = selectors.fair_worker_by_phone(fair=fair, phone=phone)
     if worker is None:
-        raise ApplicationError(_("没有手机号为 %(phone)s 的登记务工人员，请先登记。") % {"phone": phone}, field="phone")
+        message = _("%(county)s没有手机号为 %(phone)s 的登记务工人员，请先登记。")
+        raise ApplicationError(message % {"county": fair.county.name, "phone": phone}, field="phone")
+    name = mask_name(worker.full_name)
     posting = form.cleaned_data["posting"]
     if posting is None:
         services.fair_attendance_record(actor=request.user, fair=fair, worker=worker)
-        return _("%(name)s已登记到场。") % {"name": worker.full_name}
+        return _("%(name)s已登记到场。") % {"name": name}
     application, _created = services.fair_intention_record(
         actor=request.user, fair=fair, worker=worker, posting_id=posting.id
     )
     return _("%(name)s与%(employer)s：%(state)s。") % {
-        "name": worker.full_name,
+        "name": name,
         "employer": posting.employer.name,
         "state": application.get_state_display(),
     }
