@@ -244,6 +244,9 @@ SIGN_IN_CODE_TTL_SECONDS = env.int("SIGN_IN_CODE_TTL_SECONDS", default=300)
 SIGN_IN_CODE_MAX_ATTEMPTS = env.int("SIGN_IN_CODE_MAX_ATTEMPTS", default=5)
 SIGN_IN_CODE_RATES_PER_PHONE = env.list("SIGN_IN_CODE_RATES_PER_PHONE", default=["1/m", "5/h", "10/d"])
 SIGN_IN_CODE_RATES_PER_IP = env.list("SIGN_IN_CODE_RATES_PER_IP", default=["30/h"])
+# A job seeker's own registration attempts (each one tests whether an ID number is taken), per account and address.
+REGISTRATION_RATES_PER_ACCOUNT = env.list("REGISTRATION_RATES_PER_ACCOUNT", default=["10/h", "20/d"])
+REGISTRATION_RATES_PER_IP = env.list("REGISTRATION_RATES_PER_IP", default=["60/h"])
 # A worker's request for deletion is carried out (the record anonymised) after this many days, so that a request
 # made by mistake or under pressure can still be withdrawn.
 WORKER_DELETION_RETENTION_DAYS = env.int("WORKER_DELETION_RETENTION_DAYS", default=30)

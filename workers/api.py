@@ -17,6 +17,7 @@ from core.regions.fields import RegionField
 from core.regions.models import Region, RegionLevel
 from workers import selectors, services
 from workers.models import KeyGroup, WantedArea, Worker, WorkerStatus
+from workers.ratelimits import registration_limit_check
 
 
 class IsJobSeeker(permissions.BasePermission):
@@ -126,7 +127,10 @@ class OwnWorkerApi(APIView):
 
 
 class OwnRegistrationApi(APIView):
-    """A job seeker signed in by SMS code registers themselves (the phone is the one they signed in with)."""
+    """A job seeker signed in by SMS code registers themselves (the phone is the one they signed in with).
+
+    An ID number already in the ledger is answered only as taken; attempts are limited per account and per address
+    (error code `rate_limited`) and each one that hits a registered number is audited."""
 
     permission_classes = [IsJobSeeker]
 
@@ -134,7 +138,11 @@ class OwnRegistrationApi(APIView):
     def post(self, request):
         serializer = RegistrationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _register(serializer.validated_data, phone=request.user.phone)
+        registration_limit_check(request)
+        data = dict(serializer.validated_data)
+        services.worker_self_register(
+            user=request.user, address=request.META.get("REMOTE_ADDR", ""), consent_given=data.pop("consent"), **data
+        )
         return Response(OwnWorkerSerializer(selectors.own_worker(request.user)).data, status=status.HTTP_201_CREATED)
 
 

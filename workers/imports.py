@@ -189,7 +189,7 @@ def _key_groups_by_label():
     return {str(label): value for value, label in KeyGroup.choices}
 
 
-def _check_duplicates(parsed, problems):
+def _check_duplicates(parsed, problems, *, uploader):
     """Duplicates inside the file and against the ledger and the accounts, each reported on its row."""
     first_row_of = {}
     first_row_of_phone = {}
@@ -206,7 +206,8 @@ def _check_duplicates(parsed, problems):
             first_row_of_phone[row.phone] = row.row
     for chunk in chunked(first_row_of, BATCH_SIZE):
         for worker in Worker.objects.filter(id_number_hash__in=chunk).select_related("registered_by__region", "user"):
-            problems.add(first_row_of[worker.id_number_hash], ID_NUMBER, already_registered_message(worker))
+            message = already_registered_message(worker, viewer=uploader)
+            problems.add(first_row_of[worker.id_number_hash], ID_NUMBER, message)
     for chunk in chunked(first_row_of_phone, BATCH_SIZE):
         for phone in User.objects.filter(phone__in=chunk).values_list("phone", flat=True):
             problems.add(first_row_of_phone[phone], PHONE, _("手机号 %(phone)s 已被其他人使用。") % {"phone": phone})
@@ -243,7 +244,7 @@ def ledger_import_run(*, import_id):
             parsed.append(row)
         if index % PROGRESS_EVERY_ROWS == 0:
             _progress(ledger_import, index)
-    _check_duplicates(parsed, problems)
+    _check_duplicates(parsed, problems, uploader=uploader)
     if not problems.count and not parsed:
         problems.add(2, "", _("文件中没有数据行。"))
     if problems.count:

@@ -88,14 +88,19 @@ def worker_build(*, user, identity, **fields):
     )
 
 
-def already_registered_message(worker):
-    """Who to ask when a person is already in the ledger: the staff member who registered them, or themselves."""
+def already_registered_message(worker, *, viewer=None):
+    """What to say when a person is already in the ledger.
+
+    Staff whose region holds the worker learn who registered them, to ask that colleague; anyone else (the person
+    registering themselves, staff of another county) only that the number is taken, so that typing ID numbers
+    never tells who registered someone, where, or with which phone.
+    """
+    may_know = viewer is not None and viewer.is_console_user and user_can_access_region(viewer, worker.home_region_id)
+    if not may_know:
+        return _("此身份证号已登记。请用登记时的手机号登录，或联系县人社局。")
     registered_on = date_format(timezone.localtime(worker.registered_at).date(), "Y年n月j日")
     if worker.registered_by is None:
-        return _(
-            "此身份证号已于%(date)s由本人自助登记（手机号 %(phone)s），请用该手机号登录；"
-            "如手机号已不用，请联系村劳务经纪人或县人社局。"
-        ) % {
+        return _("此身份证号已于%(date)s由本人自助登记（手机号 %(phone)s）。") % {
             "date": registered_on,
             "phone": mask_phone(worker.user.phone),
         }
@@ -158,8 +163,14 @@ def worker_register(
     _check_intention(wanted_area=wanted_area, wanted_cities=wanted_cities)
 
     existing = Worker.objects.select_related("registered_by__region", "user").filter(id_number_hash=identity.hash)
-    if existing.exists():
-        raise ApplicationError(already_registered_message(existing.get()), code="duplicate", field="id_number")
+    existing = existing.first()
+    if existing is not None:
+        raise ApplicationError(
+            already_registered_message(existing, viewer=registered_by),
+            code="duplicate",
+            field="id_number",
+            details={"worker_id": existing.pk},
+        )
     user = User.objects.filter(phone=phone).first()
     if user is not None and (user.role != Role.JOB_SEEKER or hasattr(user, "worker")):
         raise ApplicationError(_("手机号 %(phone)s 已被其他人登记使用。") % {"phone": phone}, field="phone")
@@ -208,6 +219,26 @@ def worker_register(
     if registered_by is not None:
         worker_notify_registered_by_staff(worker=worker)
     return worker
+
+
+def worker_self_register(*, user, address, **arguments):
+    """A signed-in job seeker registers themselves with the phone they signed in with (web form and API alike).
+
+    An ID number that is already registered is answered as `already_registered_message` says, and the attempt is
+    written to the audit log (in its own transaction: the registration's own is rolled back by the error).
+    """
+    try:
+        return worker_register(phone=user.phone, **arguments)
+    except ApplicationError as error:
+        if error.code == "duplicate" and "worker_id" in error.details:
+            audit_record(
+                actor=user,
+                action=AuditAction.DUPLICATE_REGISTRATION,
+                subject=f"worker:{error.details['worker_id']}",
+                reason=_("自助登记时填写了已登记的身份证号"),
+                detail={"address": address},
+            )
+        raise
 
 
 # The fields a worker (or staff) may correct. Not the ID number, which is the person's identity (a wrong one is

@@ -11,6 +11,9 @@ class AuditAction(models.TextChoices):
     CORRECTION = "correction", _("本人更正")
     DELETION_REQUEST = "deletion_request", _("本人申请删除")
     ANONYMISED = "anonymised", _("匿名化")
+    # Someone tried to register an ID number that is already in the ledger: a probe of who is registered, or a
+    # person whose number someone else used. Either way the county wants to know.
+    DUPLICATE_REGISTRATION = "duplicate_id", _("登记已登记的身份证号")
 
 
 class AuditLog(models.Model):

@@ -18,6 +18,7 @@ from core.errors import ApplicationError
 from workers import selectors, services
 from workers.forms import RegistrationForm, StatusForm, WorkerProfileForm
 from workers.personal_data import worker_personal_data
+from workers.ratelimits import registration_limit_check
 
 
 def job_seeker_required(view):
@@ -62,7 +63,10 @@ def register(request):
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.worker_register(phone=request.user.phone, **form.registration_arguments())
+            registration_limit_check(request)
+            services.worker_self_register(
+                user=request.user, address=request.META.get("REMOTE_ADDR", ""), **form.registration_arguments()
+            )
         except ApplicationError as error:
             error.show_on(form)
         else:
