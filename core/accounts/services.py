@@ -72,14 +72,14 @@ def sign_in_code_send(*, phone):
     """Send a new 6-digit code to `phone` by SMS (a critical message: at once); any earlier unused code is void.
 
     A phone seen for the first time gets a job seeker account without a password, so that the message has a
-    recipient; registration fills in the person. Staff accounts are refused: they sign in with a password, so
-    a stolen SIM card never opens the console. Returns the normalised phone.
+    recipient; registration fills in the person. A staff phone gets no code: staff sign in with a password, so a
+    stolen SIM card never opens the console. It is answered as any phone all the same (a code row is kept whose
+    code was never sent), so that asking for codes never tells who is staff. Returns the normalised phone.
     """
     phone = normalize_phone(phone)
     user = User.objects.filter(phone=phone).first()
-    if user is not None and user.role != Role.JOB_SEEKER:
-        raise ApplicationError(_("此手机号属于工作人员账号，请用用户名和密码登录。"), field="phone")
-    if user is not None and not user.is_active:
+    staff_phone = user is not None and user.role != Role.JOB_SEEKER
+    if user is not None and not staff_phone and not user.is_active:
         raise ApplicationError(_("此手机号的账号已停用，请联系县人社局。"), field="phone")
     if user is None:
         user = User.objects.create(username=phone, phone=phone, role=Role.JOB_SEEKER, password=make_password(None))
@@ -92,7 +92,8 @@ def sign_in_code_send(*, phone):
         created_at=now,
         expires_at=now + timedelta(seconds=settings.SIGN_IN_CODE_TTL_SECONDS),
     )
-    notify(recipients=[user], template="sign_in_code", context={"code": code}, channels=[Channel.SMS])
+    if not staff_phone:
+        notify(recipients=[user], template="sign_in_code", context={"code": code}, channels=[Channel.SMS])
     return phone
 
 
@@ -116,7 +117,11 @@ def sign_in_code_check(*, phone, code):
     code = str(code or "").strip()
     outcome = _sign_in_code_consume(phone=phone, code=code)
     if outcome == "ok":
-        return User.objects.get(phone=phone, role=Role.JOB_SEEKER, is_active=True)
+        user = User.objects.filter(phone=phone, role=Role.JOB_SEEKER, is_active=True).first()
+        if user is not None:
+            return user
+        # A staff phone's code was never sent: whoever got it right guessed, and is told what a wrong guess is told.
+        outcome = "wrong"
     messages = {
         "missing": _("验证码已失效，请重新获取。"),
         "expired": _("验证码已过期（5分钟内有效），请重新获取。"),

@@ -117,12 +117,38 @@ def test_requests_from_one_address_are_limited(client, settings):
     assert request_code(client, "13900002009", address="10.0.0.4").status_code == 302
 
 
-def test_a_staff_phone_cannot_sign_in_with_a_code(regions):
+def test_a_staff_phone_is_answered_as_any_phone_but_gets_no_code_and_cannot_sign_in(client, regions):
     UserFactory(role=Role.COUNTY_STAFF, region=regions.get(code="430181"), phone="13900001119")
+
+    response = request_code(client, "13900001119")
+
+    assert response.status_code == 302
+    assert response.url == "/accounts/phone/code/"
+    assert not OutboxMessage.objects.filter(phone="13900001119").exists()
+    page = client.post("/accounts/phone/code/", {"code": "123456"}).content.decode()
+    assert "验证码不正确" in page
+    assert "工作人员账号" not in page
+    assert not User.objects.filter(phone="13900001119", role=Role.JOB_SEEKER).exists()
+
+
+def test_the_api_answers_a_staff_phone_as_any_phone(client, regions):
+    UserFactory(role=Role.COUNTY_STAFF, region=regions.get(code="430181"), phone="13900001121")
+    staff = client.post("/api/v1/auth/code/", {"phone": "13900001121"}, content_type="application/json")
+    anyone = client.post("/api/v1/auth/code/", {"phone": "13900001122"}, content_type="application/json")
+    assert staff.status_code == anyone.status_code == 202
+    assert staff.json().keys() == anyone.json().keys()
+    assert "工作人员" not in staff.content.decode()
+
+
+def test_even_the_right_code_never_signs_a_staff_account_in(regions):
+    from core.accounts import services
+
+    UserFactory(role=Role.COUNTY_STAFF, region=regions.get(code="430181"), phone="13900001123")
+    sign_in_code_send(phone="13900001123")
+    SignInCode.objects.filter(phone="13900001123").update(code_hash=services._code_hash("13900001123", "654321"))
     with pytest.raises(ApplicationError) as error:
-        sign_in_code_send(phone="13900001119")
-    assert "工作人员" in error.value.message
-    assert not SignInCode.objects.filter(phone="13900001119").exists()
+        sign_in_code_check(phone="13900001123", code="654321")
+    assert error.value.code == "code_wrong"
 
 
 def test_a_malformed_phone_gets_a_chinese_message(client):
