@@ -31,3 +31,11 @@ class SignInCodeForm(forms.Form):
         min_length=6,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
     )
+
+
+class UnlockRequestForm(forms.Form):
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )

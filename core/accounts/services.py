@@ -2,9 +2,11 @@ import re
 import secrets
 from datetime import timedelta
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -147,3 +149,48 @@ def _sign_in_code_consume(*, phone, code):
     current.used_at = timezone.now()
     current.save(update_fields=["used_at"])
     return "ok"
+
+
+# --- Unlocking a staff account by a code sent to its own phone ------------------------------------------------------
+
+
+def _unlock_key(username):
+    return f"accounts:staff-unlock:{salted_hmac('chunfeng.accounts.unlock-key', username).hexdigest()}"
+
+
+def staff_unlock_code_send(*, username):
+    """Text a 6-digit code to the phone of the active staff account `username`, to lift its lock-outs.
+
+    Says nothing back: an unknown username, or an account without a phone, is answered by the caller exactly as
+    one that got a code, so that the form never tells which usernames exist. The code (its keyed hash) and its
+    attempts live in the cache for SIGN_IN_CODE_TTL_SECONDS.
+    """
+    user = User.objects.filter(username=username, is_active=True, role__in=sorted(STAFF_ROLES)).first()
+    if user is None or not user.phone:
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    cache.set(
+        _unlock_key(username),
+        {"hash": _code_hash(user.phone, code), "attempts": 0},
+        timeout=settings.SIGN_IN_CODE_TTL_SECONDS,
+    )
+    notify(recipients=[user], template="staff_unlock_code", context={"code": code}, channels=[Channel.SMS])
+
+
+def staff_unlock(*, username, code):
+    """Check the unlock code and lift every lock-out of `username` (all addresses). ApplicationError if wrong."""
+    key = _unlock_key(username)
+    pending = cache.get(key)
+    user = User.objects.filter(username=username, is_active=True).first()
+    wrong = ApplicationError(_("验证码不正确，请重新输入。"), code="code_wrong", field="code")
+    if pending is None or user is None or not user.phone:
+        raise wrong
+    if pending["attempts"] >= settings.SIGN_IN_CODE_MAX_ATTEMPTS:
+        cache.delete(key)
+        raise ApplicationError(_("验证码输错次数过多，请重新获取。"), code="code_exhausted", field="code")
+    if not constant_time_compare(pending["hash"], _code_hash(user.phone, str(code or "").strip())):
+        pending["attempts"] += 1
+        cache.set(key, pending, timeout=settings.SIGN_IN_CODE_TTL_SECONDS)
+        raise wrong
+    cache.delete(key)
+    axes_reset(username=username)

@@ -1,14 +1,21 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.accounts.forms import PhoneForm, SignInCodeForm, StaffAuthenticationForm
-from core.accounts.ratelimits import sign_in_code_limit_check
-from core.accounts.services import sign_in_code_check, sign_in_code_send
+from core.accounts.forms import PhoneForm, SignInCodeForm, StaffAuthenticationForm, UnlockRequestForm
+from core.accounts.ratelimits import sign_in_code_limit_check, staff_login_limit_check, unlock_code_limit_check
+from core.accounts.services import (
+    sign_in_code_check,
+    sign_in_code_send,
+    staff_unlock,
+    staff_unlock_code_send,
+)
 from core.errors import ApplicationError
 
 _PENDING_PHONE = "sign_in_phone"
@@ -22,11 +29,63 @@ class StaffLoginView(auth_views.LoginView):
     authentication_form = StaffAuthenticationForm
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        """Each password attempt counts against the username's allowance first: past it, a wait, not a lock."""
+        username = request.POST.get("username", "").strip()
+        try:
+            staff_login_limit_check(request, username=username)
+        except ApplicationError as error:
+            # An unbound form: validating the posted one would check the password, which is what must wait.
+            form = self.get_form_class()(request, initial={"username": username})
+            context = self.get_context_data(form=form, refusal=error.message)
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(error.details["retry_after"])
+            return response
+        return super().post(request, *args, **kwargs)
+
 
 def locked_out(request, original_response=None, credentials=None):
-    """django-axes calls this instead of authenticating a username that failed too often."""
+    """django-axes calls this instead of authenticating a username that failed too often from this address."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+_UNLOCK_USERNAME = "unlock_username"
+
+
+@require_http_methods(["GET", "POST"])
+def staff_unlock_request(request):
+    """A locked-out staff member asks for a code on their own phone. Every username gets the same answer."""
+    form = UnlockRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        try:
+            unlock_code_limit_check(request, username=username)
+        except ApplicationError as error:
+            error.show_on(form)
+        else:
+            staff_unlock_code_send(username=username)
+            request.session[_UNLOCK_USERNAME] = username
+            return redirect("accounts:unlock_code")
+    return render(request, "accounts/unlock.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def staff_unlock_code(request):
+    username = request.session.get(_UNLOCK_USERNAME)
+    if not username:
+        return redirect("accounts:unlock")
+    form = SignInCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_unlock(username=username, code=form.cleaned_data["code"])
+        except ApplicationError as error:
+            error.show_on(form)
+        else:
+            request.session.pop(_UNLOCK_USERNAME, None)
+            messages.success(request, _("已解除锁定，请重新登录。"))
+            return redirect("accounts:login")
+    return render(request, "accounts/unlock_code.html", {"form": form})
 
 
 def _safe_next(request, candidate):

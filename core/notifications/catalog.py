@@ -33,6 +33,9 @@ class MessageTemplate:
     # A message the recipient asked for this very minute (a sign-in code) still comes after they turned SMS off:
     # turning it off is about what we push, and without the code they could not sign in to turn it back on.
     ignores_opt_out: bool = False
+    # A secret (a sign-in code): its text and variables are blanked in the outbox once the provider has it, so the
+    # table never holds a usable code for longer than it takes to send it.
+    secret: bool = False
 
     @cached_property
     def variables(self):
@@ -61,6 +64,15 @@ TEMPLATES = {
             text="您的验证码是${code}，5分钟内有效。请勿告诉他人。",
             kind=Kind.CRITICAL,
             ignores_opt_out=True,
+            secret=True,
+        ),
+        MessageTemplate(
+            key="staff_unlock_code",
+            label=gettext_lazy("工作人员解锁验证码"),
+            text="您正在解除工作人员账号的登录锁定，验证码${code}，5分钟内有效。如非本人操作，请联系系统管理员。",
+            kind=Kind.CRITICAL,
+            ignores_opt_out=True,
+            secret=True,
         ),
         MessageTemplate(
             key="trip_departure",
@@ -98,6 +110,8 @@ TEMPLATES = {
         ),
     )
 }
+
+SECRET_TEMPLATES = frozenset(key for key, template in TEMPLATES.items() if template.secret)
 
 
 # What staff see next to each variable's field on the broadcast page.

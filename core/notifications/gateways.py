@@ -13,6 +13,7 @@ import hmac
 import json
 import logging
 import uuid
+from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote
@@ -96,14 +97,31 @@ def rpc_signature(params, secret, *, method="POST"):
 
 
 class ConsoleGateway:
-    """Writes each message to the log: the embedded default and for development."""
+    """Writes each message to the log: the embedded default and for development.
+
+    It also keeps the last few hundred messages in memory, as a phone would, so that a developer (or a browser
+    test) can read a sign-in code after the outbox has blanked it. It is never the production gateway, whose
+    provider is the only place a code goes.
+    """
 
     name = "console"
+    KEPT = 500
+
+    def __init__(self):
+        self.sent = deque(maxlen=self.KEPT)
 
     def send(self, *, phones, template, params, text, out_id):
         for phone in phones:
             logger.info("SMS to %s (%s, OutId %s): %s", phone, template, out_id, text)
+            self.sent.append((phone, template, dict(params)))
         return SendResult(provider_message_id=f"console-{out_id}")
+
+    def last_params(self, *, phone, template):
+        """The variables of the latest `template` message sent to `phone`, or None."""
+        for sent_phone, sent_template, params in reversed(self.sent):
+            if (sent_phone, sent_template) == (phone, template):
+                return params
+        return None
 
     def deliveries(self, *, phone, sent_on):
         # The log remembers nothing, so a row stuck while logging is sent again.

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.batching import chunked
 from core.notifications import tasks
-from core.notifications.catalog import message_template
+from core.notifications.catalog import SECRET_TEMPLATES, message_template
 from core.notifications.gateways import PROVIDER_MAX_NUMBERS, PermanentError, TransientError, sms_gateway
 from core.notifications.models import (
     Broadcast,
@@ -134,11 +134,28 @@ def _after_transient_error(ids, out_id, reason):
     _enqueue_send(retry_ids, countdown=delay)
 
 
+def _forget_secrets(ids):
+    """Blank the text of secret messages (sign-in codes) among `ids` that are done with: sent, or failed for good.
+
+    A row that will be tried again keeps its text until then.
+    """
+    OutboxMessage.objects.filter(
+        id__in=ids, template__in=SECRET_TEMPLATES, status__in=(Status.SENT, Status.FAILED)
+    ).update(params={}, text="")
+
+
 def _send_call(gateway, call):
     call = _still_ours(call)
     if not call.rows:
         return
     ids = [row_id for row_id, _phone in call.rows]
+    try:
+        _send_call_rows(gateway, call, ids)
+    finally:
+        _forget_secrets(ids)
+
+
+def _send_call_rows(gateway, call, ids):
     rate_limit_acquire(gateway=gateway.name, count=len(ids))
     try:
         result = gateway.send(
@@ -231,6 +248,7 @@ def _recover_stuck_rows(gateway, now):
     with transaction.atomic():
         if delivered:
             OutboxMessage.objects.filter(still_stuck(delivered)).update(status=Status.SENT, sent_at=now)
+            _forget_secrets([row["id"] for row in delivered])
         for error_code, rows in failed.items():
             OutboxMessage.objects.filter(still_stuck(rows)).update(
                 status=Status.FAILED, last_error=f"QuerySendDetails: {error_code}"
