@@ -108,8 +108,8 @@
       read()
         .then(function (code) {
           var now = Date.now();
-          // The same code stays in front of the camera for a moment: one scan, not ten.
-          if (!code || busy || (code === last && now - lastAt < 3000)) return null;
+          // The same code stays in front of the camera for a while: one scan, not one every 150 ms.
+          if (!code || busy || (code === last && now - lastAt < 10000)) return null;
           last = code;
           lastAt = now;
           input.value = code;

@@ -36,9 +36,9 @@
     };
     if (previous !== null && parse(arrives.value) !== null) follow(arrives, parse(arrives.value) + now - previous);
     follow(closes, eveningBefore(now));
+    // Only the pickup points that have a time: a spare empty one stays empty, or it would have to be filled in.
     form.querySelectorAll("input[name$='-meets_at']").forEach(function (meets) {
-      if (meets.closest("fieldset") === null) return;
-      follow(meets, now - 30 * MINUTE);
+      if (meets.value) follow(meets, now - 30 * MINUTE);
     });
     previous = now;
   });
