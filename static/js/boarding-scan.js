@@ -37,13 +37,22 @@
     }
     busy = true;
     return fetch(window.location.href, { method: "POST", body: new FormData(form), credentials: "same-origin" })
-      .then(function (response) { return response.text(); })
+      .then(function (response) {
+        // Signed out meanwhile: the answer is the sign-in page, which the dispatcher has to see.
+        if (response.redirected) {
+          window.location.assign(response.url);
+          return null;
+        }
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
       .then(function (html) {
+        if (html === null) return;
         replaceLiveRegions(html);
         say("");
         input.value = "";
       })
-      .catch(function () { say(note.dataset.offline); })
+      .catch(function () { say(note.dataset.failed); })
       .then(function () {
         busy = false;
         // With the camera on, the phone's keyboard would cover the picture: the focus goes back for typed scans.

@@ -105,3 +105,17 @@ def test_where_the_browser_offers_no_camera_the_scan_button_stays_hidden(boardin
 
     assert phone.get_by_label("预约码或手机号").is_visible()
     assert phone.locator("#scan-button").is_hidden()
+
+
+def test_a_scan_after_the_session_ended_shows_the_sign_in_page_rather_than_nothing(boarding_trip, phone):
+    staff_signs_in(phone, "xinhua_dispatcher")
+    phone.goto(f"/console/trips/{boarding_trip.pk}/boarding/")
+    kept = [cookie for cookie in phone.context.cookies() if cookie["name"] != "sessionid"]
+    phone.context.clear_cookies()
+    phone.context.add_cookies(kept)
+
+    phone.get_by_label("预约码或手机号").fill(SHOWN_CODE)
+    phone.get_by_label("预约码或手机号").press("Enter")
+
+    phone.wait_for_url("**/accounts/login/**")
+    assert Booking.objects.get(code=SHOWN_CODE).status == "confirmed"
