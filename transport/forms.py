@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from core.accounts.scoping import user_can_access_region
 from core.regions.fields import RegionChoiceField
 from core.regions.models import Region, RegionLevel
-from jobs.selectors import console_agreements
+from jobs.selectors import console_agreements, console_employers
 from transport.models import BoardingCheck, PickupPoint, Trip
-from transport.selectors import trip_employer_choices, trip_posting_choices
+from transport.selectors import trip_posting_choices
 
 # A new trip's times, filled in so that the dispatcher changes one or two of them rather than typing five
 # (static/js/trip-form.js moves the others along when the departure changes): passengers meet half an hour before
@@ -23,14 +23,15 @@ BOOKING_CLOSES_EVENING_BEFORE = time(20, 0)
 
 def new_trip_times(now=None):
     """The five times a new trip's form starts with, timezone-aware in the portal's time zone."""
-    today = timezone.localdate(now or timezone.now())
+    now = timezone.localtime(now or timezone.now())
+    today = now.date()
     zone = timezone.get_current_timezone()
     departs = datetime.combine(today + timedelta(days=NEW_TRIP_DAYS_AHEAD), NEW_TRIP_DEPARTS, tzinfo=zone)
     evening_before = datetime.combine(departs.date() - timedelta(days=1), BOOKING_CLOSES_EVENING_BEFORE, tzinfo=zone)
     return {
         "departs_at": departs,
         "arrives_at": departs + NEW_TRIP_JOURNEY,
-        "booking_opens_at": timezone.localtime(now or timezone.now()).replace(second=0, microsecond=0),
+        "booking_opens_at": now.replace(second=0, microsecond=0),
         "booking_closes_at": evening_before,
         "meets_at": departs - MEETING_BEFORE_DEPARTURE,
     }
@@ -89,7 +90,7 @@ class TripForm(forms.ModelForm):
         self.fields["origin_county"].queryset = counties.filter(
             code__in=[code for code in counties.values_list("code", flat=True) if user_can_access_region(user, code)]
         )
-        self.fields["destination_employer"].queryset = trip_employer_choices(user=user)
+        self.fields["destination_employer"].queryset = console_employers(user=user)
         postings = self.fields["postings"]
         postings.queryset = trip_posting_choices(user=user, trip=self.instance)
         postings.label_from_instance = lambda posting: f"{posting.title} · {posting.employer.name}"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.accounts.scoping import scope_to_user
 from jobs.models import PostingStatus
-from jobs.selectors import console_employers, console_postings
+from jobs.selectors import console_postings
 from transport.models import ACTIVE_BOOKING_STATUSES, Booking, BookingStatus, Trip, TripStatus
 
 MANIFEST_STATUSES = (*ACTIVE_BOOKING_STATUSES, BookingStatus.NO_SHOW)
@@ -43,11 +43,6 @@ def trip_posting_choices(*, user, trip=None):
     if trip is not None and trip.pk:
         current |= Q(pk__in=trip.postings.values("pk"))
     return postings.filter(current).order_by("employer__name", "title", "id")
-
-
-def trip_employer_choices(*, user):
-    """The employers a trip of the user's region may go to: those their county entered."""
-    return console_employers(user=user)
 
 
 def trips_bookable(*, origin_county=None, destination=None, employer=None, now=None):
