@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.errors import ApplicationError
 from core.regions.selectors import region_path
@@ -11,7 +11,7 @@ from jobs.pagecache import cached_filter_panel, cached_list_fragment
 from jobs.selectors import PostingFilters, posting_detail, posting_search
 
 
-@require_GET
+@require_safe
 def posting_list(request):
     fragment = cached_list_fragment(request.GET, lambda: _render_results(request))
     # Marked safe again: the cache hands back a plain string of what the template engine escaped.
@@ -52,7 +52,7 @@ def _filter_panel(form):
     return cached_filter_panel(parameters, lambda: render_to_string("jobs/_filter_panel.html", context))
 
 
-@require_GET
+@require_safe
 def posting_detail_view(request, posting_id):
     posting = posting_detail(posting_id=posting_id)
     return render(

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import console_required
 from core.accounts.scoping import scope_to_user
@@ -35,7 +35,7 @@ TRIP_ACTIONS = {
 
 
 @console_required
-@require_GET
+@require_safe
 def trip_list(request):
     status = request.GET.get("status") if request.GET.get("status") in TripStatus.values else None
     context = {
@@ -76,7 +76,7 @@ def trip_edit(request, trip_id=None):
 
 
 @console_required
-@require_GET
+@require_safe
 def trip_detail(request, trip_id):
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
     context = {
@@ -126,7 +126,7 @@ def trip_book_for_worker(request, trip_id):
 
 
 @console_required
-@require_GET
+@require_safe
 def trip_manifest(request, trip_id):
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
     return render(
@@ -170,7 +170,7 @@ def trip_boarding(request, trip_id):
 # --- Workers -------------------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def public_trip_list(request):
     trips = selectors.trips_bookable(
         origin_county=request.GET.get("origin_county") or None, destination=request.GET.get("destination") or None
@@ -178,7 +178,7 @@ def public_trip_list(request):
     return render(request, "transport/trip_list.html", {"trips": trips[:100]})
 
 
-@require_GET
+@require_safe
 def public_trip_detail(request, trip_id):
     trip = selectors.trip_public(trip_id=trip_id)
     worker = Worker.objects.filter(user_id=request.user.pk).first() if request.user.is_authenticated else None
@@ -219,7 +219,7 @@ def trip_book(request, trip_id):
 
 
 @registered_required
-@require_GET
+@require_safe
 def my_bookings(request):
     bookings = list(selectors.worker_bookings(worker=request.worker))
     for booking in bookings:
@@ -259,7 +259,7 @@ def my_booking_accept(request, booking_id):
 # --- The receiving employer ----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def manifest_shared(request, token):
     """Read-only, masked, for the receiving employer: the link is the secret (256 random bits), so guessing is out."""
     trip = selectors.trip_by_manifest_token(token=token)

@@ -35,7 +35,7 @@ def _safe_next(request, candidate):
     return ""
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def phone_sign_in(request):
     """Step 1 for job seekers: the phone number, to which a code is sent."""
     form = PhoneForm(request.POST or None)
@@ -52,7 +52,7 @@ def phone_sign_in(request):
     return render(request, "accounts/phone.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def phone_sign_in_code(request):
     """Step 2: the code; then the job seeker is signed in."""
     phone = request.session.get(_PENDING_PHONE)

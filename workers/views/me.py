@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.models import Role
 from core.errors import ApplicationError
@@ -49,7 +49,7 @@ def registered_required(view):
 
 
 @registered_required
-@require_GET
+@require_safe
 def home(request):
     return render(request, "workers/me/home.html", {"worker": request.worker})
 
@@ -108,7 +108,7 @@ def status(request):
 
 
 @registered_required
-@require_GET
+@require_safe
 def data(request):
     """Everything held about the worker (PIPL art. 45), on one page, and as a file to download."""
     held = worker_personal_data(worker=request.worker, viewer=request.user)

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import ApplicationError
 from jobs.applications import selectors, services
@@ -36,7 +36,7 @@ def apply(request, posting_id):
 
 
 @registered_required
-@require_GET
+@require_safe
 def application_list(request):
     applications = selectors.worker_applications(worker=request.worker)
     return render(request, "applications/me/list.html", {"applications": applications})
