@@ -12,17 +12,27 @@ from jobs.applications import selectors, services
 from workers.views.me import registered_required
 
 _POSTING_GONE = {"posting_closed", "posting_expired", "not_found"}
+# The posting a visitor tapped 在线报名 on before signing in: the tap was a POST, so the GET that brings them back
+# after sign-in (and registration) may carry it out. A bare GET of the address applies to nothing.
+_WANTS_TO_APPLY = "apply_posting_id"
 
 
 def _posting_page(posting_id):
     return reverse("jobs:posting-detail", args=[posting_id]) + "#apply"
 
 
-@registered_required
 @require_http_methods(["GET", "POST"])
 def apply(request, posting_id):
-    """POST applies. A GET is where the sign-in page sends a visitor back to: the posting, with its apply button."""
-    if request.method == "GET":
+    """POST applies, and is remembered across sign-in and registration for a visitor who is not yet either."""
+    if request.method == "POST":
+        request.session[_WANTS_TO_APPLY] = posting_id
+    return _apply_once_registered(request, posting_id)
+
+
+@registered_required
+def _apply_once_registered(request, posting_id):
+    """The remembered tap applies; a GET without one is the posting, with its apply button."""
+    if request.session.pop(_WANTS_TO_APPLY, None) != posting_id:
         return redirect(_posting_page(posting_id))
     try:
         _application, created = services.application_apply(worker=request.worker, posting_id=posting_id)
@@ -32,7 +42,7 @@ def apply(request, posting_id):
         gone = error.code in _POSTING_GONE
         return redirect("jobs:posting-list") if gone else redirect(_posting_page(posting_id))
     messages.success(request, _("报名成功，请留意电话和消息。") if created else _("您已报名这个岗位。"))
-    return redirect("me_applications:list")
+    return redirect(_posting_page(posting_id))
 
 
 @registered_required
