@@ -4,6 +4,7 @@ including the on-the-day desk where staff find a worker by phone and record an i
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -18,7 +19,8 @@ from jobs.applications.forms import FairCheckInForm, FairForm
 
 @require_safe
 def public_fair_list(request):
-    return render(request, "applications/fair_list.html", {"fairs": selectors.public_fairs()[:100]})
+    upcoming, past = selectors.public_fairs(now=timezone.now())
+    return render(request, "applications/fair_list.html", {"upcoming": upcoming, "past": past})
 
 
 @require_safe
