@@ -4,7 +4,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from core.errors import ApplicationError
-from core.regions.selectors import region_path
+from core.regions.selectors import place_path
 from jobs.cards import posting_cards, wage_label
 from jobs.forms import PostingSearchForm
 from jobs.pagecache import cached_filter_panel, cached_list_fragment
@@ -61,7 +61,7 @@ def posting_detail_view(request, posting_id):
         {
             "posting": posting,
             "wage": wage_label(posting),
-            "place": region_path(posting.work_region),
+            "place": place_path(posting.work_region),
             "share_url": request.build_absolute_uri(),
         },
     )
