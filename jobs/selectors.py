@@ -207,6 +207,44 @@ def posting_search(*, filters, cursor=None, page_size=PAGE_SIZE):
     )
 
 
+SIMILAR_POSTINGS = 5
+
+
+def posting_once_published(*, posting_id):
+    """A posting as a link shared in a WeChat group opens it, even after it stopped recruiting (a draft is 404)."""
+    return get_object_or_404(
+        JobPosting.objects.exclude(status=PostingStatus.DRAFT)
+        .select_related("employer", "work_region")
+        .defer("search_tokens"),
+        pk=posting_id,
+    )
+
+
+def posting_is_recruiting(posting):
+    return posting.status == PostingStatus.PUBLISHED and posting.valid_until >= timezone.localdate()
+
+
+def similar_open_postings(*, posting, limit=SIMILAR_POSTINGS):
+    """Open postings of the same occupation, nearest to the posting's place first (its county, city, province),
+    newest first within each."""
+    code = posting.work_region_id
+    candidates = (
+        postings_visible()
+        .filter(occupation=posting.occupation)
+        .exclude(pk=posting.pk)
+        .select_related("employer", "work_region__parent__parent")
+        .defer("search_tokens", "description", "requirements")
+        .order_by("-published_at", "-id")
+    )
+    found = []
+    for prefix in (code[:6], code[:4], code[:2]):
+        nearby = candidates.filter(work_region__code__startswith=prefix).exclude(pk__in=[row.pk for row in found])
+        found += nearby[: limit - len(found)]
+        if len(found) == limit:
+            break
+    return found
+
+
 def posting_detail(*, posting_id):
     """A public posting with everything its page shows, or 404 (drafts, closed and expired ones included)."""
     return get_object_or_404(

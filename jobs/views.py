@@ -7,8 +7,15 @@ from core.errors import ApplicationError
 from core.regions.selectors import place_path
 from jobs.cards import posting_cards, wage_label
 from jobs.forms import PostingSearchForm
+from jobs.models import PostingStatus
 from jobs.pagecache import cached_filter_panel, cached_list_fragment
-from jobs.selectors import PostingFilters, posting_detail, posting_search
+from jobs.selectors import (
+    PostingFilters,
+    posting_is_recruiting,
+    posting_once_published,
+    posting_search,
+    similar_open_postings,
+)
 
 
 @require_safe
@@ -54,7 +61,18 @@ def _filter_panel(form):
 
 @require_safe
 def posting_detail_view(request, posting_id):
-    posting = posting_detail(posting_id=posting_id)
+    posting = posting_once_published(posting_id=posting_id)
+    if not posting_is_recruiting(posting):
+        # The link still circulates in WeChat groups: say why, and offer the nearest open postings like it.
+        return render(
+            request,
+            "jobs/posting_gone.html",
+            {
+                "posting": posting,
+                "filled": posting.status == PostingStatus.FILLED,
+                "cards": posting_cards(similar_open_postings(posting=posting)),
+            },
+        )
     return render(
         request,
         "jobs/posting_detail.html",

@@ -11,7 +11,6 @@ from core.errors import ApplicationError
 from jobs.applications import selectors, services
 from workers.views.me import registered_required
 
-_POSTING_GONE = {"posting_closed", "posting_expired", "not_found"}
 # The posting a visitor tapped 在线报名 on before signing in: the tap was a POST, so the GET that brings them back
 # after sign-in (and registration) may carry it out. A bare GET of the address applies to nothing.
 _WANTS_TO_APPLY = "apply_posting_id"
@@ -38,9 +37,10 @@ def _apply_once_registered(request, posting_id):
         _application, created = services.application_apply(worker=request.worker, posting_id=posting_id)
     except ApplicationError as error:
         messages.error(request, error.message)
-        # A posting that is no longer shown has no page to go back to.
-        gone = error.code in _POSTING_GONE
-        return redirect("jobs:posting-list") if gone else redirect(_posting_page(posting_id))
+        # A closed or filled posting's page says so and offers open ones like it; a draft has no page at all.
+        if error.code == "not_found":
+            return redirect("jobs:posting-list")
+        return redirect(_posting_page(posting_id))
     messages.success(request, _("报名成功，请留意电话和消息。") if created else _("您已报名这个岗位。"))
     return redirect(_posting_page(posting_id))
 
