@@ -5,7 +5,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -241,10 +243,37 @@ def _my_booking_action(request, change, done):
 
 
 @registered_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def my_booking_cancel(request, booking_id):
-    return _my_booking_action(
-        request, lambda: services.booking_cancel(booking_id=booking_id, actor=request.user), _("已取消预约。")
+    """GET asks first (what is lost), POST cancels."""
+    if request.method == "POST":
+        return _my_booking_action(
+            request, lambda: services.booking_cancel(booking_id=booking_id, actor=request.user), _("已取消预约。")
+        )
+    booking = selectors.worker_bookings(worker=request.worker).filter(id=booking_id).first()
+    if booking is None:
+        raise Http404
+    if booking.status == BookingStatus.CONFIRMED:
+        consequence = _("取消后，您的 %(seat)s 号座位会让给候补的人，不能恢复；要乘车需重新预约，届时可能已满。") % {
+            "seat": booking.seat_number
+        }
+    else:
+        consequence = _("取消后，您将退出这趟专车的候补。")
+    return render(
+        request,
+        "_confirm.html",
+        {
+            "question": _("取消 %(date)s %(route)s 的预约？")
+            % {
+                "date": date_format(timezone.localtime(booking.trip.departs_at), "n月j日"),
+                "route": f"{booking.trip.origin_county.name} → {booking.trip.destination_name}",
+            },
+            "consequence": consequence,
+            "action_url": request.path,
+            "confirm_label": _("确认取消预约"),
+            "back_url": reverse("me_trips:bookings"),
+            "back_label": _("不取消，返回我的预约"),
+        },
     )
 
 

@@ -1,11 +1,12 @@
 """The worker's side: one-tap apply from a posting, "my applications" (/me/applications/), withdraw."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.errors import ApplicationError
 from jobs.applications import selectors, services
@@ -53,8 +54,11 @@ def application_list(request):
 
 
 @registered_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request, application_id):
+    """GET asks first (what follows), POST withdraws."""
+    if request.method != "POST":
+        return _withdraw_question(request, application_id)
     try:
         services.application_withdraw(worker=request.worker, application_id=application_id)
     except ApplicationError as error:
@@ -65,3 +69,22 @@ def withdraw(request, application_id):
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
     return redirect("me_applications:list")
+
+
+def _withdraw_question(request, application_id):
+    application = selectors.worker_application(worker=request.worker, application_id=application_id)
+    if application is None:
+        raise Http404
+    return render(
+        request,
+        "_confirm.html",
+        {
+            "question": _("撤回对“%(title)s”的报名？") % {"title": application.posting.title},
+            "consequence": _("撤回后，%(employer)s和人社局不再为您跟进这个岗位；岗位还在招时可以重新报名。")
+            % {"employer": application.posting.employer.name},
+            "action_url": request.path,
+            "confirm_label": _("确认撤回报名"),
+            "back_url": reverse("me_applications:list"),
+            "back_label": _("不撤回，返回我的报名"),
+        },
+    )
