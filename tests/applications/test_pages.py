@@ -29,7 +29,7 @@ def test_a_signed_in_worker_applies_in_one_tap_and_sees_it_in_my_applications(wo
 
     response = client.post(reverse("me_applications:apply", args=[posting.id]))
 
-    assert response.url == reverse("jobs:posting-detail", args=[posting.id]) + "#apply"
+    assert response.url == reverse("jobs:posting-detail", args=[posting.id])
     assert Application.objects.get(worker=worker).state == "applied"
     page = client.get(reverse("me_applications:list")).content.decode()
     assert posting.title in page

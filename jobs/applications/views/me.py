@@ -17,8 +17,9 @@ from workers.views.me import registered_required
 _WANTS_TO_APPLY = "apply_posting_id"
 
 
-def _posting_page(posting_id):
-    return reverse("jobs:posting-detail", args=[posting_id]) + "#apply"
+def _posting_page(posting_id, *, at_apply_button=False):
+    """The posting; at its apply button, or at the top, where the messages (报名成功, or why not) are."""
+    return reverse("jobs:posting-detail", args=[posting_id]) + ("#apply" if at_apply_button else "")
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,7 +34,7 @@ def apply(request, posting_id):
 def _apply_once_registered(request, posting_id):
     """The remembered tap applies; a GET without one is the posting, with its apply button."""
     if request.session.pop(_WANTS_TO_APPLY, None) != posting_id:
-        return redirect(_posting_page(posting_id))
+        return redirect(_posting_page(posting_id, at_apply_button=True))
     try:
         _application, created = services.application_apply(worker=request.worker, posting_id=posting_id)
     except ApplicationError as error:
