@@ -80,3 +80,12 @@ def test_a_signed_in_worker_applies_in_one_tap_and_stays_on_the_posting(client, 
     assert "报名成功" in page
     assert posting.title in page
     assert Application.objects.get(worker=worker).state == "applied"
+
+
+def test_asking_for_a_new_code_keeps_the_way_back_to_the_posting(client, posting):
+    apply_url = reverse("me_applications:apply", args=[posting.id])
+    client.post(f"{reverse('accounts:phone')}?next={apply_url}", {"phone": "13722220003"})
+
+    page = client.get(reverse("accounts:phone_code")).content.decode()
+
+    assert f'href="/accounts/phone/?next={apply_url.replace("/", "%2F")}">没收到？重新获取验证码</a>' in page
