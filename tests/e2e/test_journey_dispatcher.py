@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from core.accounts.models import Role
-from core.privacy.crypto import mask_phone
+from core.privacy.masking import mask_phone
 from tests.e2e.seen import Journey
 from tests.e2e.steps import staff_signs_in
 from tests.factories import EmployerFactory, JobPostingFactory, UserFactory, WorkerFactory

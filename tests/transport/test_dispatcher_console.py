@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from core.accounts.models import Role
-from core.privacy.crypto import mask_phone
+from core.privacy.masking import mask_phone
 from tests.factories import EmployerFactory, JobPostingFactory, PickupPointFactory, TripFactory, UserFactory
 from transport.models import Trip
 from transport.services import booking_board, booking_create, trip_depart
