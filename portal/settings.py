@@ -277,7 +277,7 @@ TRANSPORT_OFFER_MINUTES = env.int("TRANSPORT_OFFER_MINUTES", default=120)
 
 # --- API --------------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         # For WeChat mini-programs and partner systems: a job seeker's token comes from the sign-in code check.
