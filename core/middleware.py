@@ -1,0 +1,23 @@
+"""Headers that follow from who is asking, set once for every page, export and API answer."""
+
+from django.utils.cache import add_never_cache_headers
+
+
+class PersonalDataNoStoreMiddleware:
+    """Nothing shown to a signed-in person is kept by a browser or a proxy (`Cache-Control: no-store`).
+
+    Every console page and export, every /me/ page and every API answer to a session or token carries personal
+    data, or the person's own; a shared county-office computer must not keep a copy after they sign out. Pages that
+    say they are public (`cache_control(public=True)`, e.g. the region list) keep their caching. Anonymous pages
+    that carry personal data (the employer's manifest link) are marked by their view with `never_cache`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "public" not in response.get("Cache-Control", ""):
+            add_never_cache_headers(response)
+        return response
