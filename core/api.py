@@ -25,6 +25,8 @@ STATUS_BY_CODE = {
     "duplicate": status.HTTP_409_CONFLICT,
     "rate_limited": status.HTTP_429_TOO_MANY_REQUESTS,
 }
+# The largest id a filter may name: primary keys are PostgreSQL bigints, and a larger number is bad input, not a 500.
+LARGEST_ID = 2**63 - 1
 # When a limit does not say when it lifts, the client is asked to wait a minute rather than hammer it.
 DEFAULT_RETRY_AFTER_SECONDS = 60
 

@@ -8,8 +8,9 @@ class PersonalDataNoStoreMiddleware:
 
     Every console page and export, every /me/ page and every API answer to a session or token carries personal
     data, or the person's own; a shared county-office computer must not keep a copy after they sign out. Pages that
-    say they are public (`cache_control(public=True)`, e.g. the region list) keep their caching. Anonymous pages
-    that carry personal data (the employer's manifest link) are marked by their view with `never_cache`.
+    say they are public (`cache_control(public=True)`, e.g. the region list) or already say no-store keep their
+    header. Anonymous pages that carry personal data (the employer's manifest link) are marked by their view with
+    `never_cache`.
     """
 
     def __init__(self, get_response):
@@ -18,6 +19,7 @@ class PersonalDataNoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and "public" not in response.get("Cache-Control", ""):
+        decided = any(word in response.get("Cache-Control", "") for word in ("public", "no-store"))
+        if user is not None and user.is_authenticated and not decided:
             add_never_cache_headers(response)
         return response

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.accounts.scoping import scope_to_user
-from core.api import validated_query
+from core.api import LARGEST_ID, validated_query
 from core.errors import ApplicationError
 from jobs.models import Employer
 from transport import selectors, services
@@ -83,11 +83,15 @@ class BoardingScanSerializer(serializers.Serializer):
 
 
 class TripFilterSerializer(serializers.Serializer):
-    origin_county = serializers.RegexField(r"^[0-9]{6}$", required=False, help_text="出发县代码, 例: 431322")
-    destination = serializers.RegexField(
-        r"^[0-9]{2,12}$", required=False, help_text="目的地区划代码 (含下级), 例: 430181"
+    origin_county = serializers.RegexField(
+        r"^[0-9]{6}$", required=False, allow_blank=True, help_text="出发县代码, 例: 431322"
     )
-    employer = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text="目的地用工单位 id")
+    destination = serializers.RegexField(
+        r"^[0-9]{2,12}$", required=False, allow_blank=True, help_text="目的地区划代码 (含下级), 例: 430181"
+    )
+    employer = serializers.IntegerField(
+        required=False, min_value=1, max_value=LARGEST_ID, help_text="目的地用工单位 id"
+    )
 
     def validate_employer(self, employer_id):
         if not Employer.objects.filter(pk=employer_id).exists():
@@ -102,8 +106,8 @@ class TripListApi(APIView):
     def get(self, request):
         filters = validated_query(request, TripFilterSerializer)
         trips = selectors.trips_bookable(
-            origin_county=filters.get("origin_county"),
-            destination=filters.get("destination"),
+            origin_county=filters.get("origin_county") or None,
+            destination=filters.get("destination") or None,
             employer=filters.get("employer"),
         )
         return Response(TripSerializer(trips[:200], many=True).data)

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.accounts.models import Role
-from core.api import validated_query
+from core.api import LARGEST_ID, validated_query
 from core.errors import ApplicationError
 from core.regions.fields import RegionField
 from core.regions.models import Region, RegionLevel
@@ -147,10 +147,10 @@ class LedgerPagination(PageNumberPagination):
 
 class LedgerFilterSerializer(serializers.Serializer):
     region = serializers.CharField(required=False, help_text="区划代码，只看此区划及下级")
-    status = serializers.ChoiceField(choices=WorkerStatus.choices, required=False)
-    key_group = serializers.ChoiceField(choices=KeyGroup.choices, required=False)
+    status = serializers.ChoiceField(choices=WorkerStatus.choices, required=False, allow_blank=True)
+    key_group = serializers.ChoiceField(choices=KeyGroup.choices, required=False, allow_blank=True)
     secretary = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**63 - 1, help_text="就业秘书的用户 id"
+        required=False, min_value=1, max_value=LARGEST_ID, help_text="就业秘书的用户 id"
     )
 
 

@@ -140,3 +140,9 @@ def test_the_trip_list_filters_by_a_known_employer(api, regions):
     response = api.get("/api/v1/trips/", {"employer": wanted.destination_employer_id})
 
     assert [trip["id"] for trip in response.json()] == [wanted.pk]
+
+
+def test_empty_trip_filters_mean_no_filter(api, trip):
+    response = api.get("/api/v1/trips/", {"origin_county": "", "destination": ""})
+
+    assert [row["id"] for row in response.json()] == [trip.pk]

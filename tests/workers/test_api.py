@@ -97,3 +97,12 @@ def test_the_ledger_filters_by_a_known_status(client, liuyang_staff, dayao):
     response = client.get("/api/v1/workers/", {"status": "seeking"})
 
     assert [row["full_name"] for row in response.json()["results"]] == ["在家待业的人"]
+
+
+def test_empty_ledger_filters_mean_no_filter(client, liuyang_staff, dayao):
+    WorkerFactory(home_region=dayao, full_name="在家待业的人", status="seeking")
+    client.force_login(liuyang_staff)
+
+    response = client.get("/api/v1/workers/", {"status": "", "key_group": ""})
+
+    assert [row["full_name"] for row in response.json()["results"]] == ["在家待业的人"]
