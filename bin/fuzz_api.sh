@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzz the API with Schemathesis, generated from its own OpenAPI schema (/api/schema/), as three callers: an
 # anonymous visitor, a county staff member's session and a job seeker's token. Every answer must be free of server
-# errors (5xx) and match the schema the API publishes. Exits non-zero on any failure; docs/security.md explains it.
+# errors (5xx) and match the schema the API publishes, body and content type. (Not every status code: gunicorn
+# itself answers 414 to an over-long URL, as in production.) Exits non-zero on any failure; docs/security.md.
 #
 # The server runs on 127.0.0.1 against a scratch PostgreSQL database (FUZZ_DATABASE_URL, by default DATABASE_URL's
 # database with "_fuzz" appended), dropped and seeded with `seed_demo` on every run, so whatever the fuzzer books,
@@ -14,9 +15,12 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 BASE_DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/chunfeng}"
 export DATABASE_URL="${FUZZ_DATABASE_URL:-${BASE_DATABASE_URL%%\?*}_fuzz}"
-# Embedded mode for the server under test: tasks in-process, cache in memory; Redis is left alone.
+# The server under test runs as in production (DEBUG off, so the real 404 and 500 handlers answer), but in embedded
+# mode (tasks in-process, cache in memory; Redis is left alone) and on plain HTTP. Keys are this run's own.
 unset REDIS_URL
-export DEBUG=true LOG_LEVEL=WARNING
+export DEBUG=false LOG_LEVEL=WARNING ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false
+SECRET_KEY=$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(50))')
+export SECRET_KEY PII_KEY="fuzz-personal-data-key-for-a-scratch-database"
 MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-20}"
 SECONDS_PER_CALLER="${FUZZ_SECONDS:-50}"
 work=$(mktemp -d)
@@ -47,7 +51,7 @@ with connection.cursor() as cursor:
 PY
 $BIN/python manage.py migrate --noinput >/dev/null
 $BIN/python manage.py load_regions >/dev/null
-$BIN/python manage.py seed_demo >/dev/null
+$BIN/python manage.py seed_demo --allow-production >/dev/null
 
 # A staff session (with a CSRF pair, so that its writes are tried too) and a registered job seeker's token.
 $BIN/python manage.py shell --no-imports -c '
@@ -91,7 +95,7 @@ fuzz() {
   echo
   echo "==> fuzz: as $caller"
   if ! $BIN/schemathesis run "http://127.0.0.1:$port/api/schema/" \
-    --checks not_a_server_error,response_schema_conformance \
+    --checks not_a_server_error,response_schema_conformance,content_type_conformance \
     --max-examples "$MAX_EXAMPLES" --max-time "$SECONDS_PER_CALLER" --workers 1 --request-timeout 30 \
     --exclude-path /api/v1/auth/code/ --suppress-health-check all --warnings off \
     --output-truncate true "${passed_on[@]}" "$@"; then

@@ -5,7 +5,7 @@ schema class that lists those errors on every operation of the OpenAPI document.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import exceptions, permissions, serializers, status
@@ -71,6 +71,12 @@ def _application_error_response(exc):
     return response
 
 
+def not_found_response():
+    """The API's 404 for a path that no endpoint serves (outside DRF, from the project's handler404)."""
+    body = {"error": {"code": "not_found", "message": _("找不到您要的内容。"), "fields": {}}}
+    return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)
+
+
 def _first_message(fields):
     for messages in fields.values():
         if isinstance(messages, dict):
@@ -116,8 +122,8 @@ _ERROR_DESCRIPTIONS = {
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's schema, plus the errors an operation can answer, each in the common error shape.
 
-    Every operation can answer 400; one behind a permission 403; one with an id in its path 404; one behind a
-    permission that writes 409. A rate-limited operation declares its 429 itself
+    Every operation can answer 400; one behind a permission 403; one with an id in its path (or a page number)
+    404; one behind a permission that writes 409. A rate-limited operation declares its 429 itself
     (`responses={..., 429: ErrorSerializer}`).
     """
 
@@ -139,7 +145,8 @@ class AutoSchema(SpectacularAutoSchema):
         guarded = any(not issubclass(permission, permissions.AllowAny) for permission in self.view.permission_classes)
         if guarded:
             statuses.add(status.HTTP_403_FORBIDDEN)
-        if "{" in self.path:
+        paged = self.method == "GET" and getattr(self.view, "pagination_class", None) is not None
+        if "{" in self.path or paged:
             statuses.add(status.HTTP_404_NOT_FOUND)
         if guarded and self.method in ("POST", "PUT", "PATCH", "DELETE"):
             statuses.add(status.HTTP_409_CONFLICT)

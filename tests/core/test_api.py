@@ -32,3 +32,22 @@ def test_the_errors_listed_follow_what_the_operation_can_meet(schema):
     assert error_statuses(schema, "/api/v1/workers/{worker_id}/", "get") == {400, 403, 404}
     assert error_statuses(schema, "/api/v1/postings/", "get") == {400}
     assert 429 in error_statuses(schema, "/api/v1/auth/code/", "post")
+
+
+def test_an_api_path_that_matches_nothing_answers_404_in_the_common_shape(client):
+    response = client.delete("/api/v1/bookings/not-a-number/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": {"code": "not_found", "message": "找不到您要的内容。", "fields": {}}}
+
+
+def test_a_page_that_matches_nothing_still_answers_an_html_404(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_paged_list_lists_404_for_a_page_past_the_end(schema):
+    assert 404 in error_statuses(schema, "/api/v1/workers/", "get")
