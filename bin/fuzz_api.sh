@@ -18,7 +18,7 @@ export DATABASE_URL="${FUZZ_DATABASE_URL:-${BASE_DATABASE_URL%%\?*}_fuzz}"
 # The server under test runs as in production (DEBUG off, so the real 404 and 500 handlers answer), but in embedded
 # mode (tasks in-process, cache in memory; Redis is left alone) and on plain HTTP. Keys are this run's own.
 unset REDIS_URL
-export DEBUG=false LOG_LEVEL=WARNING ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false
+export DEBUG=false LOG_LEVEL=WARNING LOG_FORMAT=text ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false
 SECRET_KEY=$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(50))')
 export SECRET_KEY PII_KEY="fuzz-personal-data-key-for-a-scratch-database"
 MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-20}"
