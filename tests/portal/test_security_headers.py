@@ -138,7 +138,7 @@ INLINE_CODE = [
     (re.compile(r"<style\b", re.IGNORECASE), "a <style> block"),
     (re.compile(r"\sstyle\s*=", re.IGNORECASE), "a style= attribute"),
     (re.compile(r"\son[a-z]+\s*=", re.IGNORECASE), "an on...= handler"),
-    (re.compile(r"javascript:", re.IGNORECASE), "a javascript: link"),
+    (re.compile(r"""(?:href|src|action)\s*=\s*["']?\s*javascript:""", re.IGNORECASE), "a javascript: link"),
 ]
 
 
