@@ -1,7 +1,6 @@
 // Small behaviours that used to be inline handlers, declared in the markup by data attributes instead, so that
 // the Content-Security-Policy can forbid inline script (docs/security.md).
 //   <select data-submit-on-change>   submits its form as soon as a choice is made (a <noscript> button stays)
-//   <button data-print>              opens the browser's print dialogue
 (function () {
   "use strict";
 
@@ -9,13 +8,6 @@
     var field = event.target;
     if (field.matches && field.matches("[data-submit-on-change]") && field.form) {
       field.form.submit();
-    }
-  });
-
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-print]");
-    if (button) {
-      window.print();
     }
   });
 })();
