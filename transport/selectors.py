@@ -93,6 +93,11 @@ def trip_booking_counts(*, trip):
     return {status: counts.get(status, 0) for status in BookingStatus.values}
 
 
+def trip_active_booking_count(*, trip):
+    """How many people cancelling the trip would tell: everyone holding or waiting for a seat."""
+    return trip.bookings.filter(status__in=ACTIVE_BOOKING_STATUSES).count()
+
+
 def transport_figures(*, user):
     """Per origin county and campaign: trips, seats, booked, boarded and people transported (boarded on arrived trips).
 

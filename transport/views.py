@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.accounts.permissions import console_required
 from core.accounts.scoping import scope_to_user
+from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
 from transport import selectors, services
 from transport.forms import BoardingForm, BookForm, PickupPointFormSet, TripForm, pickup_point_initial
@@ -93,6 +95,17 @@ def trip_action(request, trip_id, action):
     if action not in TRIP_ACTIONS:
         raise Http404
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
+    if action == "cancel":
+        passengers = selectors.trip_active_booking_count(trip=trip)
+        asked = confirmation_asked(
+            request,
+            consequence=_("专车 %(number)s 将取消，所有预约随之取消，并将短信通知已预约的 %(count)d 人。")
+            % {"number": trip.service_number, "count": passengers},
+            confirm_label=_("取消专车并通知乘客"),
+            cancel_url=reverse("transport:trip", args=[trip.pk]),
+        )
+        if asked:
+            return asked
     try:
         TRIP_ACTIONS[action](actor=request.user, trip_id=trip.pk)
     except ApplicationError as error:

@@ -1,19 +1,24 @@
 """The staff pipeline (/console/applications/): per posting and per employer, one click per move, and
 recommending a worker to a posting by phone number or name."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.accounts.permissions import console_required
+from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
 from jobs.applications import selectors, services
 from jobs.applications.forms import MoveForm, RecommendForm
-from jobs.applications.models import ApplicationState
+from jobs.applications.models import CLOSED_STATES, ApplicationState
 from jobs.applications.selectors import headcount_ledgers
 from workers.models import Worker
 
@@ -29,11 +34,60 @@ def _state_message(application):
     return _("%(name)s：%(state)s。") % {"name": application.worker.full_name, "state": application.get_state_display()}
 
 
+# What each move's button says: the thing the clerk does, not the state it leads to (a button "已签约" reads as a
+# status). Moves into a closed state end the application and ask first.
+_MOVE_LABELS = {
+    ApplicationState.RECOMMENDED: gettext_lazy("推荐"),
+    ApplicationState.INTENTION: gettext_lazy("达成意向"),
+    ApplicationState.SIGNED: gettext_lazy("签约"),
+    ApplicationState.ONBOARDED: gettext_lazy("确认上岗"),
+    ApplicationState.DECLINED: gettext_lazy("未录用"),
+    ApplicationState.WITHDRAWN: gettext_lazy("代本人撤回"),
+}
+
+
+@dataclass(frozen=True)
+class Move:
+    state: str
+    label: str
+    ends: bool
+
+
 def _with_next_states(applications):
+    """Each application with `next_move` (the pipeline's next step, one button) and `other_moves` (a menu)."""
     applications = list(applications)
     for application in applications:
-        application.moves = services.next_states(application, side=services.STAFF)
+        moves = [
+            Move(state, _MOVE_LABELS[state], state in CLOSED_STATES)
+            for state in services.next_states(application, side=services.STAFF)
+        ]
+        forward = [move for move in moves if not move.ends]
+        application.next_move = forward[0] if forward else None
+        application.other_moves = [move for move in moves if move is not application.next_move]
     return applications
+
+
+def _ask_before_ending(request, application_id, state):
+    """The confirmation page before a move that ends an application (未录用, withdrawal), or None to go ahead."""
+    if state not in CLOSED_STATES or not services.staff_may_move(request.user):
+        return None
+    application = selectors.staff_application(user=request.user, application_id=application_id)
+    if application is None:
+        raise Http404
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("applications_console:pipeline")
+    return confirmation_asked(
+        request,
+        consequence=_("%(name)s 报名的“%(posting)s”将标为“%(state)s”，这条报名随之结束，不再推进。")
+        % {
+            "name": application.worker.full_name,
+            "posting": application.posting.title,
+            "state": ApplicationState(state).label,
+        },
+        confirm_label=_MOVE_LABELS[state],
+        cancel_url=back,
+    )
 
 
 @console_required
@@ -94,18 +148,21 @@ def move(request, application_id):
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("未知的报名状态。"))
+        return _back(request, "applications_console:pipeline")
+    asked = _ask_before_ending(request, application_id, form.cleaned_data["state"])
+    if asked:
+        return asked
+    try:
+        application = services.application_move(
+            actor=request.user,
+            application_id=application_id,
+            to_state=form.cleaned_data["state"],
+            note=form.cleaned_data["note"],
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
     else:
-        try:
-            application = services.application_move(
-                actor=request.user,
-                application_id=application_id,
-                to_state=form.cleaned_data["state"],
-                note=form.cleaned_data["note"],
-            )
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _state_message(application))
+        messages.success(request, _state_message(application))
     return _back(request, "applications_console:pipeline")
 
 
