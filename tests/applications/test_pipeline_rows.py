@@ -1,0 +1,36 @@
+"""Each row of 报名进度: the next step as one button, the rest in a menu, and the worker's phone to call."""
+
+import pytest
+
+from jobs.applications.services import application_recommend
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_row_shows_one_next_step_a_menu_for_the_rest_and_the_phone_as_a_link(client, liuyang_staff, worker, posting):
+    application, _created = application_recommend(actor=liuyang_staff, worker=worker, posting_id=posting.pk)
+    client.force_login(liuyang_staff)
+
+    page = client.get(f"/console/applications/postings/{posting.pk}/").content.decode()
+
+    row = page[page.index(f'id="application-{application.pk}"') : page.index("</tr>", page.index("application-"))]
+    assert row.count("small-button--primary") == 1
+    assert ">达成意向</button>" in row
+    menu = row[row.index('class="row-menu"') :]
+    assert ">签约</button>" in menu
+    assert 'class="row-menu__item row-menu__item--ends">未录用</button>' in menu
+    assert f'href="tel:{worker.user.phone}"' in row
+    assert ">已推荐</button>" not in row  # buttons say what the clerk does, not a state
+
+
+def test_a_message_is_announced_without_breaking_the_list_semantics(client, liuyang_staff, worker, posting):
+    client.force_login(liuyang_staff)
+
+    response = client.post(
+        "/console/applications/recommend/", {"posting": posting.pk, "worker": worker.pk}, follow=True
+    )
+
+    page = response.content.decode()
+    assert '<div class="messages" role="status">' in page
+    assert 'role="status">' not in page.replace('<div class="messages" role="status">', "")
+    assert "张春生：已推荐。" in page
