@@ -43,8 +43,9 @@ def test_a_job_seeker_opening_the_console_sees_the_chinese_403(client, regions):
     assert "这个页面只对工作人员开放" in response.content.decode()
 
 
-def test_the_500_page_renders_in_chinese_without_a_request_context():
-    response = server_error(RequestFactory().get("/"))
+def test_the_500_page_renders_in_chinese_without_a_request_context_or_a_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = server_error(RequestFactory().get("/"))
 
     assert response.status_code == 500
     page = response.content.decode()
