@@ -23,11 +23,15 @@ from jobs.applications.selectors import headcount_ledgers
 from workers.models import Worker
 
 
-def _back(request, default):
+def _next_url(request, default):
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect(default)
+        return back
+    return reverse(default)
+
+
+def _back(request, default):
+    return redirect(_next_url(request, default))
 
 
 def _state_message(application):
@@ -74,9 +78,6 @@ def _ask_before_ending(request, application_id, state):
     application = selectors.staff_application(user=request.user, application_id=application_id)
     if application is None:
         raise Http404
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("applications_console:pipeline")
     return confirmation_asked(
         request,
         consequence=_("%(name)s 报名的“%(posting)s”将标为“%(state)s”，这条报名随之结束，不再推进。")
@@ -86,7 +87,7 @@ def _ask_before_ending(request, application_id, state):
             "state": ApplicationState(state).label,
         },
         confirm_label=_MOVE_LABELS[state],
-        cancel_url=back,
+        cancel_url=_next_url(request, "applications_console:pipeline"),
     )
 
 
