@@ -2,7 +2,10 @@
 
 import pytest
 
+from core.accounts.models import Role
+from core.privacy.masking import mask_phone
 from jobs.applications.services import application_recommend
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +37,16 @@ def test_a_message_is_announced_without_breaking_the_list_semantics(client, liuy
     assert '<div class="messages" role="status">' in page
     assert 'role="status">' not in page.replace('<div class="messages" role="status">', "")
     assert "张春生：已推荐。" in page
+
+
+def test_a_reader_who_does_not_call_the_worker_sees_the_phone_masked_and_not_as_a_link(
+    client, regions, liuyang_staff, worker, posting
+):
+    application_recommend(actor=liuyang_staff, worker=worker, posting_id=posting.pk)
+    client.force_login(UserFactory(role=Role.SUPERVISOR, region=regions.get(code="430100")))
+
+    page = client.get(f"/console/applications/postings/{posting.pk}/").content.decode()
+
+    assert mask_phone(worker.user.phone) in page
+    assert worker.user.phone not in page
+    assert "tel:" not in page

@@ -21,6 +21,7 @@ from jobs.applications.forms import MoveForm, RecommendForm
 from jobs.applications.models import CLOSED_STATES, ApplicationState
 from jobs.applications.selectors import headcount_ledgers
 from workers.models import Worker
+from workers.selectors import worker_phone_as_seen_by
 
 
 def _next_url(request, default):
@@ -57,10 +58,13 @@ class Move:
     ends: bool
 
 
-def _with_next_states(applications):
-    """Each application with `next_move` (the pipeline's next step, one button) and `other_moves` (a menu)."""
+def _with_next_states(applications, *, viewer):
+    """Each application with `next_move` (the pipeline's next step, one button), `other_moves` (a menu) and the
+    worker's `phone` as the viewer may see it (whole, and so `callable`, only for those who call the worker)."""
     applications = list(applications)
     for application in applications:
+        application.phone = worker_phone_as_seen_by(viewer=viewer, worker=application.worker)
+        application.phone_callable = application.phone == application.worker.user.phone
         moves = [
             Move(state, _MOVE_LABELS[state], state in CLOSED_STATES)
             for state in services.next_states(application, side=services.STAFF)
@@ -98,7 +102,7 @@ def pipeline(request):
     page = Paginator(selectors.staff_applications(user=request.user, state=state), 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "applications": _with_next_states(page.object_list),
+        "applications": _with_next_states(page.object_list, viewer=request.user),
         "states": ApplicationState.choices,
         "state": state,
         "query": f"state={state}" if state else "",
@@ -118,7 +122,7 @@ def posting_pipeline(request, posting_id):
     context = {
         "posting": posting,
         "ledger": headcount_ledgers([posting.id])[posting.id],
-        "applications": _with_next_states(applications),
+        "applications": _with_next_states(applications, viewer=request.user),
         "q": query,
         "candidates": selectors.workers_to_recommend(user=request.user, query=query),
         "may_move": services.staff_may_move(request.user),
@@ -137,7 +141,7 @@ def employer_pipeline(request, employer_id):
     context = {
         "employer": postings[0].employer,
         "postings": [(posting, ledgers[posting.id]) for posting in postings],
-        "applications": _with_next_states(applications),
+        "applications": _with_next_states(applications, viewer=request.user),
         "may_move": services.staff_may_move(request.user),
     }
     return render(request, "applications/console/employer.html", context)
