@@ -10,6 +10,7 @@ and repeats the same fields in a form with the confirming button. Only that seco
 """
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 CONFIRMED_FIELD = "confirmed"
 # Fields the confirmation form writes itself rather than repeats.
@@ -23,19 +24,20 @@ def is_confirmed(request):
     return request.method == "POST" and request.POST.get(CONFIRMED_FIELD) == "yes"
 
 
-def confirmation_asked(request, *, consequence, confirm_label, cancel_url, title=None, frame=CONSOLE_FRAME):
+def confirmation_asked(request, *, consequence, confirm_label, cancel_url, question=None, frame=CONSOLE_FRAME):
     """None once the person has confirmed; until then the page asking them, carrying the request's fields."""
     if is_confirmed(request):
         return None
     submitted = request.POST if request.method == "POST" else request.GET
     fields = [(name, value) for name, values in submitted.lists() if name not in _NOT_REPEATED for value in values]
+    query = request.META.get("QUERY_STRING", "") if request.method == "POST" else ""
     context = {
-        "title": title or confirm_label,
+        "question": question or confirm_label,
         "consequence": consequence,
         "confirm_label": confirm_label,
-        "cancel_url": cancel_url,
-        "action": request.path,
-        "query": request.META.get("QUERY_STRING", "") if request.method == "POST" else "",
+        "back_url": cancel_url,
+        "back_label": _("返回，不做更改"),
+        "action_url": f"{request.path}?{query}" if query else request.path,
         "fields": fields,
         "confirmed_field": CONFIRMED_FIELD,
     }
