@@ -143,11 +143,8 @@ def trip_book_for_worker(request, trip_id):
 @require_safe
 def trip_manifest(request, trip_id):
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
-    return render(
-        request,
-        "transport/manifest.html",
-        {"trip": trip, "bookings": selectors.trip_manifest(trip=trip), "staff": True},
-    )
+    context = {**manifest_context(trip), "progress": selectors.trip_boarding_progress(trip=trip)}
+    return render(request, "transport/console/manifest.html", context)
 
 
 @console_required
@@ -176,7 +173,7 @@ def trip_boarding(request, trip_id):
         "form": form,
         "scan": scan,
         "scans": selectors.trip_scans(trip=trip),
-        "counts": selectors.trip_booking_counts(trip=trip),
+        "progress": selectors.trip_boarding_progress(trip=trip),
     }
     return render(request, "transport/console/boarding.html", context)
 
