@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.accounts.permissions import console_required
 from core.accounts.scoping import scope_to_user
+from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
 from transport import selectors, services
 from transport.forms import BoardingForm, BookForm, PickupPointFormSet, TripForm, pickup_point_initial
@@ -96,6 +97,17 @@ def trip_action(request, trip_id, action):
     if action not in TRIP_ACTIONS:
         raise Http404
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
+    if action == "cancel":
+        passengers = selectors.trip_active_booking_count(trip=trip)
+        asked = confirmation_asked(
+            request,
+            consequence=_("专车 %(number)s 将取消，所有预约随之取消，并将短信通知已预约的 %(count)d 人。")
+            % {"number": trip.service_number, "count": passengers},
+            confirm_label=_("取消专车并通知乘客"),
+            cancel_url=reverse("transport:trip", args=[trip.pk]),
+        )
+        if asked:
+            return asked
     try:
         TRIP_ACTIONS[action](actor=request.user, trip_id=trip.pk)
     except ApplicationError as error:
@@ -259,7 +271,7 @@ def my_booking_cancel(request, booking_id):
         consequence = _("取消后，您将退出这趟专车的候补。")
     return render(
         request,
-        "_confirm.html",
+        "confirm.html",
         {
             "question": _("取消 %(date)s %(route)s 的预约？")
             % {
