@@ -152,10 +152,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "notifications-recover": {
-        "task": "core.notifications.tasks.outbox_recover",
-        "schedule": env.float("NOTIFICATIONS_RECOVERY_INTERVAL_SECONDS", default=60.0),
-        "options": {"queue": "notifications"},
+    # Short and local (no provider call): SQL-written rows (bookings), lost tasks, the end of the quiet hours.
+    "notifications-dispatch": {
+        "task": "core.notifications.tasks.outbox_dispatch",
+        "schedule": env.float("NOTIFICATIONS_DISPATCH_INTERVAL_SECONDS", default=2.0),
+        "options": {"queue": "notifications", "expires": 30},
+    },
+    # Asks the provider about calls whose answer was lost, a bounded slice a run, so it never holds up a send.
+    "notifications-reconcile": {
+        "task": "core.notifications.tasks.outbox_reconcile",
+        "schedule": env.float("NOTIFICATIONS_RECONCILE_INTERVAL_SECONDS", default=10.0),
+        "options": {"queue": "notifications", "expires": 60},
     },
     # Lapsed SMS sign-in codes are useless and only hold phone numbers: cleared daily.
     "accounts-purge-sign-in-codes": {"task": "core.accounts.purge_sign_in_codes", "schedule": 86400.0},
@@ -206,7 +213,17 @@ NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", d
 NOTIFICATIONS_STUCK_AFTER_SECONDS = env.int("NOTIFICATIONS_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
 # A due, queued row whose task was enqueued longer ago than this is enqueued again (its message was lost).
 NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=600)
-NOTIFICATIONS_RECOVERY_LIMIT = env.int("NOTIFICATIONS_RECOVERY_LIMIT", default=20000)
+# Rows the dispatch enqueues in one run (it runs every NOTIFICATIONS_DISPATCH_INTERVAL_SECONDS).
+NOTIFICATIONS_DISPATCH_LIMIT = env.int("NOTIFICATIONS_DISPATCH_LIMIT", default=20000)
+# A connection not made within this is given up and retried at once (nothing was sent); a lost answer is not.
+NOTIFICATIONS_SMS_CONNECT_TIMEOUT_SECONDS = env.float("NOTIFICATIONS_SMS_CONNECT_TIMEOUT_SECONDS", default=3.0)
+# How long the provider may take before a message it took shows in QuerySendDetails: a call whose answer was lost
+# is sent again only if it is still not found after this.
+NOTIFICATIONS_PROVIDER_REPORT_DELAY_SECONDS = env.int("NOTIFICATIONS_PROVIDER_REPORT_DELAY_SECONDS", default=120)
+# Reconciliation: rows asked about per committed batch, questions in flight at once, and seconds per run.
+NOTIFICATIONS_RECONCILE_BATCH_SIZE = env.int("NOTIFICATIONS_RECONCILE_BATCH_SIZE", default=20)
+NOTIFICATIONS_RECONCILE_CONCURRENCY = env.int("NOTIFICATIONS_RECONCILE_CONCURRENCY", default=4)
+NOTIFICATIONS_RECONCILE_SECONDS = env.float("NOTIFICATIONS_RECONCILE_SECONDS", default=8.0)
 
 # --- Accounts and sign-in ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -7,6 +7,7 @@ the template (its `TemplateCode` comes from settings) and what the inbox shows a
 import math
 import string
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -33,6 +34,8 @@ class MessageTemplate:
     # A message the recipient asked for this very minute (a sign-in code) still comes after they turned SMS off:
     # turning it off is about what we push, and without the code they could not sign in to turn it back on.
     ignores_opt_out: bool = False
+    # The setting that holds how many seconds the message is of use (a sign-in code's life): never sent after it.
+    lifetime_setting: str = ""
 
     @cached_property
     def variables(self):
@@ -46,6 +49,12 @@ class MessageTemplate:
                 field="context",
             )
         return string.Template(self.text).substitute({name: str(context[name]) for name in self.variables})
+
+    def expires_at(self, moment):
+        """When a message written at `moment` stops being worth sending, or None if it never does."""
+        if not self.lifetime_setting:
+            return None
+        return moment + timedelta(seconds=getattr(settings, self.lifetime_setting))
 
     def params(self, context):
         """The `TemplateParam` the provider gets: exactly the template's variables, as strings."""
@@ -61,6 +70,7 @@ TEMPLATES = {
             text="您的验证码是${code}，5分钟内有效。请勿告诉他人。",
             kind=Kind.CRITICAL,
             ignores_opt_out=True,
+            lifetime_setting="SIGN_IN_CODE_TTL_SECONDS",
         ),
         MessageTemplate(
             key="trip_departure",

@@ -1,6 +1,11 @@
 """A local stand-in for Alibaba Cloud SMS: a real threaded HTTP server that answers `SendSms` and
 `QuerySendDetails` like the provider, checks each request's signature, and records every number it is asked to
 message. Tests, the benchmark and staging point `ALIYUN_SMS_ENDPOINT` at it (`manage.py fake_sms_provider`).
+
+It can also misbehave the ways a real network does, for the next SendSms calls (`fail_next`):
+`ACCEPT_THEN_STALL` takes the numbers and answers only after the client has given up, `DROP_AFTER_READ` takes
+them and closes the connection without a word, `DROP_BEFORE_ACCEPTING` reads the request and closes the
+connection without taking anything; and `query_delay_seconds` makes QuerySendDetails slow.
 """
 
 import json
@@ -24,6 +29,17 @@ class _QuietServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+# Faults for `fail_next`: what a lost answer looks like from the client's side, with or without the SMS sent.
+ACCEPT_THEN_STALL = "accept-then-stall"
+DROP_AFTER_READ = "drop-after-read"
+DROP_BEFORE_ACCEPTING = "drop-before-accepting"
+_DROP = object()  # the handler's signal to close the connection without answering
+
+
+def _china(timestamp):
+    return datetime.fromtimestamp(timestamp, UTC).astimezone(CHINA)
+
+
 class FakeSmsProvider:
     def __init__(self, *, access_key_secret, host="127.0.0.1", port=0):
         self.access_key_secret = access_key_secret
@@ -32,8 +48,12 @@ class FakeSmsProvider:
         self.received = []
         self.by_phone = defaultdict(list)
         self.calls = []  # (arrival time, numbers in the call)
-        self.scripted = deque()  # (HTTP status, Code) answers for the next SendSms calls
+        self.scripted = deque()  # (HTTP status, Code) answers or faults for the next SendSms calls
         self.send_delay_seconds = 0  # how long SendSms takes to answer, like a slow provider
+        self.query_delay_seconds = 0  # how long QuerySendDetails takes to answer
+        self.stall_seconds = 5  # how long an ACCEPT_THEN_STALL answer is held back
+        self.queries = 0  # QuerySendDetails calls answered
+        self.undelivered = {}  # phone -> the carrier's refusal code its receipt reports (e.g. "MK:0001")
         self.server = _QuietServer((host, port), self._handler_class())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, name="fake-sms-provider", daemon=True)
@@ -61,6 +81,18 @@ class FakeSmsProvider:
         """Make the next `count` SendSms calls answer this way instead of succeeding."""
         with self.lock:
             self.scripted.extend([(status, code)] * count)
+
+    def fail_next(self, fault, *, count=1):
+        """Make the next `count` SendSms calls end with `fault` (ACCEPT_THEN_STALL, DROP_AFTER_READ, …)."""
+        with self.lock:
+            self.scripted.extend([fault] * count)
+
+    def record(self, *, phone, out_id, template_code="SMS_0", template_param="{}", arrived=None):
+        """Note a number as received, as if an earlier SendSms had carried it (the benchmark's backlog)."""
+        entry = (arrived or time.time(), phone, out_id, template_code, template_param)
+        with self.lock:
+            self.received.append(entry)
+            self.by_phone[phone].append(entry)
 
     def phones(self):
         with self.lock:
@@ -91,15 +123,19 @@ class FakeSmsProvider:
         if action == "SendSms":
             return self._send_sms(params)
         if action == "QuerySendDetails":
+            time.sleep(self.query_delay_seconds)
             return 200, self._query_send_details(params)
         return 400, {"Code": "InvalidAction.NotFound", "Message": action}
 
     def _send_sms(self, params):
         time.sleep(self.send_delay_seconds)
         with self.lock:
-            if self.scripted:
-                status, code = self.scripted.popleft()
+            scripted = self.scripted.popleft() if self.scripted else None
+            if isinstance(scripted, tuple):
+                status, code = scripted
                 return status, {"Code": code, "Message": "scripted", "RequestId": uuid.uuid4().hex}
+            if scripted == DROP_BEFORE_ACCEPTING:
+                return _DROP
             arrived = time.time()
             phones = params["PhoneNumbers"].split(",")
             self.calls.append((arrived, len(phones)))
@@ -107,22 +143,29 @@ class FakeSmsProvider:
                 entry = (arrived, phone, params.get("OutId", ""), params["TemplateCode"], params["TemplateParam"])
                 self.received.append(entry)
                 self.by_phone[phone].append(entry)
+        if scripted == DROP_AFTER_READ:
+            return _DROP
+        if scripted == ACCEPT_THEN_STALL:
+            time.sleep(self.stall_seconds)
         return 200, {"Code": "OK", "Message": "OK", "BizId": f"{int(arrived)}^{uuid.uuid4().hex[:12]}"}
 
     def _query_send_details(self, params):
         phone, day = params["PhoneNumber"], params["SendDate"]
+        refusal = self.undelivered.get(phone)
         with self.lock:
+            self.queries += 1
             details = [
                 {
                     "PhoneNum": entry[1],
                     "OutId": entry[2],
                     "TemplateCode": entry[3],
-                    "SendStatus": 3,
-                    "ErrCode": "DELIVERED",
-                    "SendDate": datetime.fromtimestamp(entry[0], UTC).astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
+                    "SendStatus": 2 if refusal else 3,
+                    "ErrCode": refusal or "DELIVERED",
+                    "SendDate": _china(entry[0]).strftime("%Y-%m-%d %H:%M:%S"),
+                    "ReceiveDate": _china(entry[0] + 1).strftime("%Y-%m-%d %H:%M:%S"),
                 }
                 for entry in self.by_phone.get(phone, [])
-                if datetime.fromtimestamp(entry[0], UTC).astimezone(CHINA).strftime("%Y%m%d") == day
+                if _china(entry[0]).strftime("%Y%m%d") == day
             ]
         return {
             "Code": "OK",
@@ -140,7 +183,11 @@ class FakeSmsProvider:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 params = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
-                status, payload = provider.handle(params)
+                answer = provider.handle(params)
+                if answer is _DROP:
+                    self.close_connection = True
+                    return
+                status, payload = answer
                 body = json.dumps(payload, ensure_ascii=False).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json;charset=utf-8")

@@ -1,8 +1,9 @@
 """SMS gateways: the console (log) gateway and Alibaba Cloud SMS (dysmsapi, RPC style, signature version 1.0).
 
 A gateway sends one text to many numbers in one call and says what happened; it raises `TransientError` for what
-is worth retrying (timeouts, 5xx, throttling) and `PermanentError` for what never will succeed (a bad number, a
-rejected template). Protocol: https://help.aliyun.com/document_detail/101414.html (SendSms),
+is worth retrying (no connection, 5xx, throttling), `OutcomeUnknownError` when the request went out but no answer
+came back (the provider may have sent the SMS: only asking it can tell), and `PermanentError` for what never will
+succeed (a bad number, a rejected template). Protocol: https://help.aliyun.com/document_detail/101414.html (SendSms),
 https://help.aliyun.com/document_detail/102352.html (QuerySendDetails),
 https://help.aliyun.com/document_detail/101343.html (signature).
 """
@@ -20,6 +21,8 @@ from urllib.parse import quote
 import urllib3
 from django.conf import settings
 
+from core.notifications.rules import CHINA
+
 logger = logging.getLogger(__name__)
 
 # The provider takes up to 1,000 comma-separated numbers in one SendSms call.
@@ -35,6 +38,15 @@ class GatewayError(Exception):
 
 class TransientError(GatewayError):
     """Worth retrying later: the provider was unreachable, overloaded or throttling us."""
+
+
+class ConnectError(TransientError):
+    """No connection was made, so the request never left: sending again at once cannot double anything."""
+
+
+class OutcomeUnknownError(GatewayError):
+    """The request was written but its answer was lost (a read timeout, a dropped connection). The provider has no
+    idempotency, so the call must be settled by asking it (QuerySendDetails), never by sending again blind."""
 
 
 class PermanentError(GatewayError):
@@ -58,6 +70,9 @@ class Delivery:
     out_id: str
     failed: bool
     error_code: str
+    # The carrier's final word: True delivered, False refused, None not reported yet.
+    delivered: bool | None = None
+    reported_at: datetime | None = None
 
 
 # The provider's codes that mean "try again later"; any other code except OK refuses the request for good.
@@ -95,6 +110,14 @@ def rpc_signature(params, secret, *, method="POST"):
     return base64.b64encode(digest).decode()
 
 
+def _china_time(text):
+    """The provider's "2026-02-10 07:30:12" (Beijing time) as an aware datetime, or None."""
+    try:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=CHINA)
+    except ValueError:
+        return None
+
+
 class ConsoleGateway:
     """Writes each message to the log: the embedded default and for development."""
 
@@ -117,8 +140,10 @@ class AliyunGateway:
     def __init__(self):
         self.endpoint = settings.ALIYUN_SMS_ENDPOINT
         self.http = urllib3.PoolManager(
-            maxsize=4,
-            timeout=urllib3.Timeout(total=settings.ALIYUN_SMS_TIMEOUT_SECONDS),
+            maxsize=8,
+            timeout=urllib3.Timeout(
+                connect=settings.NOTIFICATIONS_SMS_CONNECT_TIMEOUT_SECONDS, read=settings.ALIYUN_SMS_TIMEOUT_SECONDS
+            ),
             retries=False,
         )
 
@@ -137,9 +162,13 @@ class AliyunGateway:
         return SendResult(provider_message_id=response.get("BizId", ""))
 
     def deliveries(self, *, phone, sent_on):
-        response = self._call(
-            "QuerySendDetails", PhoneNumber=phone, SendDate=sent_on.strftime("%Y%m%d"), PageSize=50, CurrentPage=1
-        )
+        try:
+            response = self._call(
+                "QuerySendDetails", PhoneNumber=phone, SendDate=sent_on.strftime("%Y%m%d"), PageSize=50, CurrentPage=1
+            )
+        except OutcomeUnknownError as error:
+            # A question asked twice costs nothing: a lost answer is only worth asking again.
+            raise TransientError(error.reason, code=error.code) from error
         details = response.get("SmsSendDetailDTOs", {}).get("SmsSendDetailDTO", [])
         # SendStatus: 1 waiting for the carrier's receipt, 2 failed, 3 delivered.
         return [
@@ -147,6 +176,8 @@ class AliyunGateway:
                 out_id=detail.get("OutId", ""),
                 failed=detail.get("SendStatus") == 2,
                 error_code=detail.get("ErrCode", ""),
+                delivered={3: True, 2: False}.get(detail.get("SendStatus")),
+                reported_at=_china_time(detail.get("ReceiveDate", "")),
             )
             for detail in details
         ]
@@ -173,8 +204,10 @@ class AliyunGateway:
                 body=body.encode(),
                 headers={"Content-Type": "application/x-www-form-urlencoded"},
             )
-        except urllib3.exceptions.HTTPError as error:
-            raise TransientError(f"{action}: {error.__class__.__name__}: {error}", code="network") from error
+        except urllib3.exceptions.ConnectTimeoutError as error:  # refused, unreachable, DNS: nothing was written
+            raise ConnectError(f"{action}: {error.__class__.__name__}: {error}", code="connect") from error
+        except urllib3.exceptions.HTTPError as error:  # a read timeout, a dropped connection: written, answer lost
+            raise OutcomeUnknownError(f"{action}: {error.__class__.__name__}: {error}", code="no-answer") from error
         try:
             payload = json.loads(response.data or b"{}")
         except ValueError:
@@ -197,7 +230,12 @@ _instances = {}
 def sms_gateway():
     """The configured gateway, one per process so that its connection pool is reused."""
     name = settings.NOTIFICATIONS_SMS_GATEWAY
-    key = (name, getattr(settings, "ALIYUN_SMS_ENDPOINT", ""))
+    key = (
+        name,
+        settings.ALIYUN_SMS_ENDPOINT,
+        settings.ALIYUN_SMS_TIMEOUT_SECONDS,
+        settings.NOTIFICATIONS_SMS_CONNECT_TIMEOUT_SECONDS,
+    )
     if key not in _instances:
         _instances[key] = GATEWAYS[name]()
     return _instances[key]

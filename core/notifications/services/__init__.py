@@ -7,6 +7,7 @@ A package: writing (`messages`), sending and the periodic repair (`sending`), br
 from core.notifications.services.broadcasts import broadcast_create, broadcast_fan_out, broadcast_preview
 from core.notifications.services.messages import (
     DAILY_CAP_REASON,
+    EXPIRED_REASON,
     OPTED_OUT_REASON,
     message_rows_sql,
     notify,
@@ -17,12 +18,19 @@ from core.notifications.services.recipients import (
     notification_preference_set,
     recipient_messages_erase,
 )
-from core.notifications.services.sending import RECOVERY_LOCK, _claim, outbox_recover, outbox_send
+from core.notifications.services.sending import (
+    RECONCILE_LOCK,
+    _claim,
+    outbox_dispatch,
+    outbox_reconcile,
+    outbox_send,
+)
 
 __all__ = [
     "DAILY_CAP_REASON",
+    "EXPIRED_REASON",
     "OPTED_OUT_REASON",
-    "RECOVERY_LOCK",
+    "RECONCILE_LOCK",
     "_claim",
     "broadcast_create",
     "broadcast_fan_out",
@@ -32,7 +40,8 @@ __all__ = [
     "notification_preference_set",
     "notify",
     "notify_each",
-    "outbox_recover",
+    "outbox_dispatch",
+    "outbox_reconcile",
     "outbox_send",
     "recipient_messages_erase",
 ]

@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 OPTED_OUT_REASON = "用户已关闭短信"
 DAILY_CAP_REASON = "已达每日推送上限"
+EXPIRED_REASON = "已过有效期，不再发送"
 
 
 def _enqueue_send(outbox_ids, *, countdown=0):
@@ -95,6 +96,7 @@ def notify_each(*, messages, template, channels, broadcast=None):
         return rendered[id(context)][1:]
 
     now = timezone.now()
+    expires_at = message.expires_at(now)
     sms_send_after = marketing_send_after(now) if message.kind == Kind.MARKETING else now
     messages = [(user, context) for user, context in messages]
     user_ids = [user.pk for user, _context in messages]
@@ -121,6 +123,7 @@ def notify_each(*, messages, template, channels, broadcast=None):
                 broadcast=broadcast,
                 idempotency_key=f"b{broadcast.pk}-u{user.pk}-{channel}" if broadcast else uuid.uuid4().hex,
                 send_after=now,
+                expires_at=expires_at if channel == Channel.SMS else None,
             )
             if channel == Channel.INBOX:
                 # The inbox is our own table: the row is the delivered message.
