@@ -77,7 +77,7 @@ def test_the_preview_counts_only_the_townships_seekers_in_key_group_poverty_alle
     page = response.content.decode()
     # 大瑶脱贫求职 and 南阳脱贫在家; not 大瑶退役求职 (another group) nor 淮川脱贫求职 (another township).
     assert "data-recipient-count>2 人" in page
-    assert "【春风就业】脱贫人口就业帮扶政策宣讲会本周六举行。" in page
+    assert "【春风就业】春风就业服务通知：脱贫人口就业帮扶政策宣讲会本周六举行。（咨询请联系当地人社部门）" in page
     assert not Broadcast.objects.exists()
     assert previewed_count(client, region=DAYAO_TOWNSHIP, key_group="veteran") == 1
 

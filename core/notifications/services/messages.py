@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.accounts.models import User
 from core.batching import chunked
 from core.errors import ApplicationError
 from core.notifications import tasks
@@ -40,6 +41,16 @@ def _enqueue_send(outbox_ids, *, countdown=0):
 def _sms_opted_out(user_ids):
     return set(
         NotificationPreference.objects.filter(user_id__in=user_ids, sms_enabled=False).values_list("user_id", flat=True)
+    )
+
+
+def _lock_recipients(user_ids):
+    """Lock the recipients' user rows until the caller's transaction ends, in id order (no deadlock between two
+    callers), so that two notify() calls to the same person count today's pushes one after the other: the second
+    sees the first's rows, and the daily cap holds under concurrency. A row lock, not an advisory lock: a nightly
+    push locks thousands of people, and row locks do not fill PostgreSQL's shared lock table."""
+    list(
+        User.objects.select_for_update(no_key=True).filter(pk__in=user_ids).order_by("pk").values_list("pk", flat=True)
     )
 
 
@@ -92,6 +103,8 @@ def notify_each(*, messages, template, channels, broadcast=None):
     def text_and_params(context):
         # Contexts shared by many recipients (a broadcast) are rendered once.
         if id(context) not in rendered:
+            if Channel.SMS in channels:
+                message.check_sms_limits(context)
             rendered[id(context)] = (context, message.render(context), message.params(context))
         return rendered[id(context)][1:]
 
@@ -101,11 +114,10 @@ def notify_each(*, messages, template, channels, broadcast=None):
     messages = [(user, context) for user, context in messages]
     user_ids = [user.pk for user, _context in messages]
     opted_out = _sms_opted_out(user_ids) if Channel.SMS in channels else set()
-    sent_today = (
-        _marketing_sms_today(user_ids, sms_send_after)
-        if Channel.SMS in channels and message.kind == Kind.MARKETING
-        else {}
-    )
+    capped = Channel.SMS in channels and message.kind == Kind.MARKETING
+    if capped:
+        _lock_recipients(user_ids)
+    sent_today = _marketing_sms_today(user_ids, sms_send_after) if capped else {}
     rows = []
     for user, context in messages:
         text, params = text_and_params(context)

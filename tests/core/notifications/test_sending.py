@@ -1,6 +1,7 @@
 """Sending against the local provider: real PostgreSQL, real Redis, real Celery worker and real threads."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -207,7 +208,7 @@ def test_the_rate_limit_holds_across_two_workers(transactional_db, provider, set
 def test_a_push_due_just_before_the_quiet_hours_is_held_when_its_task_runs_inside_them(
     transactional_db, provider, quiet_hours, settings
 ):
-    row = OutboxMessageFactory(template="job_push", kind="marketing", params={"count": "1", "jobs": "b", "link": "c"})
+    row = OutboxMessageFactory(template="job_push", kind="marketing", params={"count": "1", "jobs": "b"})
     services.outbox_send(outbox_ids=[row.pk])
     row.refresh_from_db()
     assert provider.phones() == []
@@ -227,3 +228,22 @@ def test_only_one_reconciliation_runs_at_a_time(transactional_db, provider):
     finally:
         cache.delete(services.RECONCILE_LOCK)
     assert services.outbox_reconcile()["sent"] == 1
+
+
+def test_the_daily_cap_holds_when_two_pushes_to_the_same_person_are_written_at_the_same_moment(
+    transactional_db, settings
+):
+    settings.NOTIFICATIONS_DAILY_CAP = 1
+    seeker = JobSeekerFactory()
+    job = {"count": "1", "jobs": "电子厂普工 4500元"}
+
+    def push_and_hold_the_transaction_open():
+        with transaction.atomic():
+            services.notify(recipients=[seeker], template="job_push", context=job, channels=["sms"])
+            time.sleep(0.5)  # both writers are inside their transaction together: the race, if there is one
+
+    in_threads(2, push_and_hold_the_transaction_open)
+
+    statuses = sorted(OutboxMessage.objects.filter(recipient=seeker).values_list("status", flat=True))
+    assert statuses == [Status.CANCELLED, Status.QUEUED]
+    assert OutboxMessage.objects.get(status=Status.CANCELLED).last_error == services.DAILY_CAP_REASON
