@@ -213,6 +213,8 @@ NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", d
 NOTIFICATIONS_STUCK_AFTER_SECONDS = env.int("NOTIFICATIONS_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
 # A due, queued row whose task was enqueued longer ago than this is enqueued again (its message was lost).
 NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=600)
+# The provider's own cap of SMS per number per day (its console's 流控设置), quoted when it refuses one.
+NOTIFICATIONS_PROVIDER_DAILY_LIMIT = env.int("NOTIFICATIONS_PROVIDER_DAILY_LIMIT", default=10)
 # Rows the dispatch enqueues in one run (it runs every NOTIFICATIONS_DISPATCH_INTERVAL_SECONDS).
 NOTIFICATIONS_DISPATCH_LIMIT = env.int("NOTIFICATIONS_DISPATCH_LIMIT", default=20000)
 # A connection not made within this is given up and retried at once (nothing was sent); a lost answer is not.

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.notifications.failures import undelivered_explanation
 from core.privacy.crypto import mask_phone
 
 
@@ -174,6 +175,15 @@ class OutboxMessage(models.Model):
     @property
     def masked_phone(self):
         return mask_phone(self.phone)
+
+    @property
+    def delivery_explanation(self):
+        """已送达, or why the carrier did not deliver it, for the pages that list messages per person."""
+        if self.delivery == Delivery.DELIVERED:
+            return Delivery.DELIVERED.label
+        if self.delivery == Delivery.UNDELIVERED:
+            return undelivered_explanation(self.delivery_error)
+        return ""
 
 
 class NotificationPreference(models.Model):

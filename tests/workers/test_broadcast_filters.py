@@ -57,7 +57,7 @@ def previewed_count(client, **filters):
 
 
 def reached_by_fan_out(staff, **filters):
-    broadcast = services.broadcast_create(
+    broadcast, _created = services.broadcast_create(
         actor=staff,
         filters={"role": Role.JOB_SEEKER, **filters},
         template="announcement",

@@ -4,7 +4,12 @@ A package: writing (`messages`), sending and the periodic repair (`sending`), br
 `from core.notifications.services import X` works for all of them.
 """
 
-from core.notifications.services.broadcasts import broadcast_create, broadcast_fan_out, broadcast_preview
+from core.notifications.services.broadcasts import (
+    broadcast_create,
+    broadcast_fan_out,
+    broadcast_preview,
+    broadcast_resend_failed,
+)
 from core.notifications.services.messages import (
     DAILY_CAP_REASON,
     EXPIRED_REASON,
@@ -35,6 +40,7 @@ __all__ = [
     "broadcast_create",
     "broadcast_fan_out",
     "broadcast_preview",
+    "broadcast_resend_failed",
     "inbox_mark_read",
     "message_rows_sql",
     "notification_preference_set",
