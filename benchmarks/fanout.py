@@ -233,7 +233,7 @@ def run_scenario(name, *, staff, provider, workers, redis_server, redis_downtime
 
     reset_outbox(provider, redis_server.port)
     started = time.monotonic()
-    broadcast = services.broadcast_create(
+    broadcast, _created = services.broadcast_create(
         actor=staff,
         filters={"region": TOWNSHIP, "role": "job_seeker"},
         template="announcement",

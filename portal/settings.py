@@ -222,6 +222,11 @@ NOTIFICATIONS_SMS_CONNECT_TIMEOUT_SECONDS = env.float("NOTIFICATIONS_SMS_CONNECT
 # How long the provider may take before a message it took shows in QuerySendDetails: a call whose answer was lost
 # is sent again only if it is still not found after this.
 NOTIFICATIONS_PROVIDER_REPORT_DELAY_SECONDS = env.int("NOTIFICATIONS_PROVIDER_REPORT_DELAY_SECONDS", default=120)
+# A sent SMS's carrier receipt is asked for (QuerySendDetails) this long after sending, and again as long after
+# while the carrier has not reported, unless the receipt push (NOTIFICATIONS_SMS_RECEIPT_TOKEN) brought it first.
+NOTIFICATIONS_RECEIPT_DELAY_SECONDS = env.int("NOTIFICATIONS_RECEIPT_DELAY_SECONDS", default=300)
+# The secret path part of the address the provider pushes delivery receipts to (/sms/receipts/<token>/); empty = off.
+NOTIFICATIONS_SMS_RECEIPT_TOKEN = env.str("NOTIFICATIONS_SMS_RECEIPT_TOKEN", default="")
 # Reconciliation: rows asked about per committed batch, questions in flight at once, and seconds per run.
 NOTIFICATIONS_RECONCILE_BATCH_SIZE = env.int("NOTIFICATIONS_RECONCILE_BATCH_SIZE", default=20)
 NOTIFICATIONS_RECONCILE_CONCURRENCY = env.int("NOTIFICATIONS_RECONCILE_CONCURRENCY", default=4)

@@ -110,7 +110,7 @@ def rpc_signature(params, secret, *, method="POST"):
     return base64.b64encode(digest).decode()
 
 
-def _china_time(text):
+def china_time(text):
     """The provider's "2026-02-10 07:30:12" (Beijing time) as an aware datetime, or None."""
     try:
         return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=CHINA)
@@ -122,6 +122,8 @@ class ConsoleGateway:
     """Writes each message to the log: the embedded default and for development."""
 
     name = "console"
+    # Whether deliveries() can tell what became of a message: the log cannot.
+    reports_delivery = False
 
     def send(self, *, phones, template, params, text, out_id):
         for phone in phones:
@@ -135,6 +137,7 @@ class ConsoleGateway:
 
 class AliyunGateway:
     name = "aliyun"
+    reports_delivery = True
     api_version = "2017-05-25"
 
     def __init__(self):
@@ -177,7 +180,7 @@ class AliyunGateway:
                 failed=detail.get("SendStatus") == 2,
                 error_code=detail.get("ErrCode", ""),
                 delivered={3: True, 2: False}.get(detail.get("SendStatus")),
-                reported_at=_china_time(detail.get("ReceiveDate", "")),
+                reported_at=china_time(detail.get("ReceiveDate", "")),
             )
             for detail in details
         ]

@@ -116,7 +116,7 @@ class OutboxMessage(models.Model):
     send_after = models.DateTimeField(_("最早发送时间"))
     # Past this the message is useless (a sign-in code's life): it is never sent, or sent again, after it.
     expires_at = models.DateTimeField(_("失效时间"), null=True, blank=True)
-    # When an `unknown` row is next asked about at the provider (QuerySendDetails).
+    # When the provider is next asked about the row (QuerySendDetails): an `unknown` row's fate, a sent row's receipt.
     reconcile_after = models.DateTimeField(null=True, blank=True)
     # The carrier's receipt: delivered or not, with its code (DELIVERED, MK:0001, …) and time.
     delivery = models.CharField(_("送达状态"), max_length=12, choices=Delivery.choices, blank=True, db_default="")
@@ -141,6 +141,11 @@ class OutboxMessage(models.Model):
             models.Index(fields=["recipient", "kind", "send_after"], name="outbox_recipient_daily_cap"),
             models.Index(
                 fields=["reconcile_after", "id"], name="outbox_awaiting_reconciliation", condition=Q(status="unknown")
+            ),
+            models.Index(
+                fields=["reconcile_after", "id"],
+                name="outbox_awaiting_receipt",
+                condition=Q(status="sent", delivery="", reconcile_after__isnull=False),
             ),
         ]
         constraints = [

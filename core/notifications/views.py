@@ -1,3 +1,4 @@
+import json
 import uuid
 
 from django.conf import settings
@@ -6,8 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.accounts.permissions import console_required
@@ -132,3 +135,19 @@ def inbox(request):
         "notifications/inbox.html",
         {"page": page, "sms_enabled": preference is None or preference.sms_enabled},
     )
+
+
+@csrf_exempt
+@require_POST
+def sms_receipts(request, token):
+    """The provider's push of delivery receipts (阿里云 SmsReport, HTTP batch push): a JSON list of reports. The URL's
+    secret token is the only credential the push carries; without the setting the address does not exist."""
+    expected = settings.NOTIFICATIONS_SMS_RECEIPT_TOKEN
+    if not expected or not constant_time_compare(token, expected):
+        raise Http404
+    try:
+        reports = json.loads(request.body)
+        recorded = services.receipts_record(reports=reports)
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return JsonResponse({"code": 1, "msg": "bad report"}, status=400)
+    return JsonResponse({"code": 0, "msg": "成功", "recorded": recorded})

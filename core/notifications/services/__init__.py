@@ -29,6 +29,7 @@ from core.notifications.services.sending import (
     outbox_dispatch,
     outbox_reconcile,
     outbox_send,
+    receipts_record,
 )
 
 __all__ = [
@@ -49,5 +50,6 @@ __all__ = [
     "outbox_dispatch",
     "outbox_reconcile",
     "outbox_send",
+    "receipts_record",
     "recipient_messages_erase",
 ]

@@ -30,6 +30,7 @@ from core.notifications.gateways import (
     OutcomeUnknownError,
     PermanentError,
     TransientError,
+    china_time,
     sms_gateway,
 )
 from core.notifications.models import (
@@ -229,13 +230,22 @@ def _send_call(gateway, call):
             status=Status.FAILED, last_error=error.reason, error_code=error.code
         )
         return
+    now = timezone.now()
     OutboxMessage.objects.filter(id__in=ids, status=Status.SENDING, provider_out_id=call.out_id).update(
         status=Status.SENT,
-        sent_at=timezone.now(),
+        sent_at=now,
         provider_message_id=result.provider_message_id,
         last_error="",
         error_code="",
+        # When to ask for the carrier's receipt, if the receipt push has not brought it by then.
+        reconcile_after=_first_receipt_question(gateway, now),
     )
+
+
+def _first_receipt_question(gateway, sent_at):
+    if not gateway.reports_delivery:
+        return None
+    return sent_at + timedelta(seconds=settings.NOTIFICATIONS_RECEIPT_DELAY_SECONDS)
 
 
 def outbox_send(*, outbox_ids):
@@ -324,6 +334,9 @@ def _settle(row, answer, now):
         return "asked-again"
     if answer is not None:
         outcome = _delivery_fields(answer)
+        if not outcome:
+            # Sent, the carrier's receipt still to come: asked for later.
+            outcome = {"reconcile_after": now + timedelta(seconds=settings.NOTIFICATIONS_RECEIPT_DELAY_SECONDS)}
         if answer.failed:
             same_call.update(
                 status=Status.FAILED,
@@ -351,13 +364,38 @@ def _delivery_fields(delivery):
         "delivery": Delivery.DELIVERED if delivery.delivered else Delivery.UNDELIVERED,
         "delivery_error": "" if delivery.delivered else delivery.error_code,
         "delivered_at": delivery.reported_at,
+        "reconcile_after": None,
     }
 
 
-def _reconcile_batch(gateway, pool, now):
+# A receipt the carrier has not given within this long never comes: the row stops being asked about.
+_RECEIPT_GIVE_UP_AFTER = timedelta(days=3)
+
+
+def _record_receipt(row, answer, now):
+    """Write the carrier's receipt for one sent row (QuerySendDetails), or when to ask again."""
+    same_row = OutboxMessage.objects.filter(pk=row.pk, status=Status.SENT, delivery="")
+    if isinstance(answer, Exception):
+        same_row.update(reconcile_after=now + timedelta(seconds=_ASK_AGAIN_SECONDS))
+        return "receipt-asked-again"
+    outcome = _delivery_fields(answer) if answer is not None else {}
+    if outcome:
+        same_row.update(**outcome)
+        return "delivered" if answer.delivered else "undelivered"
+    gave_up = row.sent_at < now - _RECEIPT_GIVE_UP_AFTER
+    same_row.update(
+        reconcile_after=None if gave_up else now + timedelta(seconds=settings.NOTIFICATIONS_RECEIPT_DELAY_SECONDS)
+    )
+    return "no-receipt"
+
+
+def _reconcile_batch(gateway, pool, now, *, status, record):
+    awaiting = Q(status=status, reconcile_after__lte=now)
+    if status == Status.SENT:
+        awaiting &= Q(delivery="")
     rows = list(
-        OutboxMessage.objects.filter(status=Status.UNKNOWN, reconcile_after__lte=now)
-        .only("id", "phone", "provider_out_id", "claimed_at", "attempts", "expires_at")
+        OutboxMessage.objects.filter(awaiting)
+        .only("id", "phone", "provider_out_id", "claimed_at", "sent_at", "attempts", "expires_at")
         .order_by("reconcile_after", "id")[: settings.NOTIFICATIONS_RECONCILE_BATCH_SIZE]
     )
     answers = list(pool.map(lambda row: _ask_provider(gateway, row, now), rows))
@@ -365,14 +403,15 @@ def _reconcile_batch(gateway, pool, now):
     # Each batch commits on its own: a run stopped anywhere keeps what it learnt, and the next starts after it.
     with transaction.atomic():
         for row, answer in zip(rows, answers, strict=True):
-            outcome = _settle(row, answer, timezone.now())
+            outcome = record(row, answer, timezone.now())
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return len(rows), outcomes
 
 
 def outbox_reconcile():
     """Settle `unknown` rows by asking the provider (QuerySendDetails by phone, day and our OutId): found → sent
-    (or failed with the carrier's code), not found once the provider would list it → queued to go again.
+    (or failed with the carrier's code), not found once the provider would list it → queued to go again. Then,
+    with the time left, fetch the carrier's receipts of sent rows (delivered or not, and why).
 
     Bounded: at most NOTIFICATIONS_RECONCILE_SECONDS a run, in committed batches, oldest question first; a slow
     provider only makes the backlog shrink slower. One run at a time across all workers.
@@ -385,15 +424,47 @@ def outbox_reconcile():
     try:
         gateway = sms_gateway()
         with ThreadPoolExecutor(max_workers=settings.NOTIFICATIONS_RECONCILE_CONCURRENCY) as pool:
-            while time.monotonic() < deadline:
-                count, batch = _reconcile_batch(gateway, pool, timezone.now())
-                asked += count
-                for outcome, number in batch.items():
-                    outcomes[outcome] = outcomes.get(outcome, 0) + number
-                if count < settings.NOTIFICATIONS_RECONCILE_BATCH_SIZE:
-                    break
+            # Rows of unknown fate first (a message may still have to go), then the receipts of sent ones.
+            for status, record in ((Status.UNKNOWN, _settle), (Status.SENT, _record_receipt)):
+                while time.monotonic() < deadline:
+                    count, batch = _reconcile_batch(gateway, pool, timezone.now(), status=status, record=record)
+                    asked += count
+                    for outcome, number in batch.items():
+                        outcomes[outcome] = outcomes.get(outcome, 0) + number
+                    if count < settings.NOTIFICATIONS_RECONCILE_BATCH_SIZE:
+                        break
     finally:
         cache.delete(RECONCILE_LOCK)
     if asked:
         logger.warning("Reconciled %d SMS rows of unknown outcome: %s", asked, outcomes)
     return {"asked": asked, "skipped": False, **outcomes}
+
+
+# --- Receipts pushed by the provider -----------------------------------------------------------------------------
+
+
+def receipts_record(*, reports):
+    """Record the provider's pushed delivery receipts (SmsReport: phone_number, success, err_code, report_time,
+    out_id per message). A receipt also settles a row of unknown fate: the provider sent it. Returns how many rows
+    changed; receipts of messages we do not know are ignored (the same account may serve other systems)."""
+    recorded = 0
+    with transaction.atomic():
+        for report in reports:
+            delivered = bool(report["success"])
+            reported_at = china_time(report.get("report_time", "")) or timezone.now()
+            rows = OutboxMessage.objects.filter(
+                channel=Channel.SMS,
+                provider_out_id=str(report["out_id"]),
+                phone=str(report["phone_number"]),
+                status__in=[Status.SENT, Status.UNKNOWN],
+            )
+            rows.filter(status=Status.UNKNOWN).update(
+                status=Status.SENT, sent_at=F("claimed_at"), last_error="", error_code=""
+            )
+            recorded += rows.update(
+                delivery=Delivery.DELIVERED if delivered else Delivery.UNDELIVERED,
+                delivery_error="" if delivered else str(report.get("err_code", "")),
+                delivered_at=reported_at,
+                reconcile_after=None,
+            )
+    return recorded
