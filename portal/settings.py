@@ -188,8 +188,8 @@ CELERY_TASK_ROUTES = {
 # The address people open the portal at; SMS texts carry whole links, since a phone cannot follow a bare path.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 NOTIFICATIONS_SMS_GATEWAY = env.str("NOTIFICATIONS_SMS_GATEWAY", default="console")
-if NOTIFICATIONS_SMS_GATEWAY not in ("console", "aliyun"):
-    raise ImproperlyConfigured("NOTIFICATIONS_SMS_GATEWAY must be console or aliyun")
+if NOTIFICATIONS_SMS_GATEWAY not in ("console", "aliyun", "tencent"):
+    raise ImproperlyConfigured("NOTIFICATIONS_SMS_GATEWAY must be console, aliyun or tencent")
 ALIYUN_SMS_ENDPOINT = env.str("ALIYUN_SMS_ENDPOINT", default="https://dysmsapi.aliyuncs.com/")
 ALIYUN_SMS_ACCESS_KEY_ID = env.str("ALIYUN_SMS_ACCESS_KEY_ID", default="")
 ALIYUN_SMS_ACCESS_KEY_SECRET = env.str("ALIYUN_SMS_ACCESS_KEY_SECRET", default="")
@@ -199,6 +199,22 @@ ALIYUN_SMS_TEMPLATE_CODES = env.dict("ALIYUN_SMS_TEMPLATE_CODES", default={})
 ALIYUN_SMS_TIMEOUT_SECONDS = env.float("ALIYUN_SMS_TIMEOUT_SECONDS", default=10.0)
 if NOTIFICATIONS_SMS_GATEWAY == "aliyun" and not (ALIYUN_SMS_ACCESS_KEY_ID and ALIYUN_SMS_ACCESS_KEY_SECRET):
     raise ImproperlyConfigured("The aliyun SMS gateway needs ALIYUN_SMS_ACCESS_KEY_ID and ALIYUN_SMS_ACCESS_KEY_SECRET")
+# Tencent Cloud SMS (NOTIFICATIONS_SMS_GATEWAY=tencent): API 3.0, TC3-HMAC-SHA256.
+TENCENT_SMS_ENDPOINT = env.str("TENCENT_SMS_ENDPOINT", default="https://sms.tencentcloudapi.com/")
+TENCENT_SMS_SECRET_ID = env.str("TENCENT_SMS_SECRET_ID", default="")
+TENCENT_SMS_SECRET_KEY = env.str("TENCENT_SMS_SECRET_KEY", default="")
+TENCENT_SMS_SDK_APP_ID = env.str("TENCENT_SMS_SDK_APP_ID", default="")
+TENCENT_SMS_SIGN_NAME = env.str("TENCENT_SMS_SIGN_NAME", default="春风就业")
+TENCENT_SMS_REGION = env.str("TENCENT_SMS_REGION", default="ap-guangzhou")
+# Our template key -> Tencent's approved TemplateId, e.g. "sign_in_code=1234567,trip_departure=1234568".
+TENCENT_SMS_TEMPLATE_IDS = env.dict("TENCENT_SMS_TEMPLATE_IDS", default={})
+TENCENT_SMS_TIMEOUT_SECONDS = env.float("TENCENT_SMS_TIMEOUT_SECONDS", default=10.0)
+if NOTIFICATIONS_SMS_GATEWAY == "tencent" and not (
+    TENCENT_SMS_SECRET_ID and TENCENT_SMS_SECRET_KEY and TENCENT_SMS_SDK_APP_ID
+):
+    raise ImproperlyConfigured(
+        "The tencent SMS gateway needs TENCENT_SMS_SECRET_ID, TENCENT_SMS_SECRET_KEY and TENCENT_SMS_SDK_APP_ID"
+    )
 # Messages per second through the SMS gateway, shared by all workers through Redis; 0 turns the limit off.
 NOTIFICATIONS_SMS_RATE_LIMIT = env.int("NOTIFICATIONS_SMS_RATE_LIMIT", default=0)
 # Rows per Celery message and numbers per provider call (the provider takes at most 1,000).

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
-from core.notifications.gateways import rpc_signature
+from core.notifications.gateways import rpc_signature, tc3_authorization
 from core.notifications.rules import CHINA
 
 
@@ -41,8 +41,10 @@ def _china(timestamp):
 
 
 class FakeSmsProvider:
-    def __init__(self, *, access_key_secret, host="127.0.0.1", port=0):
+    def __init__(self, *, access_key_secret, tencent_secret_key="", host="127.0.0.1", port=0):
         self.access_key_secret = access_key_secret
+        # With a Tencent secret it also answers Tencent Cloud SMS (API 3.0, TC3-HMAC-SHA256) on the same address.
+        self.tencent_secret_key = tencent_secret_key
         self.lock = threading.Lock()
         # One entry per number per SendSms call: (arrival time, phone, OutId, TemplateCode, TemplateParam).
         self.received = []
@@ -174,6 +176,76 @@ class FakeSmsProvider:
             "SmsSendDetailDTOs": {"SmsSendDetailDTO": details[-50:]},
         }
 
+    def handle_tencent(self, headers, payload):
+        """Tencent Cloud SMS: checks the TC3 signature, then SendSms or PullSmsSendStatusByPhoneNumber."""
+        credential = headers.get("Authorization", "").split("Credential=")[-1].split("/")[0]
+        expected = tc3_authorization(
+            secret_id=credential,
+            secret_key=self.tencent_secret_key,
+            service="sms",
+            host=headers.get("Host", ""),
+            timestamp=int(headers.get("X-TC-Timestamp", "0")),
+            payload=payload,
+            content_type=headers.get("Content-Type", ""),
+        )
+        if not self.tencent_secret_key or headers.get("Authorization") != expected:
+            return 200, {"Response": {"Error": {"Code": "AuthFailure.SignatureFailure", "Message": "bad signature"}}}
+        body = json.loads(payload)
+        action = headers.get("X-TC-Action")
+        if action == "SendSms":
+            return self._tencent_send(body)
+        if action == "PullSmsSendStatusByPhoneNumber":
+            time.sleep(self.query_delay_seconds)
+            return 200, {"Response": {"PullSmsSendStatusSet": self._tencent_statuses(body), "RequestId": "r"}}
+        return 200, {"Response": {"Error": {"Code": "InvalidAction", "Message": action}}}
+
+    def _tencent_send(self, body):
+        time.sleep(self.send_delay_seconds)
+        with self.lock:
+            scripted = self.scripted.popleft() if self.scripted else None
+            if scripted == DROP_BEFORE_ACCEPTING:
+                return _DROP
+            arrived = time.time()
+            phones = [number.removeprefix("+86") for number in body["PhoneNumberSet"]]
+            self.calls.append((arrived, len(phones)))
+            param = json.dumps(body["TemplateParamSet"], ensure_ascii=False, separators=(",", ":"))
+            for phone in phones:
+                entry = (arrived, phone, body.get("SessionContext", ""), body["TemplateId"], param)
+                self.received.append(entry)
+                self.by_phone[phone].append(entry)
+        if scripted == DROP_AFTER_READ:
+            return _DROP
+        if scripted == ACCEPT_THEN_STALL:
+            time.sleep(self.stall_seconds)
+        statuses = [
+            {
+                "SerialNo": uuid.uuid4().hex,
+                "PhoneNumber": f"+86{phone}",
+                "Fee": 1,
+                "Code": "Ok",
+                "Message": "send success",
+            }
+            for phone in phones
+        ]
+        return 200, {"Response": {"SendStatusSet": statuses, "RequestId": uuid.uuid4().hex}}
+
+    def _tencent_statuses(self, body):
+        phone = body["PhoneNumber"].removeprefix("+86")
+        refusal = self.undelivered.get(phone)
+        with self.lock:
+            self.queries += 1
+            return [
+                {
+                    "PhoneNumber": f"+86{phone}",
+                    "SessionContext": entry[2],
+                    "ReportStatus": "FAIL" if refusal else "SUCCESS",
+                    "Description": refusal or "用户接收成功",
+                    "UserReceiveTime": int(entry[0]) + 1,
+                }
+                for entry in self.by_phone.get(phone, [])
+                if body["BeginTime"] <= entry[0] < body["EndTime"]
+            ]
+
     def _handler_class(self):
         provider = self
 
@@ -182,8 +254,11 @@ class FakeSmsProvider:
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
-                params = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
-                answer = provider.handle(params)
+                body = self.rfile.read(length).decode()
+                if self.headers.get("Authorization", "").startswith("TC3-HMAC-SHA256"):
+                    answer = provider.handle_tencent(self.headers, body)
+                else:
+                    answer = provider.handle(dict(parse_qsl(body, keep_blank_values=True)))
                 if answer is _DROP:
                     self.close_connection = True
                     return

@@ -25,7 +25,6 @@ from core.batching import chunked
 from core.notifications import tasks
 from core.notifications.catalog import message_template
 from core.notifications.gateways import (
-    PROVIDER_MAX_NUMBERS,
     ConnectError,
     OutcomeUnknownError,
     PermanentError,
@@ -65,7 +64,8 @@ class _ProviderCall:
 
 def _call_size():
     rate = messages_per_second()
-    return min(settings.NOTIFICATIONS_BATCH_SIZE, PROVIDER_MAX_NUMBERS, rate or PROVIDER_MAX_NUMBERS)
+    most = sms_gateway().max_numbers
+    return min(settings.NOTIFICATIONS_BATCH_SIZE, most, rate or most)
 
 
 def _claim(outbox_ids):
@@ -231,6 +231,13 @@ def _send_call(gateway, call):
         )
         return
     now = timezone.now()
+    # Numbers the provider refused one by one inside a call it took (Tencent answers per number).
+    refused = {row_id: result.refused[phone] for row_id, phone in call.rows if phone in result.refused}
+    for row_id, code in refused.items():
+        OutboxMessage.objects.filter(id=row_id, status=Status.SENDING, provider_out_id=call.out_id).update(
+            status=Status.FAILED, last_error=f"SendSms: {code}", error_code=code
+        )
+    ids = [row_id for row_id in ids if row_id not in refused]
     OutboxMessage.objects.filter(id__in=ids, status=Status.SENDING, provider_out_id=call.out_id).update(
         status=Status.SENT,
         sent_at=now,
