@@ -152,9 +152,9 @@ def test_a_broadcast_with_a_key_group_filter_sends_only_to_those_workers(
     client,
 ):
     client.force_login(liuyang_staff)
-    response = client.post(
-        NEW, {**ANNOUNCEMENT, "region": DAYAO_TOWNSHIP, "key_group": "poverty_alleviated", "action": "send"}
-    )
+    form = {**ANNOUNCEMENT, "region": DAYAO_TOWNSHIP, "key_group": "poverty_alleviated"}
+    confirmation = client.post(NEW, form).context["preview"]["confirmation"]
+    response = client.post(NEW, {**form, "action": "send", "confirmation": confirmation})
     broadcast = Broadcast.objects.get()
     assert response.status_code == 302
     assert broadcast.recipient_filters["key_group"] == "poverty_alleviated"
@@ -193,6 +193,20 @@ def test_the_worker_record_page_lists_that_workers_messages_and_not_anothers(cli
     assert "岗位推送" not in page
     assert mask_phone(worker.user.phone) in page
     assert mask_phone(other.user.phone) not in page
+
+
+@pytest.mark.django_db
+def test_the_worker_record_page_says_whether_each_sms_was_delivered_and_why_not(client, workers, liuyang_staff):
+    worker = workers["dayao_poor_seeker"]
+    sent = {"recipient": worker.user, "status": "sent", "sent_at": worker.registered_at}
+    OutboxMessageFactory(**sent, delivery="delivered")
+    OutboxMessageFactory(**sent, delivery="undelivered", delivery_error="MK:0001")
+    client.force_login(liuyang_staff)
+
+    page = client.get(reverse("workers:detail", args=[worker.pk])).content.decode()
+
+    assert "已送达" in page
+    assert "运营商未送达（MK:0001）" in page
 
 
 @pytest.mark.django_db

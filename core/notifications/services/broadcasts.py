@@ -93,7 +93,7 @@ def _confirmation_token(value):
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise ApplicationError(_("确认已失效，请重新预览后再确认发送。")) from None
+        return None
 
 
 @transaction.atomic
@@ -101,13 +101,15 @@ def broadcast_create(*, actor, filters, template, context, channels, confirmatio
     """Start a broadcast. Returns (broadcast, created). `confirmation_token`, the one-time token of the form that
     showed the preview, makes the confirmation count once: submitted again (a double click, a reload), it returns
     the broadcast the first submit made instead of sending everything a second time."""
-    if confirmation_token is not None:
-        confirmation_token = _confirmation_token(confirmation_token)
-        earlier = Broadcast.objects.filter(confirmation_token=confirmation_token, created_by=actor).first()
+    token = _confirmation_token(confirmation_token) if confirmation_token is not None else None
+    if token is not None:
+        earlier = Broadcast.objects.filter(confirmation_token=token, created_by=actor).first()
         if earlier is not None:
             return earlier, False
     preview = broadcast_preview(actor=actor, filters=filters, template=template, context=context)
     channels = _validated_channels(channels)
+    if confirmation_token is not None and token is None:
+        raise ApplicationError(_("确认已失效，请重新预览后再确认发送。"))
     if preview["recipient_count"] == 0:
         raise ApplicationError(_("没有符合条件的收件人。"))
     try:
@@ -122,10 +124,10 @@ def broadcast_create(*, actor, filters, template, context, channels, confirmatio
                 channels=channels,
                 text=preview["text"],
                 recipient_count=preview["recipient_count"],
-                confirmation_token=confirmation_token,
+                confirmation_token=token,
             )
     except IntegrityError:
-        earlier = Broadcast.objects.filter(confirmation_token=confirmation_token, created_by=actor).first()
+        earlier = Broadcast.objects.filter(confirmation_token=token, created_by=actor).first()
         if earlier is None:
             raise
         return earlier, False
