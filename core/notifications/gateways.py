@@ -22,7 +22,6 @@ from urllib.parse import quote, urlsplit
 import urllib3
 from django.conf import settings
 
-from core.notifications.catalog import message_template
 from core.notifications.rules import CHINA
 
 logger = logging.getLogger(__name__)
@@ -320,9 +319,8 @@ class TencentGateway:
                 "SmsSdkAppId": settings.TENCENT_SMS_SDK_APP_ID,
                 "SignName": settings.TENCENT_SMS_SIGN_NAME,
                 "TemplateId": template_id,
-                # Tencent's templates number their variables {1}, {2}, … in the order our ${names} appear (the
-                # stored params are a JSON object, whose order PostgreSQL does not keep).
-                "TemplateParamSet": [params[name] for name in message_template(template).variables],
+                # Tencent's templates number their variables {1}, {2}, …: `params` come in the template's order.
+                "TemplateParamSet": list(params.values()),
                 "SessionContext": out_id,
             },
         )

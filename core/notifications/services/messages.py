@@ -226,7 +226,7 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
     `notify`: the inbox row delivered at once, an SMS row only for a user with a phone, cancelled with
     OPTED_OUT_REASON when they turned SMS off (decided by the statement itself), the text and the provider's
     parameters rendered from the catalogue. The SMS row is left queued and not enqueued: the outbox sender's
-    periodic sweep (`outbox_recover`) publishes it, a batch to a Celery message, so the statement's caller
+    dispatch (`outbox_dispatch`, every two seconds) publishes it, a batch to a Celery message, so the statement's caller
     publishes nothing. Critical messages only: the marketing rules (quiet hours, daily cap) read other rows first.
 
     `sql_context` (PostgreSQL): template variables only the statement knows, each an SQL expression over `source`

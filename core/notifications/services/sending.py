@@ -183,7 +183,10 @@ def _provider_send(gateway, call):
     arguments = {
         "phones": [phone for _id, phone in call.rows],
         "template": call.template,
-        "params": call.params,
+        # In the order the variables appear in the text (a stored JSON object keeps none): Tencent numbers them.
+        "params": {
+            name: call.params[name] for name in message_template(call.template).variables if name in call.params
+        },
         "text": call.text,
         "out_id": call.out_id,
     }
