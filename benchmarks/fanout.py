@@ -312,7 +312,7 @@ def run_reconcile_backlog(*, provider, backlog, bookings, query_latency, recipie
     from core.notifications.models import OutboxMessage
     from core.notifications.services import message_rows_sql
 
-    assert backlog + bookings <= recipients, "--recipients must cover the backlog and the bookings"
+    assert backlog + bookings < recipients, "--recipients must cover the backlog and the bookings"
     reset_outbox(provider, None)
     claimed_at = timezone.now() - timedelta(minutes=1)
     with connection.cursor() as cursor:
@@ -332,11 +332,10 @@ def run_reconcile_backlog(*, provider, backlog, bookings, query_latency, recipie
         for phone, out_id in cursor.fetchall():
             provider.record(phone=phone, out_id=out_id, arrived=claimed_at.timestamp())
     provider.query_delay_seconds = query_latency
-    travellers = list(User.objects.filter(role="job_seeker").order_by("-id")[:bookings])
-    started = time.monotonic()
-    latencies = []
-    for traveller in travellers:
-        time.sleep(3)
+    warm_up, *travellers = User.objects.filter(role="job_seeker").order_by("-id")[: bookings + 1]
+
+    def book(traveller):
+        """Write the booking's messages by SQL, as the seat booking does; seconds until the provider has the SMS."""
         with transaction.atomic():
             sql, params = message_rows_sql(
                 user=traveller,
@@ -348,7 +347,15 @@ def run_reconcile_backlog(*, provider, backlog, bookings, query_latency, recipie
         committed = time.monotonic()
         while traveller.phone not in provider.phones() and time.monotonic() - committed < 60:
             time.sleep(0.05)
-        latencies.append(time.monotonic() - committed)
+        return time.monotonic() - committed
+
+    # The first booking also waits for the just-started workers and beat to come up: reported, not counted.
+    print(f"  warm-up booking (workers starting): {book(warm_up):.2f} s", flush=True)
+    started = time.monotonic()
+    latencies = []
+    for traveller in travellers:
+        time.sleep(3)
+        latencies.append(book(traveller))
         print(f"  booking SMS to {traveller.phone} reached the provider {latencies[-1]:.2f} s after commit", flush=True)
     elapsed = time.monotonic() - started
     settled = OutboxMessage.objects.filter(idempotency_key__startswith="backlog-", status="sent").count()
