@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.notifications.failures import undelivered_explanation
-from core.privacy.crypto import mask_phone
+from core.privacy.masking import mask_phone
 
 
 class Channel(models.TextChoices):

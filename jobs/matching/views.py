@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.accounts.permissions import console_required
-from core.privacy.crypto import mask_phone
+from core.privacy.masking import mask_phone
 from jobs.matching import selectors
 from workers.views.me import registered_required
 

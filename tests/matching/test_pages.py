@@ -34,6 +34,7 @@ def test_staff_see_a_postings_candidates_masked_with_a_recommend_button(client, 
     text = page.content.decode()
     assert seeker.full_name in text
     assert seeker.id_number_masked in text
+    assert seeker.id_number_masked == seeker.id_number[:2] + "*" * 15 + seeker.id_number[-1]
     assert seeker.id_number not in text
     assert seeker.user.phone not in text
     assert seeker.user.phone[-4:] in text
