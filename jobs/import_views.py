@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
+from core.heartbeat import worker_is_running
 from jobs import exports
 from jobs.console_forms import EmployerSearchForm, PostingFilterForm
 from jobs.imports.columns import demand_template_workbook
@@ -57,7 +58,7 @@ def import_new(request):
 
 
 @console_required
-@require_GET
+@require_safe
 def import_template(request):
     return _xlsx(demand_template_workbook(user=request.user), "demand-template.xlsx")
 
@@ -73,18 +74,19 @@ def _progress(demand_import):
 
 
 @console_required
-@require_GET
+@require_safe
 def import_detail(request, import_id):
     demand_import = get_object_or_404(demand_imports_for(request.user).defer("content"), pk=import_id)
-    return render(
-        request,
-        "jobs/console/import_detail.html",
-        {"demand_import": demand_import, "progress": _progress(demand_import)},
-    )
+    context = {
+        "demand_import": demand_import,
+        "progress": _progress(demand_import),
+        "no_worker": demand_import.status == ImportStatus.PENDING and not worker_is_running(queue="imports"),
+    }
+    return render(request, "jobs/console/import_detail.html", context)
 
 
 @console_required
-@require_GET
+@require_safe
 def import_progress(request, import_id):
     """Polled by the detail page's script every two seconds while the task runs."""
     demand_import = get_object_or_404(demand_imports_for(request.user).defer("content", "problems"), pk=import_id)

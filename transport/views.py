@@ -5,12 +5,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import console_required
 from core.accounts.scoping import scope_to_user
+from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
 from transport import selectors, services
 from transport.forms import BoardingForm, BookForm, PickupPointFormSet, TripForm, pickup_point_initial
@@ -35,7 +38,7 @@ TRIP_ACTIONS = {
 
 
 @console_required
-@require_GET
+@require_safe
 def trip_list(request):
     status = request.GET.get("status") if request.GET.get("status") in TripStatus.values else None
     context = {
@@ -76,7 +79,7 @@ def trip_edit(request, trip_id=None):
 
 
 @console_required
-@require_GET
+@require_safe
 def trip_detail(request, trip_id):
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
     context = {
@@ -93,6 +96,17 @@ def trip_action(request, trip_id, action):
     if action not in TRIP_ACTIONS:
         raise Http404
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
+    if action == "cancel":
+        passengers = selectors.trip_active_booking_count(trip=trip)
+        asked = confirmation_asked(
+            request,
+            consequence=_("专车 %(number)s 将取消，所有预约随之取消，并将短信通知已预约的 %(count)d 人。")
+            % {"number": trip.service_number, "count": passengers},
+            confirm_label=_("取消专车并通知乘客"),
+            cancel_url=reverse("transport:trip", args=[trip.pk]),
+        )
+        if asked:
+            return asked
     try:
         TRIP_ACTIONS[action](actor=request.user, trip_id=trip.pk)
     except ApplicationError as error:
@@ -126,14 +140,11 @@ def trip_book_for_worker(request, trip_id):
 
 
 @console_required
-@require_GET
+@require_safe
 def trip_manifest(request, trip_id):
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
-    return render(
-        request,
-        "transport/manifest.html",
-        {"trip": trip, "bookings": selectors.trip_manifest(trip=trip), "staff": True},
-    )
+    context = {**manifest_context(trip), "progress": selectors.trip_boarding_progress(trip=trip)}
+    return render(request, "transport/console/manifest.html", context)
 
 
 @console_required
@@ -162,7 +173,7 @@ def trip_boarding(request, trip_id):
         "form": form,
         "scan": scan,
         "scans": selectors.trip_scans(trip=trip),
-        "counts": selectors.trip_booking_counts(trip=trip),
+        "progress": selectors.trip_boarding_progress(trip=trip),
     }
     return render(request, "transport/console/boarding.html", context)
 
@@ -170,7 +181,7 @@ def trip_boarding(request, trip_id):
 # --- Workers -------------------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def public_trip_list(request):
     trips = selectors.trips_bookable(
         origin_county=request.GET.get("origin_county") or None, destination=request.GET.get("destination") or None
@@ -178,7 +189,7 @@ def public_trip_list(request):
     return render(request, "transport/trip_list.html", {"trips": trips[:100]})
 
 
-@require_GET
+@require_safe
 def public_trip_detail(request, trip_id):
     trip = selectors.trip_public(trip_id=trip_id)
     worker = Worker.objects.filter(user_id=request.user.pk).first() if request.user.is_authenticated else None
@@ -219,7 +230,7 @@ def trip_book(request, trip_id):
 
 
 @registered_required
-@require_GET
+@require_safe
 def my_bookings(request):
     bookings = list(selectors.worker_bookings(worker=request.worker))
     for booking in bookings:
@@ -241,10 +252,37 @@ def _my_booking_action(request, change, done):
 
 
 @registered_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def my_booking_cancel(request, booking_id):
-    return _my_booking_action(
-        request, lambda: services.booking_cancel(booking_id=booking_id, actor=request.user), _("已取消预约。")
+    """GET asks first (what is lost), POST cancels."""
+    if request.method == "POST":
+        return _my_booking_action(
+            request, lambda: services.booking_cancel(booking_id=booking_id, actor=request.user), _("已取消预约。")
+        )
+    booking = selectors.worker_bookings(worker=request.worker).filter(id=booking_id).first()
+    if booking is None:
+        raise Http404
+    if booking.status == BookingStatus.CONFIRMED:
+        consequence = _("取消后，您的 %(seat)s 号座位会让给候补的人，不能恢复；要乘车需重新预约，届时可能已满。") % {
+            "seat": booking.seat_number
+        }
+    else:
+        consequence = _("取消后，您将退出这趟专车的候补。")
+    return render(
+        request,
+        "confirm.html",
+        {
+            "question": _("取消 %(date)s %(route)s 的预约？")
+            % {
+                "date": date_format(timezone.localtime(booking.trip.departs_at), "n月j日"),
+                "route": f"{booking.trip.origin_county.name} → {booking.trip.destination_name}",
+            },
+            "consequence": consequence,
+            "action_url": request.path,
+            "confirm_label": _("确认取消预约"),
+            "back_url": reverse("me_trips:bookings"),
+            "back_label": _("不取消，返回我的预约"),
+        },
     )
 
 
@@ -259,7 +297,7 @@ def my_booking_accept(request, booking_id):
 # --- The receiving employer ----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def manifest_shared(request, token):
     """Read-only, masked, for the receiving employer: the link is the secret (256 random bits), so guessing is out."""
     trip = selectors.trip_by_manifest_token(token=token)

@@ -11,7 +11,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
@@ -22,7 +22,7 @@ from core.notifications.models import NotificationPreference
 
 
 @console_required
-@require_GET
+@require_safe
 def broadcast_history(request):
     page = Paginator(selectors.broadcast_list(actor=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "notifications/console/history.html", {"page": page})
@@ -75,7 +75,7 @@ def broadcast_new(request):
 
 
 @console_required
-@require_GET
+@require_safe
 def broadcast_detail(request, broadcast_id):
     broadcast = selectors.broadcast_get(actor=request.user, broadcast_id=broadcast_id)
     if broadcast is None:
@@ -109,7 +109,7 @@ def broadcast_resend_failed(request, broadcast_id):
 
 @never_cache
 @console_required
-@require_GET
+@require_safe
 def broadcast_progress(request, broadcast_id):
     broadcast = selectors.broadcast_get(actor=request.user, broadcast_id=broadcast_id)
     if broadcast is None:

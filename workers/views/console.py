@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
+from core.heartbeat import worker_is_running
 from core.regions.models import RegionLevel
 from workers import exports, imports, selectors, services
 from workers.forms import (
@@ -26,7 +27,7 @@ from workers.forms import (
     ServiceRecordForm,
     StatusForm,
 )
-from workers.models import ONE_THREE_ONE, ServiceKind, Worker
+from workers.models import ONE_THREE_ONE, ImportStatus, ServiceKind, Worker
 from workers.tasks import ledger_import_run_task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,7 +61,7 @@ def _filters_description(form):
 
 
 @console_required
-@require_GET
+@require_safe
 def ledger(request):
     form, filters = _filters_from(request)
     workers = selectors.ledger_workers(user=request.user, filters=filters)
@@ -162,7 +163,7 @@ def worker_new(request):
 
 
 @console_required
-@require_GET
+@require_safe
 def worker_detail(request, worker_id):
     worker = selectors.ledger_worker(user=request.user, worker_id=worker_id)
     return render(request, "workers/console/worker_detail.html", _detail_context(request, worker))
@@ -292,7 +293,7 @@ def import_new(request):
 
 
 @console_required
-@require_GET
+@require_safe
 def import_template(request):
     response = HttpResponse(imports.ledger_template_workbook(user=request.user), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="ledger-template.xlsx"'
@@ -300,14 +301,18 @@ def import_template(request):
 
 
 @console_required
-@require_GET
+@require_safe
 def import_detail(request, import_id):
     ledger_import = get_object_or_404(selectors.ledger_imports_for(request.user), pk=import_id)
-    return render(request, "workers/console/import_detail.html", {"ledger_import": ledger_import})
+    context = {
+        "ledger_import": ledger_import,
+        "no_worker": ledger_import.status == ImportStatus.PENDING and not worker_is_running(queue="imports"),
+    }
+    return render(request, "workers/console/import_detail.html", context)
 
 
 @console_required
-@require_GET
+@require_safe
 def secretary(request):
     """The secretary's own page: their workers, who needs a call, the 1-3-1 progress, and the county's figures."""
     try:
