@@ -23,6 +23,7 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("accounts/", include("core.accounts.urls")),
     path("inbox/", include("core.notifications.urls")),
+    path("sms/", include("core.notifications.provider_urls")),
     path("console/", include((console_patterns, "console"))),
     path("console/workers/", include("workers.console_urls")),
     path("console/jobs/", include("jobs.console_urls")),
