@@ -108,6 +108,11 @@ def trip_booking_counts(*, trip):
     return {status: counts.get(status, 0) for status in BookingStatus.values}
 
 
+def trip_active_booking_count(*, trip):
+    """How many people cancelling the trip would tell: everyone holding or waiting for a seat."""
+    return trip.bookings.filter(status__in=ACTIVE_BOOKING_STATUSES).count()
+
+
 @dataclass(frozen=True)
 class BoardingProgress:
     """At the door: how many of the passengers holding a seat have boarded, and who is still to come."""

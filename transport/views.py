@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import console_required
 from core.accounts.scoping import scope_to_user
+from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
 from transport import selectors, services
 from transport.forms import BoardingForm, BookForm, PickupPointFormSet, TripForm, pickup_point_initial
@@ -95,6 +97,17 @@ def trip_action(request, trip_id, action):
     if action not in TRIP_ACTIONS:
         raise Http404
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
+    if action == "cancel":
+        passengers = selectors.trip_active_booking_count(trip=trip)
+        asked = confirmation_asked(
+            request,
+            consequence=_("专车 %(number)s 将取消，所有预约随之取消，并将短信通知已预约的 %(count)d 人。")
+            % {"number": trip.service_number, "count": passengers},
+            confirm_label=_("取消专车并通知乘客"),
+            cancel_url=reverse("transport:trip", args=[trip.pk]),
+        )
+        if asked:
+            return asked
     try:
         TRIP_ACTIONS[action](actor=request.user, trip_id=trip.pk)
     except ApplicationError as error:
@@ -258,7 +271,7 @@ def my_booking_cancel(request, booking_id):
         consequence = _("取消后，您将退出这趟专车的候补。")
     return render(
         request,
-        "_confirm.html",
+        "confirm.html",
         {
             "question": _("取消 %(date)s %(route)s 的预约？")
             % {
@@ -286,6 +299,7 @@ def my_booking_accept(request, booking_id):
 
 
 @require_safe
+@never_cache  # names and masked numbers, opened without signing in: no browser or proxy keeps a copy
 def manifest_shared(request, token):
     """Read-only, masked, for the receiving employer: the link is the secret (256 random bits), so guessing is out."""
     trip = selectors.trip_by_manifest_token(token=token)

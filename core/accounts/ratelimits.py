@@ -8,10 +8,19 @@ STAFF_LOGIN_RATES_PER_USERNAME).
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django_ratelimit.core import _split_rate, is_ratelimited
+from django_ratelimit.core import get_usage
 
 from core.accounts.services import normalize_phone
 from core.errors import ApplicationError
+
+
+def _first_exceeded(request, checks):
+    """Count the request against each (group, key, rate); the usage of the first one exceeded, or None."""
+    for group, key, rate in checks:
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
+        if usage is not None and usage["should_limit"]:
+            return usage
+    return None
 
 
 def _code_limit_check(request, *, group, key, field):
@@ -20,9 +29,11 @@ def _code_limit_check(request, *, group, key, field):
     checks += [
         (f"{group}:{field}", lambda _group, _request: key, rate) for rate in settings.SIGN_IN_CODE_RATES_PER_PHONE
     ]
-    for name, counted_key, rate in checks:
-        if is_ratelimited(request, group=name, key=counted_key, rate=rate, increment=True):
-            raise ApplicationError(_("获取验证码太频繁，请稍后再试。"), code="rate_limited", field=field)
+    usage = _first_exceeded(request, checks)
+    if usage is not None:
+        raise ApplicationError(
+            _("获取验证码太频繁，请稍后再试。"), code="rate_limited", field=field, retry_after=usage["time_left"]
+        )
 
 
 def sign_in_code_limit_check(request, *, phone):
@@ -36,15 +47,17 @@ def unlock_code_limit_check(request, *, username):
 
 
 def staff_login_limit_check(request, *, username):
-    """Count one password attempt on `username`; past the allowance ApplicationError (code "rate_limited") whose
-    details say when to try again (`retry_after`, seconds: the window of the rate that was exceeded)."""
-    for rate in settings.STAFF_LOGIN_RATES_PER_USERNAME:
-        if is_ratelimited(
-            request, group="staff-login:username", key=lambda _group, _request: username, rate=rate, increment=True
-        ):
-            _count, seconds = _split_rate(rate)
-            raise ApplicationError(
-                _("该账号登录尝试太频繁，请%(minutes)d分钟后再试。") % {"minutes": max(1, seconds // 60)},
-                code="rate_limited",
-                details={"retry_after": seconds},
-            )
+    """Count one password attempt on `username`; past the allowance ApplicationError (code "rate_limited") with
+    `retry_after`, the seconds until the exceeded window ends."""
+    checks = [
+        ("staff-login:username", lambda _group, _request: username, rate)
+        for rate in settings.STAFF_LOGIN_RATES_PER_USERNAME
+    ]
+    usage = _first_exceeded(request, checks)
+    if usage is not None:
+        wait = max(1, int(usage["time_left"]))
+        raise ApplicationError(
+            _("该账号登录尝试太频繁，请%(minutes)d分钟后再试。") % {"minutes": max(1, round(wait / 60))},
+            code="rate_limited",
+            retry_after=wait,
+        )

@@ -39,7 +39,7 @@ class StaffLoginView(auth_views.LoginView):
             form = self.get_form_class()(request, initial={"username": username})
             context = self.get_context_data(form=form, refusal=error.message)
             response = self.render_to_response(context, status=429)
-            response["Retry-After"] = str(error.details["retry_after"])
+            response["Retry-After"] = str(error.retry_after)
             return response
         return super().post(request, *args, **kwargs)
 

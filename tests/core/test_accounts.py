@@ -83,7 +83,7 @@ def test_many_attempts_on_one_username_from_many_addresses_are_slowed_down_not_l
 
     assert wrong.status_code == 429
     assert response.status_code == 429
-    assert response["Retry-After"] == "60"
+    assert 1 <= int(response["Retry-After"]) <= 60
     page = response.content.decode()
     assert "登录尝试太频繁" in page
     assert "账号已暂时锁定" not in page
