@@ -6,7 +6,7 @@ limits keep anyone from testing many numbers. Rates are settings (REGISTRATION_R
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from core.errors import ApplicationError
 
@@ -20,5 +20,7 @@ def registration_limit_check(request):
         for rate in settings.REGISTRATION_RATES_PER_ACCOUNT
     ]
     for group, key, rate in checks:
-        if is_ratelimited(request, group=group, key=key, rate=rate, increment=True):
-            raise ApplicationError(_("登记提交太频繁，请稍后再试。"), code="rate_limited", field="id_number")
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
+        if usage is not None and usage["should_limit"]:
+            message = _("登记提交太频繁，请稍后再试。")
+            raise ApplicationError(message, code="rate_limited", field="id_number", retry_after=usage["time_left"])

@@ -251,6 +251,7 @@ CASES = {
     # Broadcasts
     "console:notifications:detail": Case("staff", World.other_broadcast, pk_as("broadcast_id")),
     "console:notifications:progress": Case("staff", World.other_broadcast, pk_as("broadcast_id")),
+    "console:notifications:resend_failed": Case("staff", World.other_broadcast, pk_as("broadcast_id"), POST()),
     # The ledger
     "workers:import_detail": Case("staff", World.other_ledger_import, pk_as("import_id")),
     "workers:detail": Case("staff", World.other_worker, pk_as("worker_id")),

@@ -66,7 +66,7 @@ def test_the_api_answers_a_taken_id_number_generically_and_audits_the_attempt(cl
 
     response = api_register(client, prober, id_number, dayao)
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     body = response.json()["error"]
     assert body["message"] == GENERIC_DUPLICATE
     text = response.content.decode()
