@@ -9,7 +9,7 @@ Ids that arrive in a form field or the query string are not in the URLconf; FORM
 
 To add a case: a `Case(actor, build, kwargs, requests)` keyed by the route's name (namespace:name), where `build`
 makes the other county's object from the `world` fixture, `kwargs` turns it into the URL's arguments and `requests`
-lists (method, form data) pairs. See docs/security-authz.md.
+lists (method, form data) pairs. See docs/security.md.
 """
 
 from dataclasses import dataclass
