@@ -16,7 +16,9 @@ from core.errors import ApplicationError
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         fields = {exc.field: [exc.message]} if exc.field else {}
-        return _error_response(status.HTTP_400_BAD_REQUEST, exc.code, exc.message, fields)
+        # A missing object and one the caller may not see answer the same 404, so that ids cannot be probed.
+        status_code = status.HTTP_404_NOT_FOUND if exc.code == "not_found" else status.HTTP_400_BAD_REQUEST
+        return _error_response(status_code, exc.code, exc.message, fields)
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.accounts.permissions import console_required
 from core.accounts.scoping import scope_to_user
 from core.errors import ApplicationError
+from core.typed_input import normalize_phone
 from transport import selectors, services
 from transport.forms import BoardingForm, BookForm, PickupPointFormSet, TripForm, pickup_point_initial
 from transport.manifests import manifest_context, manifest_export_workbook
@@ -107,7 +108,11 @@ def trip_action(request, trip_id, action):
 def trip_book_for_worker(request, trip_id):
     """Staff book on a worker's behalf, found by the phone number among the workers of their region."""
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
-    phone = request.POST.get("phone", "").strip()
+    try:
+        phone = normalize_phone(request.POST.get("phone"))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("transport:trip", trip_id=trip.pk)
     worker = scope_to_user(request.user, Worker.objects.all(), region_field="home_region").filter(user__phone=phone)
     worker = worker.first()
     if worker is None:
@@ -234,6 +239,8 @@ def _my_booking_action(request, change, done):
     try:
         change()
     except ApplicationError as error:
+        if error.code == "not_found":
+            raise Http404(error.message) from error
         messages.error(request, error.message)
     else:
         messages.success(request, done)

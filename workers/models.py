@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from core.privacy.crypto import decrypt_text
 
 ID_NUMBER_PURPOSE = "workers.id_number"
+# A typo's bound (forms, API and import alike), well inside the database's integer.
+MAX_EXPECTED_WAGE = 1_000_000
 
 
 class WorkerStatus(models.TextChoices):
