@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.accounts.scoping import scope_to_user
+from core.typed_input import parse_object_id
 from transport import selectors, services
 from transport.models import BoardingCheck, Booking, BookingStatus, PickupPoint, Trip
 from workers.models import Worker
@@ -92,11 +93,10 @@ class TripListApi(APIView):
         responses=TripSerializer(many=True),
     )
     def get(self, request):
-        employer = request.query_params.get("employer")
         trips = selectors.trips_bookable(
             origin_county=request.query_params.get("origin_county") or None,
             destination=request.query_params.get("destination") or None,
-            employer=int(employer) if employer and employer.isdigit() else None,
+            employer=parse_object_id(request.query_params.get("employer")),
         )
         return Response(TripSerializer(trips[:200], many=True).data)
 

@@ -16,7 +16,7 @@ from core.errors import ApplicationError
 from core.identity import IdNumberSerializerField
 from core.regions.fields import RegionField
 from core.regions.models import Region, RegionLevel
-from core.typed_input import PhoneSerializerField, WholeNumberSerializerField
+from core.typed_input import PhoneSerializerField, WholeNumberSerializerField, parse_object_id
 from workers import selectors, services
 from workers.models import MAX_EXPECTED_WAGE, KeyGroup, WantedArea, Worker, WorkerStatus
 
@@ -172,12 +172,11 @@ class LedgerApi(generics.ListAPIView):
             region = Region.objects.filter(code=params["region"]).first()
             if region is None:
                 raise ApplicationError(_("地区代码不存在。"), field="region")
-        secretary = params.get("secretary")
         filters = selectors.LedgerFilters(
             region=region,
             status=params.get("status", ""),
             key_group=params.get("key_group", ""),
-            secretary_id=int(secretary) if secretary and secretary.isdigit() else None,
+            secretary_id=parse_object_id(params.get("secretary")),
         )
         return selectors.ledger_workers(user=self.request.user, filters=filters).order_by("-registered_at", "-id")
 

@@ -136,6 +136,21 @@ def test_a_thirty_digit_id_in_a_url_is_not_found(people, who, method, url):
 
 
 @pytest.mark.parametrize(
+    ("who", "url", "query"),
+    [
+        ("visitor", "/api/v1/trips/", {"employer": "①"}),
+        ("visitor", "/api/v1/trips/", {"employer": THIRTY_DIGITS}),
+        ("county staff", "/api/v1/workers/", {"secretary": "²"}),
+        ("county staff", "/api/v1/workers/", {"secretary": THIRTY_DIGITS}),
+    ],
+)
+def test_a_strange_id_in_an_api_filter_is_no_server_error(people, who, url, query):
+    response = client_of(people[who]).get(url, query)
+
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize(
     "query",
     [{"copy": "①"}, {"copy": THIRTY_DIGITS}, {"employer": "²"}, {"employer": THIRTY_DIGITS}, {"copy": "-1"}],
 )
