@@ -103,7 +103,7 @@ def create_data(workers_count):
             """INSERT INTO workers_worker (user_id, full_name, id_number_encrypted, id_number_hash, id_number_masked,
                                            sex, birth_date, home_region_id, status, status_since, skills,
                                            wanted_occupations, wanted_area, wanted_cities, registered_at, updated_at)
-               SELECT id, first_name, 'x', md5(username), '431322********000X', 'M', '1990-01-01', '431322',
+               SELECT id, first_name, 'x', md5(username), '43***************X', 'M', '1990-01-01', '431322',
                       'returned', current_date, '', '', 'anywhere', '', now(), now()
                  FROM accounts_user WHERE role = 'job_seeker'"""
         )

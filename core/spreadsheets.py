@@ -1,5 +1,6 @@
-"""What every spreadsheet import shares (the worker ledger, employer demand): reading an uploaded .xlsx file into
+"""What every spreadsheet shares. Imports (the worker ledger, employer demand): reading an uploaded .xlsx file into
 rows of text keyed by column name, and collecting each problem with its row number, column and Chinese message.
+Exports and templates: every row is written with `append_row`, so that no text becomes a formula.
 
 The first row of the first sheet holds the column names; their order does not matter and unknown columns are
 ignored, so people can keep their own extra columns in the file.
@@ -11,6 +12,7 @@ import logging
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.cell import WriteOnlyCell
 
 from core.errors import ApplicationError
 
@@ -32,6 +34,30 @@ def upload_check(*, file_name, content, max_bytes):
             _("文件太大（最多 %(megabytes)d MB），请分成几个文件上传。") % {"megabytes": max_bytes // 2**20},
             field="file",
         )
+
+
+# Text starting with one of these is, or becomes when someone edits the cell, a formula in Excel (OWASP, "CSV
+# injection"). Line feed is added because XML reads a carriage return back as one.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def append_row(sheet, values):
+    """Append `values` to `sheet` (write-only or not), each text written as text: one that starts like a formula
+    (=HYPERLINK(...) typed as a name) becomes a text cell with Excel's quote prefix, so it neither runs when the
+    file is opened nor when the cell is edited. The text itself is kept as typed; numbers and dates stay numbers
+    and dates, negative ones included."""
+    sheet.append([_text_cell(sheet, value) if _starts_like_a_formula(value) else value for value in values])
+
+
+def _starts_like_a_formula(value):
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def _text_cell(sheet, text):
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # set after the value: openpyxl types a text starting with "=" as a formula
+    cell.quotePrefix = True
+    return cell
 
 
 def workbook_bytes(workbook):

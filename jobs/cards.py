@@ -12,6 +12,18 @@ from django.utils.translation import gettext as _
 from jobs.models import Benefit, PostingKind
 
 
+def place_label(region):
+    """Where a job is, in a few words: the region and the place above it (浏阳市 · 大瑶镇, 重庆市 · 云阳县).
+
+    Read with `parent__parent` loaded: a placeholder parent (重庆市's "县", 北京市's "市辖区") is skipped for the one
+    above it.
+    """
+    parent = region.parent
+    if parent is not None and parent.is_placeholder:
+        parent = parent.parent
+    return f"{parent.name} · {region.name}" if parent is not None else region.name
+
+
 def wage_label(posting):
     if posting.wage_min == posting.wage_max:
         return _("%(wage)s元/月") % {"wage": posting.wage_min}
@@ -36,7 +48,7 @@ class PostingCard:
 
 
 def posting_cards(postings):
-    """Cards for a page of postings from `jobs.selectors.posting_search` (employer, work region and city loaded)."""
+    """Cards for a page of postings read with their employer and `work_region__parent__parent`."""
     welfare = Tag(str(PostingKind.PUBLIC_WELFARE.label), "welfare")
     benefits = [(benefit.value, Tag(str(benefit.label))) for benefit in Benefit]
     # A posting's page is the list's address and its id (jobs/urls.py): one `reverse` per page instead of twenty.
@@ -45,7 +57,6 @@ def posting_cards(postings):
     for posting in postings:
         tags = [welfare] if posting.kind == PostingKind.PUBLIC_WELFARE else []
         tags += [tag for field, tag in benefits if getattr(posting, field)]
-        city = posting.work_city
         cards.append(
             PostingCard(
                 url=f"{list_url}{posting.pk}/",
@@ -53,7 +64,7 @@ def posting_cards(postings):
                 wage=wage_label(posting),
                 employer=posting.employer.name,
                 is_key_enterprise=posting.employer.is_key_enterprise,
-                place=f"{city.name} · {posting.work_region.name}" if city else posting.work_region.name,
+                place=place_label(posting.work_region),
                 tags=tags,
             )
         )

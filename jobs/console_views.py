@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
@@ -58,7 +58,7 @@ def _users_county(user):
 
 
 @console_required
-@require_GET
+@require_safe
 def employer_list(request):
     form = EmployerSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
@@ -114,7 +114,7 @@ def employer_edit(request, employer_id=None):
 
 
 @console_required
-@require_GET
+@require_safe
 def employer_detail(request, employer_id):
     employer = selectors.console_employer(user=request.user, employer_id=employer_id)
     postings = selectors.console_postings(
@@ -135,7 +135,7 @@ def employer_detail(request, employer_id):
 
 
 @console_required
-@require_GET
+@require_safe
 def posting_list(request):
     filter_form = PostingFilterForm(request.GET or None)
     postings = selectors.console_postings(user=request.user, filters=filter_form.filters())
@@ -211,7 +211,7 @@ def posting_edit(request, posting_id):
 
 
 @console_required
-@require_GET
+@require_safe
 def posting_detail(request, posting_id):
     posting = selectors.console_posting(user=request.user, posting_id=posting_id)
     context = {
@@ -296,7 +296,7 @@ def posting_bulk(request):
 
 
 @console_required
-@require_GET
+@require_safe
 def agreement_list(request):
     context = {
         "page": _page(request, selectors.console_agreements(user=request.user)),
@@ -334,7 +334,7 @@ def agreement_edit(request, agreement_id=None):
 
 
 @console_required
-@require_GET
+@require_safe
 def agreement_detail(request, agreement_id):
     agreement = selectors.console_agreement(user=request.user, agreement_id=agreement_id)
     postings = selectors.agreement_postings(agreement=agreement)

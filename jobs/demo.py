@@ -35,6 +35,11 @@ class DemoEmployer:
     key: bool
     sites: tuple
     roles: tuple
+    # (site, region code) for a site away from the employer's own county: an agency's shops in other cities.
+    sites_elsewhere: tuple = ()
+
+    def site_region(self, site):
+        return dict(self.sites_elsewhere).get(site, self.region)
 
 
 MEALS_HOUSING = ("provides_meals", "provides_housing")
@@ -237,6 +242,7 @@ DEMO_EMPLOYERS = [
                 "早5点到下午2点",
             ),
         ),
+        sites_elsewhere=(("北京门店", "110105"), ("上海门店", "310104")),
     ),
     DemoEmployer(
         "深圳宝安精密电子有限公司",
@@ -281,6 +287,7 @@ DEMO_EMPLOYERS = [
                 "保洁阿姨", "cleaning", (4000, 5500), (), "家庭保洁，按小时计费，时间灵活。", "时间自由", "每小时40元"
             ),
         ),
+        sites_elsewhere=(("雨花区门店", "430111"),),
     ),
     DemoEmployer(
         "古丈县默戎镇人民政府",
@@ -317,7 +324,13 @@ def _credit_code(serial, region_code):
 def seed_demo_postings():
     """Create the demo employers and publish their postings; returns how many postings exist afterwards."""
     rng = random.Random(2026)
-    regions = Region.objects.in_bulk({code for demo in DEMO_EMPLOYERS for code in (demo.region, demo.county)})
+    regions = Region.objects.in_bulk(
+        {
+            code
+            for demo in DEMO_EMPLOYERS
+            for code in (demo.region, demo.county, *(code for _site, code in demo.sites_elsewhere))
+        }
+    )
     openings = []
     for serial, demo in enumerate(DEMO_EMPLOYERS, start=1):
         credit_code = _credit_code(serial, demo.region)
@@ -356,7 +369,7 @@ def _publish(rng, employer, demo, role, site, batch, regions):
         headcount=rng.choice([5, 10, 20, 30, 50]),
         wage_min=wage_min,
         wage_max=max(wage_min, high + rng.randrange(-3, 4) * 100),
-        work_region=regions[demo.region],
+        work_region=regions[demo.site_region(site)],
         work_address=site,
         valid_until=timezone.localdate() + timedelta(days=rng.randrange(20, 90)),
         county=regions[demo.county],

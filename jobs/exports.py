@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from core.privacy.models import AuditAction
 from core.privacy.services import audit_record
-from core.spreadsheets import workbook_bytes
+from core.spreadsheets import append_row, workbook_bytes
 from jobs.imports import columns as c
 from jobs.models import Benefit
 
@@ -31,10 +31,10 @@ def _local(moment):
 def _export(*, viewer, sheet_title, header, rows, subject, reason, filters_description):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title)
-    sheet.append([str(column) for column in header])
+    append_row(sheet, [str(column) for column in header])
     count = 0
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
         count += 1
     audit_record(
         actor=viewer,

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
@@ -57,7 +57,7 @@ def import_new(request):
 
 
 @console_required
-@require_GET
+@require_safe
 def import_template(request):
     return _xlsx(demand_template_workbook(user=request.user), "demand-template.xlsx")
 
@@ -73,7 +73,7 @@ def _progress(demand_import):
 
 
 @console_required
-@require_GET
+@require_safe
 def import_detail(request, import_id):
     demand_import = get_object_or_404(demand_imports_for(request.user).defer("content"), pk=import_id)
     return render(
@@ -84,7 +84,7 @@ def import_detail(request, import_id):
 
 
 @console_required
-@require_GET
+@require_safe
 def import_progress(request, import_id):
     """Polled by the detail page's script every two seconds while the task runs."""
     demand_import = get_object_or_404(demand_imports_for(request.user).defer("content", "problems"), pk=import_id)

@@ -21,7 +21,7 @@ from simple_history.models import DeletedObject
 from core.accounts.models import Role, User
 from core.accounts.scoping import scope_to_user
 from core.errors import ApplicationError
-from core.regions.models import Region, RegionLevel
+from core.regions.models import Region
 from jobs.applications.selectors import HeadcountLedger, employer_headcount_ledger, headcount_ledgers
 from jobs.models import CooperationAgreement, Employer, JobPosting, PostingStatus
 from jobs.search import TokenQuery, query_tokens, title_lexemes
@@ -183,7 +183,7 @@ def posting_search(*, filters, cursor=None, page_size=PAGE_SIZE):
             postings = postings.filter(_after(key, after))
         wanted = page_size + 1 - len(rows)
         postings = (
-            postings.select_related("employer", "work_region__parent")
+            postings.select_related("employer", "work_region__parent__parent")
             .defer("search_tokens", "description", "requirements")
             .order_by(*(f"-{name}" for name in key))
         )
@@ -199,7 +199,6 @@ def posting_search(*, filters, cursor=None, page_size=PAGE_SIZE):
         tier, last = rows[page_size - 1]
         next_cursor = _encode_cursor(sort, tier, [getattr(last, name) for name in key], count)
     postings = [posting for _tier, posting in rows[:page_size]]
-    _attach_cities(postings)
     return PostingPage(
         postings=postings,
         next_cursor=next_cursor,
@@ -208,14 +207,42 @@ def posting_search(*, filters, cursor=None, page_size=PAGE_SIZE):
     )
 
 
-def _attach_cities(postings):
-    """Set `work_city` (the city above the county, or None) on each posting, read with it (`work_region__parent`).
+SIMILAR_POSTINGS = 5
 
-    A county's parent is its city, or its province where no city stands between them (省直辖县级行政单位).
-    """
-    for posting in postings:
-        parent = posting.work_region.parent
-        posting.work_city = parent if parent is not None and parent.level == RegionLevel.CITY else None
+
+def posting_once_published(*, posting_id):
+    """A posting as a link shared in a WeChat group opens it, even after it stopped recruiting (a draft is 404)."""
+    return get_object_or_404(
+        JobPosting.objects.exclude(status=PostingStatus.DRAFT)
+        .select_related("employer", "work_region")
+        .defer("search_tokens"),
+        pk=posting_id,
+    )
+
+
+def posting_is_recruiting(posting):
+    return posting.status == PostingStatus.PUBLISHED and posting.valid_until >= timezone.localdate()
+
+
+def similar_open_postings(*, posting, limit=SIMILAR_POSTINGS):
+    """Open postings of the same occupation, nearest to the posting's place first (its county, city, province),
+    newest first within each."""
+    code = posting.work_region_id
+    candidates = (
+        postings_visible()
+        .filter(occupation=posting.occupation)
+        .exclude(pk=posting.pk)
+        .select_related("employer", "work_region__parent__parent")
+        .defer("search_tokens", "description", "requirements")
+        .order_by("-published_at", "-id")
+    )
+    found = []
+    for prefix in (code[:6], code[:4], code[:2]):
+        nearby = candidates.filter(work_region__code__startswith=prefix).exclude(pk__in=[row.pk for row in found])
+        found += nearby[: limit - len(found)]
+        if len(found) == limit:
+            break
+    return found
 
 
 def posting_detail(*, posting_id):

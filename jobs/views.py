@@ -1,17 +1,24 @@
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.errors import ApplicationError
-from core.regions.selectors import region_path
+from core.regions.selectors import place_path
 from jobs.cards import posting_cards, wage_label
 from jobs.forms import PostingSearchForm
+from jobs.models import PostingStatus
 from jobs.pagecache import cached_filter_panel, cached_list_fragment
-from jobs.selectors import PostingFilters, posting_detail, posting_search
+from jobs.selectors import (
+    PostingFilters,
+    posting_is_recruiting,
+    posting_once_published,
+    posting_search,
+    similar_open_postings,
+)
 
 
-@require_GET
+@require_safe
 def posting_list(request):
     fragment = cached_list_fragment(request.GET, lambda: _render_results(request))
     # Marked safe again: the cache hands back a plain string of what the template engine escaped.
@@ -52,16 +59,27 @@ def _filter_panel(form):
     return cached_filter_panel(parameters, lambda: render_to_string("jobs/_filter_panel.html", context))
 
 
-@require_GET
+@require_safe
 def posting_detail_view(request, posting_id):
-    posting = posting_detail(posting_id=posting_id)
+    posting = posting_once_published(posting_id=posting_id)
+    if not posting_is_recruiting(posting):
+        # The link still circulates in WeChat groups: say why, and offer the nearest open postings like it.
+        return render(
+            request,
+            "jobs/posting_gone.html",
+            {
+                "posting": posting,
+                "filled": posting.status == PostingStatus.FILLED,
+                "cards": posting_cards(similar_open_postings(posting=posting)),
+            },
+        )
     return render(
         request,
         "jobs/posting_detail.html",
         {
             "posting": posting,
             "wage": wage_label(posting),
-            "place": region_path(posting.work_region),
+            "place": place_path(posting.work_region),
             "share_url": request.build_absolute_uri(),
         },
     )

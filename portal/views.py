@@ -1,20 +1,20 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.accounts.permissions import console_required
 from core.regions.selectors import region_path
 from portal import health
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "portal/home.html")
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     statuses = health.service_statuses()
     healthy = all(status != health.DOWN for status in statuses.values())

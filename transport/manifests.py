@@ -1,15 +1,14 @@
 """The manifest (乘车名单) as an Excel file: ID numbers and phones masked, every export written to the audit log."""
 
-from io import BytesIO
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from core.privacy.crypto import mask_phone
+from core.privacy.masking import mask_phone
 from core.privacy.models import AuditAction
 from core.privacy.services import audit_record
+from core.spreadsheets import append_row, workbook_bytes
 from transport.selectors import trip_manifest
 
 
@@ -41,10 +40,10 @@ def manifest_export_workbook(*, viewer, trip):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("乘车名单")
-    sheet.append([f"{trip.service_number} {timezone.localtime(trip.departs_at):%Y-%m-%d %H:%M}"])
-    sheet.append(manifest_columns())
+    append_row(sheet, [f"{trip.service_number} {timezone.localtime(trip.departs_at):%Y-%m-%d %H:%M}"])
+    append_row(sheet, manifest_columns())
     for booking in bookings:
-        sheet.append(manifest_row(booking))
+        append_row(sheet, manifest_row(booking))
     audit_record(
         actor=viewer,
         action=AuditAction.EXPORT,
@@ -52,6 +51,4 @@ def manifest_export_workbook(*, viewer, trip):
         reason=_("导出乘车名单"),
         detail={"rows": len(bookings), "unmasked": False},
     )
-    output = BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return workbook_bytes(workbook)

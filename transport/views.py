@@ -5,9 +5,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import console_required
 from core.accounts.scoping import scope_to_user
@@ -36,7 +38,7 @@ TRIP_ACTIONS = {
 
 
 @console_required
-@require_GET
+@require_safe
 def trip_list(request):
     status = request.GET.get("status") if request.GET.get("status") in TripStatus.values else None
     context = {
@@ -77,7 +79,7 @@ def trip_edit(request, trip_id=None):
 
 
 @console_required
-@require_GET
+@require_safe
 def trip_detail(request, trip_id):
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
     context = {
@@ -131,7 +133,7 @@ def trip_book_for_worker(request, trip_id):
 
 
 @console_required
-@require_GET
+@require_safe
 def trip_manifest(request, trip_id):
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
     return render(
@@ -175,7 +177,7 @@ def trip_boarding(request, trip_id):
 # --- Workers -------------------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def public_trip_list(request):
     trips = selectors.trips_bookable(
         origin_county=request.GET.get("origin_county") or None, destination=request.GET.get("destination") or None
@@ -183,7 +185,7 @@ def public_trip_list(request):
     return render(request, "transport/trip_list.html", {"trips": trips[:100]})
 
 
-@require_GET
+@require_safe
 def public_trip_detail(request, trip_id):
     trip = selectors.trip_public(trip_id=trip_id)
     worker = Worker.objects.filter(user_id=request.user.pk).first() if request.user.is_authenticated else None
@@ -224,7 +226,7 @@ def trip_book(request, trip_id):
 
 
 @registered_required
-@require_GET
+@require_safe
 def my_bookings(request):
     bookings = list(selectors.worker_bookings(worker=request.worker))
     for booking in bookings:
@@ -248,10 +250,37 @@ def _my_booking_action(request, change, done):
 
 
 @registered_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def my_booking_cancel(request, booking_id):
-    return _my_booking_action(
-        request, lambda: services.booking_cancel(booking_id=booking_id, actor=request.user), _("已取消预约。")
+    """GET asks first (what is lost), POST cancels."""
+    if request.method == "POST":
+        return _my_booking_action(
+            request, lambda: services.booking_cancel(booking_id=booking_id, actor=request.user), _("已取消预约。")
+        )
+    booking = selectors.worker_bookings(worker=request.worker).filter(id=booking_id).first()
+    if booking is None:
+        raise Http404
+    if booking.status == BookingStatus.CONFIRMED:
+        consequence = _("取消后，您的 %(seat)s 号座位会让给候补的人，不能恢复；要乘车需重新预约，届时可能已满。") % {
+            "seat": booking.seat_number
+        }
+    else:
+        consequence = _("取消后，您将退出这趟专车的候补。")
+    return render(
+        request,
+        "_confirm.html",
+        {
+            "question": _("取消 %(date)s %(route)s 的预约？")
+            % {
+                "date": date_format(timezone.localtime(booking.trip.departs_at), "n月j日"),
+                "route": f"{booking.trip.origin_county.name} → {booking.trip.destination_name}",
+            },
+            "consequence": consequence,
+            "action_url": request.path,
+            "confirm_label": _("确认取消预约"),
+            "back_url": reverse("me_trips:bookings"),
+            "back_label": _("不取消，返回我的预约"),
+        },
     )
 
 
@@ -266,7 +295,7 @@ def my_booking_accept(request, booking_id):
 # --- The receiving employer ----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def manifest_shared(request, token):
     """Read-only, masked, for the receiving employer: the link is the secret (256 random bits), so guessing is out."""
     trip = selectors.trip_by_manifest_token(token=token)

@@ -32,9 +32,11 @@ class IsConsoleUser(permissions.BasePermission):
 
 
 class WorkerSerializer(serializers.ModelSerializer):
-    """A worker as staff see them: the ID number masked."""
+    """A worker as staff see them: the ID number masked, and beside it a birth decade, never the date, which would
+    give the number back (core.privacy.masking)."""
 
     id_number = serializers.CharField(source="id_number_masked", read_only=True)
+    age_band = serializers.CharField(read_only=True, help_text="出生年代及其年龄范围，例: 80后（36-46岁）")
     home_region = serializers.CharField(source="home_region_id", read_only=True)
     home_region_name = serializers.CharField(source="home_region.name", read_only=True)
     key_groups = serializers.SerializerMethodField()
@@ -43,7 +45,7 @@ class WorkerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Worker
         fields = [
-            "id", "full_name", "id_number", "sex", "birth_date", "home_region", "home_region_name", "status",
+            "id", "full_name", "id_number", "sex", "age_band", "home_region", "home_region_name", "status",
             "status_since", "skills", "wanted_occupations", "wanted_area", "wanted_cities", "expected_wage",
             "available_from", "key_groups", "secretary", "registered_at",
         ]  # fmt: skip
@@ -60,13 +62,13 @@ class WorkerSerializer(serializers.ModelSerializer):
 
 
 class OwnWorkerSerializer(WorkerSerializer):
-    """The worker's own record, with their phone. The ID number stays masked here as everywhere; the whole of it is
-    on /me/data/, where each look is written to the audit log."""
+    """The worker's own record, with their phone and date of birth. The ID number stays masked here as everywhere;
+    the whole of it is on /me/data/, where each look is written to the audit log."""
 
     phone = serializers.CharField(source="user.phone", read_only=True)
 
     class Meta(WorkerSerializer.Meta):
-        fields = [*WorkerSerializer.Meta.fields, "phone"]
+        fields = [*WorkerSerializer.Meta.fields, "birth_date", "phone"]
         read_only_fields = fields
 
 

@@ -1,26 +1,27 @@
 """The ledger as an Excel file: the staff member's current filter, ID numbers and phones masked unless asked for
 (and allowed) whole, and every export written to the audit log with its reason and size."""
 
-import io
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from core.errors import ApplicationError
-from core.privacy.crypto import mask_phone
+from core.privacy.masking import mask_phone
 from core.privacy.models import AuditAction
 from core.privacy.services import audit_record
+from core.spreadsheets import append_row, workbook_bytes
 from workers.services import viewer_may_unmask
 
 EXPORT_BATCH = 2000
 
 
-def _columns():
+def _columns(*, unmasked):
+    # A masked file gives the birth decade, never the date: beside the masked number the date would give it back.
     return [
-        _("姓名"), _("身份证号"), _("性别"), _("出生日期"), _("手机号"), _("户籍村"), _("户籍村代码"), _("就业状态"),
-        _("状态日期"), _("技能"), _("求职意向"), _("期望月薪"), _("重点群体"), _("就业秘书"), _("登记时间"),
+        _("姓名"), _("身份证号"), _("性别"), _("出生日期") if unmasked else _("年龄段"), _("手机号"), _("户籍村"),
+        _("户籍村代码"), _("就业状态"), _("状态日期"), _("技能"), _("求职意向"), _("期望月薪"), _("重点群体"),
+        _("就业秘书"), _("登记时间"),
     ]  # fmt: skip
 
 
@@ -35,16 +36,17 @@ def ledger_export_workbook(*, viewer, workers, filters_description, unmasked=Fal
             raise ApplicationError(_("导出完整身份证号需要填写理由。"), field="reason")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("实名制台账"))
-    sheet.append(_columns())
+    append_row(sheet, _columns(unmasked=unmasked))
     count = 0
     for worker in workers.iterator(chunk_size=EXPORT_BATCH):
         count += 1
-        sheet.append(
+        append_row(
+            sheet,
             [
                 worker.full_name,
                 worker.id_number if unmasked else worker.id_number_masked,
                 worker.get_sex_display(),
-                worker.birth_date,
+                worker.birth_date if unmasked else worker.age_band,
                 worker.user.phone if unmasked else mask_phone(worker.user.phone),
                 worker.home_region.name,
                 worker.home_region_id,
@@ -56,7 +58,7 @@ def ledger_export_workbook(*, viewer, workers, filters_description, unmasked=Fal
                 "、".join(group.get_group_display() for group in worker.key_groups.all()),
                 worker.secretary.get_full_name() if worker.secretary else "",
                 timezone.localtime(worker.registered_at).replace(tzinfo=None),
-            ]
+            ],
         )
     audit_record(
         actor=viewer,
@@ -65,6 +67,4 @@ def ledger_export_workbook(*, viewer, workers, filters_description, unmasked=Fal
         reason=reason or _("导出实名制台账（已脱敏）"),
         detail={"rows": count, "unmasked": unmasked, "filters": filters_description},
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -22,7 +22,7 @@ from core.errors import ApplicationError
 from core.privacy.models import AuditAction
 from core.privacy.services import audit_record
 from core.regions.models import Region, RegionLevel
-from core.spreadsheets import Problems, import_run_to_the_end, read_rows, upload_check, workbook_bytes
+from core.spreadsheets import Problems, append_row, import_run_to_the_end, read_rows, upload_check, workbook_bytes
 from core.typed_input import normalize_phone, parse_whole_number
 from workers.models import (
     MAX_EXPECTED_WAGE,
@@ -80,14 +80,15 @@ def ledger_template_workbook(*, user):
     sheet = workbook.active
     sheet.title = _("台账")
     columns = [str(name) for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)]
-    sheet.append(columns)
+    append_row(sheet, columns)
     villages = list(
         scope_to_user(user, Region.objects.filter(level=RegionLevel.VILLAGE), region_field="parent").values_list(
             "code", "name", "parent__name"
         )
     )
     example_village = villages[0][0] if villages else "430181102201"
-    sheet.append(
+    append_row(
+        sheet,
         ["张三", "430181198801011235", "13800000000", example_village, str(WorkerStatus.RETURNED.label), "电工",
          "电工、焊工", 6000, str(KeyGroup.POVERTY_ALLEVIATED.label)]
     )  # fmt: skip
@@ -97,9 +98,9 @@ def ledger_template_workbook(*, user):
     for column in ("B", "C", "D"):
         sheet.column_dimensions[column].width = 22
     codes = workbook.create_sheet(_("村代码"))
-    codes.append([str(_("村代码")), str(_("村（社区）")), str(_("乡镇（街道）"))])
+    append_row(codes, [str(_("村代码")), str(_("村（社区）")), str(_("乡镇（街道）"))])
     for village in villages:
-        codes.append(list(village))
+        append_row(codes, village)
     notes = workbook.create_sheet(_("填写说明"))
     for line in (
         _("第一行是列名，列的顺序可以调整；姓名、身份证号、手机号、户籍村代码、就业状态必须填写。"),
@@ -109,7 +110,7 @@ def ledger_template_workbook(*, user):
         _("户籍村代码是12位数字，见“村代码”表。期望月薪填整数（元）。"),
         _("任何一行有错误时整个文件都不会导入，系统会列出每个错误的行号、列名和原因。"),
     ):
-        notes.append([line])
+        append_row(notes, [line])
     return workbook_bytes(workbook)
 
 

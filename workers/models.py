@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.privacy.crypto import decrypt_text
+from core.privacy.masking import age_band
 
 ID_NUMBER_PURPOSE = "workers.id_number"
 # A typo's bound (forms, API and import alike), well inside the database's integer.
@@ -135,6 +136,11 @@ class Worker(models.Model):
         if not self.id_number_encrypted:
             return ""
         return decrypt_text(self.id_number_encrypted, purpose=ID_NUMBER_PURPOSE)
+
+    @property
+    def age_band(self):
+        """What is shown of the age beside a masked ID number (core.privacy.masking)."""
+        return age_band(self.birth_date)
 
     @property
     def has_job_intention(self):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.accounts.models import Role, User
 from core.accounts.scoping import scope_to_user
 from core.notifications.selectors import recipient_messages
-from core.privacy.crypto import mask_phone
+from core.privacy.masking import mask_phone
 from workers.models import ONE_THREE_ONE, LedgerImport, Worker, WorkerStatus
 from workers.services import viewer_may_unmask
 

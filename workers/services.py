@@ -18,7 +18,8 @@ from core.accounts.scoping import user_can_access_region
 from core.errors import ApplicationError
 from core.identity import parse_id_number
 from core.notifications.services import recipient_messages_erase
-from core.privacy.crypto import encrypt_text, keyed_hash, mask_id_number, mask_phone
+from core.privacy.crypto import encrypt_text, keyed_hash
+from core.privacy.masking import mask_id_number, mask_phone
 from core.privacy.models import AuditAction
 from core.privacy.services import audit_record
 from core.regions.models import RegionLevel

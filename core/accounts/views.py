@@ -3,7 +3,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
 from core.accounts.forms import PhoneForm, SignInCodeForm, StaffAuthenticationForm
@@ -35,7 +35,7 @@ def _safe_next(request, candidate):
     return ""
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def phone_sign_in(request):
     """Step 1 for job seekers: the phone number, to which a code is sent."""
     form = PhoneForm(request.POST or None)
@@ -52,7 +52,7 @@ def phone_sign_in(request):
     return render(request, "accounts/phone.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def phone_sign_in_code(request):
     """Step 2: the code; then the job seeker is signed in."""
     phone = request.session.get(_PENDING_PHONE)
@@ -69,4 +69,8 @@ def phone_sign_in_code(request):
             next_url = request.session.pop(_NEXT, "")
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(next_url or reverse(JOB_SEEKER_HOME))
-    return render(request, "accounts/phone_code.html", {"form": form, "phone": phone})
+    # Asking for a new code keeps where the person was going.
+    resend_url = reverse("accounts:phone")
+    if request.session.get(_NEXT):
+        resend_url += "?" + urlencode({"next": request.session[_NEXT]})
+    return render(request, "accounts/phone_code.html", {"form": form, "phone": phone, "resend_url": resend_url})

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.privacy.crypto import mask_phone
+from core.privacy.masking import mask_phone
 
 
 class Channel(models.TextChoices):

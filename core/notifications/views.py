@@ -6,7 +6,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
@@ -17,7 +17,7 @@ from core.notifications.models import NotificationPreference
 
 
 @console_required
-@require_GET
+@require_safe
 def broadcast_history(request):
     page = Paginator(selectors.broadcast_list(actor=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "notifications/console/history.html", {"page": page})
@@ -59,7 +59,7 @@ def broadcast_new(request):
 
 
 @console_required
-@require_GET
+@require_safe
 def broadcast_detail(request, broadcast_id):
     broadcast = selectors.broadcast_get(actor=request.user, broadcast_id=broadcast_id)
     if broadcast is None:
@@ -77,7 +77,7 @@ def broadcast_detail(request, broadcast_id):
 
 @never_cache
 @console_required
-@require_GET
+@require_safe
 def broadcast_progress(request, broadcast_id):
     broadcast = selectors.broadcast_get(actor=request.user, broadcast_id=broadcast_id)
     if broadcast is None:

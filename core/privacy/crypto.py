@@ -58,17 +58,3 @@ def keyed_hash(text, *, purpose):
     """HMAC-SHA256 of `text` (hex): equal inputs give equal hashes, so it serves look-ups and unique constraints,
     and without PII_KEY nobody can test guesses against it (ID numbers have few enough values to enumerate)."""
     return hmac.new(_key(f"hash:{purpose}"), text.encode(), hashlib.sha256).hexdigest()
-
-
-def mask_id_number(number):
-    """430181********1234: the county and the last four, which staff use to tell people apart on the phone."""
-    if not number:
-        return ""
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
-def mask_phone(phone):
-    """138****0000."""
-    if not phone:
-        return ""
-    return phone[:3] + "****" + phone[-4:]

@@ -21,6 +21,9 @@ SIGNIFICANT_DIGITS = {
     RegionLevel.VILLAGE: 12,
 }
 LEVEL_ORDER = list(SIGNIFICANT_DIGITS)
+# Levels GB/T 2260 keeps for the code's shape that are not places anyone names: a municipality's "市辖区" and "县"
+# groupings, and the counties a province governs directly. Shown to nobody (重庆市 云阳县, not 重庆市 县 云阳县).
+PLACEHOLDER_NAMES = frozenset({"市辖区", "县", "省直辖县级行政单位", "自治区直辖县级行政单位"})
 
 
 class Region(models.Model):
@@ -58,6 +61,10 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_placeholder(self):
+        return self.name in PLACEHOLDER_NAMES
 
     @property
     def prefix(self):

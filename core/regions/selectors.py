@@ -22,3 +22,8 @@ def region_path(region):
     candidates = {code[:2] + "0000", code[:4] + "00", code[:6], code[:9]} - {code}
     ancestors = list(Region.objects.filter(code__in=candidates).order_by("code"))
     return [*ancestors, region]
+
+
+def place_path(region):
+    """`region_path` as a person reads a place: without the placeholder levels (重庆市 云阳县)."""
+    return [ancestor for ancestor in region_path(region) if not ancestor.is_placeholder]

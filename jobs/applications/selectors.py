@@ -161,8 +161,15 @@ def worker_has_signed_job_for_trip(*, worker_id, employer_id=None, posting_ids=(
 # Job fairs
 
 
-def public_fairs():
-    return JobFair.objects.filter(is_published=True).select_related("county").order_by("-starts_at", "-id")
+PAST_FAIRS_SHOWN = 20
+
+
+def public_fairs(*, now):
+    """(upcoming, past): fairs not yet over, soonest first, and the latest of those that are over, newest first."""
+    fairs = JobFair.objects.filter(is_published=True).select_related("county")
+    upcoming = fairs.filter(ends_at__gte=now).order_by("starts_at", "id")
+    past = fairs.filter(ends_at__lt=now).order_by("-starts_at", "-id")[:PAST_FAIRS_SHOWN]
+    return upcoming, past
 
 
 def public_fair(*, fair_id):

@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.regions.models import Region, RegionLevel
-from core.spreadsheets import workbook_bytes
+from core.spreadsheets import append_row, workbook_bytes
 from jobs.models import Benefit, Occupation, PostingKind
 
 EMPLOYER_NAME = gettext_lazy("单位名称")
@@ -65,7 +65,7 @@ def demand_template_workbook(*, user):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("岗位需求")
-    sheet.append([str(column) for column in ALL_COLUMNS])
+    append_row(sheet, [str(column) for column in ALL_COLUMNS])
     for cell in sheet[1]:
         if cell.value in {str(column) for column in REQUIRED_COLUMNS}:
             cell.font = Font(bold=True)
@@ -91,9 +91,10 @@ def demand_template_workbook(*, user):
         "",
         _("示例："),
     ):
-        notes.append([line])
-    notes.append([str(column) for column in ALL_COLUMNS])
-    notes.append(
+        append_row(notes, [line])
+    append_row(notes, [str(column) for column in ALL_COLUMNS])
+    append_row(
+        notes,
         ["浏阳恒信电子有限公司", "91430181MA4L0K7P52", "电子制造", "浏阳市", "浏阳经开区康万路1号", "王经理",
          "0731-83612345", str(YES), "电子厂普工", str(Occupation.ELECTRONICS.label), 50, 4500, 6500, "计件，保底4000元",
          "长白班，月休4天", str(YES), str(YES), str(YES), str(NO), str(YES), "浏阳市", "浏阳经开区康万路1号", 18, 45,
@@ -103,11 +104,11 @@ def demand_template_workbook(*, user):
     notes.column_dimensions["A"].width = 100
 
     codes = workbook.create_sheet(_("地区代码"))
-    codes.append([str(_("代码")), str(_("县（市、区）")), str(_("所属市"))])
+    append_row(codes, [str(_("代码")), str(_("县（市、区）")), str(_("所属市"))])
     # The counties of the uploader's province: employers come from elsewhere too, but mostly from nearby.
     counties = Region.objects.filter(level=RegionLevel.COUNTY).select_related("parent").order_by("code")
     if user.region is not None:
         counties = counties.filter(code__startswith=user.region.code[:2])
     for county in counties:
-        codes.append([county.code, county.name, county.parent.name if county.parent else ""])
+        append_row(codes, [county.code, county.name, county.parent.name if county.parent else ""])
     return workbook_bytes(workbook)

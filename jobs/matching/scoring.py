@@ -209,14 +209,21 @@ def _wage_points(worker, posting):
 
 
 def _wage_reason(worker, posting):
+    """Compared from the floor of the wage range, which the worker can count on; where only the top reaches the
+    expectation, the reason says 最高."""
     if not worker.expected_wage:
         return None
-    difference = posting.wage_max - worker.expected_wage
-    if difference >= 100:
-        return _("月薪比期望高 %(amount)s 元") % {"amount": difference}
-    if difference >= 0:
+    floor = posting.wage_min - worker.expected_wage
+    if floor >= 100:
+        return _("月薪比期望高 %(amount)s 元") % {"amount": floor}
+    if floor >= 0:
         return _("月薪达到期望")
-    return _("月薪比期望低 %(amount)s 元") % {"amount": -difference}
+    top = posting.wage_max - worker.expected_wage
+    if top >= 100:
+        return _("最高月薪比期望高 %(amount)s 元") % {"amount": top}
+    if top >= 0:
+        return _("最高月薪达到期望")
+    return _("最高月薪比期望低 %(amount)s 元") % {"amount": -top}
 
 
 def _benefit_points(tier, posting):
@@ -239,6 +246,11 @@ def _benefit_reason(posting):
     if posting.provides_housing:
         return _("包住")
     return None
+
+
+def _in_home_township(worker, posting):
+    """The posting names a township (9-digit code or below), and it is the worker's own."""
+    return len(posting.work_code) >= 9 and worker.home_code[:9] == posting.work_code[:9]
 
 
 def _place_reason(tier, *, for_worker):
@@ -281,7 +293,10 @@ def reasons(worker, posting, tier, now, *, for_worker=True):
         said = [_("正是想做的工作（%(occupation)s）") % {"occupation": occupation_label}]
     else:
         said = [_("技能对口（%(occupation)s）") % {"occupation": occupation_label}]
-    said.append(_place_reason(tier, for_worker=for_worker))
+    if tier == PlaceTier.COUNTY and _in_home_township(worker, posting):
+        said.append(_("就在本乡镇") if for_worker else _("户籍在本乡镇"))
+    else:
+        said.append(_place_reason(tier, for_worker=for_worker))
     said.extend(reason for reason in (_wage_reason(worker, posting), _benefit_reason(posting)) if reason is not None)
     if posting.return_shuttle and tier != PlaceTier.COUNTY:
         said.append(_("有返岗专车"))

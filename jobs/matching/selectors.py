@@ -17,6 +17,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from core.regions.models import Region, RegionLevel
+from jobs.cards import place_label
 from jobs.matching import scoring
 from jobs.matching.scoring import (
     OCCUPATION_KEYWORDS,
@@ -216,11 +217,15 @@ class PostingMatch:
     score: float
     reasons: list
 
+    @property
+    def place(self):
+        return place_label(self.posting.work_region)
+
 
 def _with_postings(match_lists):
     """Each list of Matches as PostingMatches carrying their posting, all postings read in one query."""
     postings = (
-        JobPosting.objects.select_related("employer", "work_region")
+        JobPosting.objects.select_related("employer", "work_region__parent__parent")
         .defer("search_tokens")
         .in_bulk([match.posting_id for matches in match_lists for match in matches])
     )

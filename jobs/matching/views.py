@@ -2,10 +2,10 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.accounts.permissions import console_required
-from core.privacy.crypto import mask_phone
+from core.privacy.masking import mask_phone
 from jobs.matching import selectors
 from workers.views.me import registered_required
 
@@ -13,7 +13,7 @@ SECRETARY_PAGE_SIZE = 20
 
 
 @registered_required
-@require_GET
+@require_safe
 def jobs_for_you(request):
     worker = request.worker
     return render(
@@ -24,7 +24,7 @@ def jobs_for_you(request):
 
 
 @console_required
-@require_GET
+@require_safe
 def candidates(request, posting_id):
     posting, matches = selectors.candidates_for_posting(user=request.user, posting_id=posting_id)
     rows = [(match, mask_phone(match.worker.user.phone)) for match in matches]
@@ -32,7 +32,7 @@ def candidates(request, posting_id):
 
 
 @console_required
-@require_GET
+@require_safe
 def my_workers(request):
     page = Paginator(selectors.secretary_workers_to_match(secretary=request.user), SECRETARY_PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -10,15 +10,17 @@ from workers.models import ServiceRecord
 def test_a_visitor_is_sent_to_sign_in_and_then_back_to_the_posting(posting, client):
     page = client.get(reverse("jobs:posting-detail", args=[posting.id])).content.decode()
     apply_url = reverse("me_applications:apply", args=[posting.id])
-    assert f"{reverse('accounts:phone')}?next={apply_url}" in page
+    assert f'action="{apply_url}"' in page
+    assert "登录后在线报名" in page
 
-    response = client.get(apply_url)
+    response = client.post(apply_url)
     assert response.status_code == 302
-    assert response.url.startswith(reverse("accounts:phone"))
+    assert response.url == f"{reverse('accounts:phone')}?next={apply_url}"
 
 
 @pytest.mark.django_db
 def test_a_signed_in_worker_applies_in_one_tap_and_sees_it_in_my_applications(worker, posting, client):
+    """The tap lands back on the posting (报名成功 there), and the application is listed under 我的报名."""
     client.force_login(worker.user)
     assert (
         reverse("me_applications:apply", args=[posting.id])
@@ -27,7 +29,7 @@ def test_a_signed_in_worker_applies_in_one_tap_and_sees_it_in_my_applications(wo
 
     response = client.post(reverse("me_applications:apply", args=[posting.id]))
 
-    assert response.url == reverse("me_applications:list")
+    assert response.url == reverse("jobs:posting-detail", args=[posting.id])
     assert Application.objects.get(worker=worker).state == "applied"
     page = client.get(reverse("me_applications:list")).content.decode()
     assert posting.title in page

@@ -42,6 +42,18 @@ class Journey:
 
     def step(self, page, label):
         self.count += 1
-        page.screenshot(path=str(self.folder / f"{self.count:02d}-{label}.png"), full_page=True)
+        self._screenshot(page, self.folder / f"{self.count:02d}-{label}.png")
         violations = accessibility_violations(page)
         assert violations == [], f"{self.name} step {self.count} ({label}) at {page.url}: {violations}"
+
+    @staticmethod
+    def _screenshot(page, path):
+        """The whole page as one picture. The viewport is stretched to the page's height for it, so that what is
+        fixed or sticky to the bottom of the screen (the tab bar) is drawn at the bottom, not across the middle."""
+        viewport = page.viewport_size
+        height = page.evaluate("document.documentElement.scrollHeight")
+        page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        finally:
+            page.set_viewport_size(viewport)

@@ -31,7 +31,10 @@ def test_a_worker_opens_jobs_for_you_applies_and_staff_move_it_to_signed(phone, 
     phone.wait_for_url(f"**/jobs/{posting.pk}/")
 
     phone.get_by_role("button", name="在线报名").click()
-    phone.wait_for_url("**/me/applications/")
+    phone.wait_for_url(f"**/jobs/{posting.pk}/")
+    assert "报名成功" in phone.locator(".messages").inner_text()
+    assert "您已报名：已报名" in phone.locator("#apply").inner_text()
+    phone.get_by_role("link", name="我的报名").click()
     card = phone.locator(".application")
     assert "锂电池厂普工" in card.inner_text()
     assert "已报名" in card.inner_text()

@@ -26,9 +26,14 @@ def test_county_staff_find_a_worker_and_reveal_the_number_with_a_reason(phone, r
     assert page_fits_the_screen(phone)
 
     phone.get_by_role("link", name="谭小梅").click()
+    facts = phone.locator(".facts").inner_text()
+    assert worker.id_number_masked in facts
+    assert worker.age_band in facts
+    assert worker.birth_date.isoformat() not in facts
     phone.get_by_label("查看理由").fill("核对社保补贴")
     phone.get_by_role("button", name="查看（将记录）").click()
     assert phone.locator("#revealed").inner_text() == worker.id_number
+    assert worker.birth_date.isoformat() in phone.locator(".facts").inner_text()
     assert page_fits_the_screen(phone)
     assert AuditLog.objects.get().reason == "核对社保补贴"
 

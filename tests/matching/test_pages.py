@@ -34,6 +34,7 @@ def test_staff_see_a_postings_candidates_masked_with_a_recommend_button(client, 
     text = page.content.decode()
     assert seeker.full_name in text
     assert seeker.id_number_masked in text
+    assert seeker.id_number_masked == seeker.id_number[:2] + "*" * 15 + seeker.id_number[-1]
     assert seeker.id_number not in text
     assert seeker.user.phone not in text
     assert seeker.user.phone[-4:] in text
@@ -77,3 +78,12 @@ def test_the_recommend_button_recommends_the_candidate(client, seeker, make_post
     assert response.status_code == 302
     assert response.url == page_url
     assert Application.objects.get(worker=seeker, posting=posting).state == "recommended"
+
+
+def test_jobs_for_you_names_the_township_and_its_county(client, seeker, make_posting):
+    make_posting(title="大瑶镇包装普工", work_region_id="430181102")
+    client.force_login(seeker.user)
+
+    page = client.get("/me/jobs-for-you/").content.decode()
+
+    assert '<p class="job-card__place">浏阳市 · 大瑶镇</p>' in page

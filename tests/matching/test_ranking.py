@@ -77,7 +77,7 @@ def test_free_text_intentions_map_to_occupations():
 def test_reasons_say_why_in_plain_chinese(seeker, make_posting):
     make_posting(wage_max=5800, provides_meals=True, provides_housing=True)
     [match] = jobs_for_worker(worker=seeker)
-    assert match.reasons[:4] == ["正是想做的工作（普工）", "同县岗位，离家近", "月薪比期望高 800 元", "包吃包住"]
+    assert match.reasons[:4] == ["正是想做的工作（普工）", "同县岗位，离家近", "最高月薪比期望高 800 元", "包吃包住"]
     assert "3 天内新发布" in match.reasons
 
 
@@ -186,3 +186,31 @@ def test_workers_who_named_the_city_are_found_whether_many_or_few_named_it(probe
     found = candidate_ids(make_posting(work_region_id="440300"))
     assert {shenzhen_first.pk, shenzhen_too.pk} <= found
     assert dongguan.pk not in found
+
+
+@pytest.mark.parametrize(
+    ("wage_min", "wage_max", "reason"),
+    [
+        (5600, 8300, "月薪比期望高 600 元"),
+        (5000, 6000, "月薪达到期望"),
+        (4500, 5800, "最高月薪比期望高 800 元"),
+        (4500, 5000, "最高月薪达到期望"),
+        (4400, 4700, "最高月薪比期望低 300 元"),
+    ],
+)
+def test_the_wage_reason_counts_from_the_floor_of_the_range_and_says_when_only_the_top_reaches(
+    seeker, make_posting, wage_min, wage_max, reason
+):
+    make_posting(wage_min=wage_min, wage_max=wage_max)
+
+    [match] = jobs_for_worker(worker=seeker)
+
+    assert reason in match.reasons
+
+
+def test_a_posting_in_the_workers_own_township_says_so(seeker, make_posting):
+    make_posting(work_region_id="430181102")
+
+    [match] = jobs_for_worker(worker=seeker)
+
+    assert match.reasons[1] == "就在本乡镇"

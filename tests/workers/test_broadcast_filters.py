@@ -10,7 +10,7 @@ from core.accounts.models import Role
 from core.errors import ApplicationError
 from core.notifications import services
 from core.notifications.models import Broadcast, OutboxMessage
-from core.privacy.crypto import mask_phone
+from core.privacy.masking import mask_phone
 from tests.core.notifications.conftest import celery_worker, daytime, provider, wait_until  # noqa: F401 - fixtures
 from tests.factories import OutboxMessageFactory, WorkerFactory
 from workers.models import KeyGroup, WorkerKeyGroup, WorkerStatus

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
@@ -62,7 +62,7 @@ def _filters_description(form):
 
 
 @console_required
-@require_GET
+@require_safe
 def ledger(request):
     form, filters = _filters_from(request)
     workers = selectors.ledger_workers(user=request.user, filters=filters)
@@ -164,7 +164,7 @@ def worker_new(request):
 
 
 @console_required
-@require_GET
+@require_safe
 def worker_detail(request, worker_id):
     worker = selectors.ledger_worker(user=request.user, worker_id=worker_id)
     return render(request, "workers/console/worker_detail.html", _detail_context(request, worker))
@@ -294,7 +294,7 @@ def import_new(request):
 
 
 @console_required
-@require_GET
+@require_safe
 def import_template(request):
     response = HttpResponse(imports.ledger_template_workbook(user=request.user), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="ledger-template.xlsx"'
@@ -302,14 +302,14 @@ def import_template(request):
 
 
 @console_required
-@require_GET
+@require_safe
 def import_detail(request, import_id):
     ledger_import = get_object_or_404(selectors.ledger_imports_for(request.user), pk=import_id)
     return render(request, "workers/console/import_detail.html", {"ledger_import": ledger_import})
 
 
 @console_required
-@require_GET
+@require_safe
 def secretary(request):
     """The secretary's own page: their workers, who needs a call, the 1-3-1 progress, and the county's figures."""
     days, status = DEFAULT_NOT_CONTACTED_DAYS, 200

@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.models import Role
 from core.errors import ApplicationError
@@ -36,20 +37,25 @@ def job_seeker_required(view):
 
 
 def registered_required(view):
-    """As `job_seeker_required`, and a newcomer is sent to registration first."""
+    """As `job_seeker_required`, and a newcomer is sent to registration first, then back to the page they asked
+    for (only a GET can be asked for again)."""
 
     @job_seeker_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.worker is None:
-            return redirect("me:register")
+            register_url = reverse("me:register")
+            # Registering lands on /me/ anyway; any other page asked for by a GET is where they come back to.
+            if request.method == "GET" and request.path != reverse("me:home"):
+                return redirect_to_login(request.get_full_path(), login_url=register_url)
+            return redirect(register_url)
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
 @registered_required
-@require_GET
+@require_safe
 def home(request):
     return render(request, "workers/me/home.html", {"worker": request.worker})
 
@@ -57,8 +63,11 @@ def home(request):
 @job_seeker_required
 @require_http_methods(["GET", "POST"])
 def register(request):
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
     if request.worker is not None:
-        return redirect("me:home")
+        return redirect(next_url or "me:home")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,7 +76,7 @@ def register(request):
             error.show_on(form)
         else:
             messages.success(request, _("登记成功！就业秘书会尽快联系您。"))
-            return redirect("me:home")
+            return redirect(next_url or "me:home")
     return render(request, "workers/me/form.html", {"form": form, "title": _("登记求职信息"), "button": _("提交登记")})
 
 
@@ -108,7 +117,7 @@ def status(request):
 
 
 @registered_required
-@require_GET
+@require_safe
 def data(request):
     """Everything held about the worker (PIPL art. 45), on one page, and as a file to download."""
     held = worker_personal_data(worker=request.worker, viewer=request.user)

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
@@ -37,7 +37,7 @@ def _with_next_states(applications):
 
 
 @console_required
-@require_GET
+@require_safe
 def pipeline(request):
     state = request.GET.get("state") if request.GET.get("state") in ApplicationState.values else ""
     page = Paginator(selectors.staff_applications(user=request.user, state=state), 50).get_page(request.GET.get("page"))
@@ -53,7 +53,7 @@ def pipeline(request):
 
 
 @console_required
-@require_GET
+@require_safe
 def posting_pipeline(request, posting_id):
     found = selectors.posting_pipeline(user=request.user, posting_id=posting_id)
     if found is None:
@@ -72,7 +72,7 @@ def posting_pipeline(request, posting_id):
 
 
 @console_required
-@require_GET
+@require_safe
 def employer_pipeline(request, employer_id):
     found = selectors.employer_pipeline(user=request.user, employer_id=employer_id)
     if found is None:

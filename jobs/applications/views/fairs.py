@@ -4,8 +4,9 @@ including the on-the-day desk where staff find a worker by phone and record an i
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.accounts.permissions import console_required
 from core.accounts.services import normalize_phone
@@ -16,17 +17,19 @@ from jobs.applications.forms import FairCheckInForm, FairForm
 # --- Public ----------------------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def public_fair_list(request):
-    return render(request, "applications/fair_list.html", {"fairs": selectors.public_fairs()[:100]})
+    upcoming, past = selectors.public_fairs(now=timezone.now())
+    return render(request, "applications/fair_list.html", {"upcoming": upcoming, "past": past})
 
 
-@require_GET
+@require_safe
 def public_fair_detail(request, fair_id):
     fair = selectors.public_fair(fair_id=fair_id)
     if fair is None:
         raise Http404
-    services.fair_view_count(fair_id=fair.id)
+    if request.method == "GET":  # a link checker's HEAD is nobody reading the page
+        services.fair_view_count(fair_id=fair.id)
     return render(request, "applications/fair_detail.html", {"fair": fair})
 
 
@@ -41,7 +44,7 @@ def _staff_fair(request, fair_id):
 
 
 @console_required
-@require_GET
+@require_safe
 def fair_list(request):
     return render(request, "applications/console/fair_list.html", {"fairs": selectors.staff_fairs(user=request.user)})
 
