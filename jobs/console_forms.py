@@ -232,7 +232,13 @@ class PostingBulkForm(forms.Form):
 
 
 class PostingExtendForm(forms.Form):
-    days = forms.IntegerField(label=_("延期天数"), min_value=1, max_value=MAX_EXTEND_DAYS, initial=DEFAULT_EXTEND_DAYS)
+    days = forms.IntegerField(
+        label=_("延期天数"),
+        min_value=1,
+        max_value=MAX_EXTEND_DAYS,
+        initial=DEFAULT_EXTEND_DAYS,
+        widget=forms.NumberInput(attrs={"class": "short"}),
+    )
 
 
 class AgreementForm(forms.Form):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import console_required
+from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
 from core.regions.models import RegionLevel
 from core.typed_input import parse_object_id
@@ -235,6 +236,16 @@ _POSTING_ACTIONS = {
 @require_POST
 def posting_action(request, posting_id, action):
     posting = selectors.console_posting(user=request.user, posting_id=posting_id)
+    # Readers are not asked to confirm what the service will refuse them anyway.
+    if action == "close" and services.user_may_edit_demand(request.user):
+        asked = confirmation_asked(
+            request,
+            consequence=_("“%(title)s”将从就业超市下架，务工人员不能再报名。") % {"title": posting.title},
+            confirm_label=_("关闭岗位"),
+            cancel_url=reverse("jobs_console:posting", args=[posting.pk]),
+        )
+        if asked:
+            return asked
     try:
         if action == "extend":
             form = PostingExtendForm(request.POST)
@@ -275,6 +286,16 @@ def posting_bulk(request):
     postings = selectors.console_postings(user=request.user, filters=PostingFilterForm(request.GET).filters())
     if not data["everything"]:
         postings = postings.filter(pk__in=data["posting"])
+    if data["action"] == BulkAction.CLOSE:
+        asked = confirmation_asked(
+            request,
+            consequence=_("将关闭 %(count)d 个岗位：它们从就业超市下架，务工人员不能再报名。")
+            % {"count": postings.count()},
+            confirm_label=_("关闭这些岗位"),
+            cancel_url=back,
+        )
+        if asked:
+            return asked
     arguments = {"days": data["days"]} if data["action"] == BulkAction.EXTEND else {}
     try:
         outcome = _BULK_SERVICES[data["action"]](actor=request.user, postings=postings, **arguments)

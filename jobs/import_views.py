@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
+from core.heartbeat import worker_is_running
 from jobs import exports
 from jobs.console_forms import EmployerSearchForm, PostingFilterForm
 from jobs.imports.columns import demand_template_workbook
@@ -76,11 +77,12 @@ def _progress(demand_import):
 @require_safe
 def import_detail(request, import_id):
     demand_import = get_object_or_404(demand_imports_for(request.user).defer("content"), pk=import_id)
-    return render(
-        request,
-        "jobs/console/import_detail.html",
-        {"demand_import": demand_import, "progress": _progress(demand_import)},
-    )
+    context = {
+        "demand_import": demand_import,
+        "progress": _progress(demand_import),
+        "no_worker": demand_import.status == ImportStatus.PENDING and not worker_is_running(queue="imports"),
+    }
+    return render(request, "jobs/console/import_detail.html", context)
 
 
 @console_required

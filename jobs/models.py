@@ -337,6 +337,8 @@ class DemandImport(models.Model):
     employers_matched = models.PositiveIntegerField(_("匹配已有单位数"), default=0)
     postings_created = models.PositiveIntegerField(_("导入岗位数"), default=0)
     problems = models.JSONField(_("问题"), default=list, blank=True)
+    # Rows imported as they are but worth a look (an employer's name differing from the one on file).
+    warnings = models.JSONField(_("提醒"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

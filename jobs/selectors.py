@@ -9,7 +9,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
@@ -412,6 +412,10 @@ def _history_value(field, value):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, User):
         return value.get_full_name() or value.username
+    if isinstance(value, datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
     return str(value)
 
 

@@ -153,6 +153,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# A queue with no heartbeat for WORKER_HEARTBEAT_TTL_SECONDS has no worker (core/heartbeat.py). The margin covers
+# a worker busy with a long import before it takes the next heartbeat.
+WORKER_HEARTBEAT_INTERVAL_SECONDS = env.float("WORKER_HEARTBEAT_INTERVAL_SECONDS", default=30.0)
+WORKER_HEARTBEAT_TTL_SECONDS = env.int("WORKER_HEARTBEAT_TTL_SECONDS", default=180)
 CELERY_BEAT_SCHEDULE = {
     "notifications-recover": {
         "task": "core.notifications.tasks.outbox_recover",
@@ -171,6 +175,14 @@ CELERY_BEAT_SCHEDULE = {
     "transport-reminders-send": {"task": "transport.reminders_send", "schedule": 300.0},
     # Two-way push (docs/matching.md): computed at 2:00; the SMS wait for the end of the quiet hours (8:00).
     "matching-push-nightly": {"task": "matching.push_nightly", "schedule": crontab(hour=2, minute=0)},
+    # Tells the import pages whether any worker serves the imports queue (core/heartbeat.py). A heartbeat nobody
+    # took in time is dropped rather than left to pile up for a worker that comes back.
+    "imports-worker-heartbeat": {
+        "task": "portal.worker_heartbeat",
+        "schedule": WORKER_HEARTBEAT_INTERVAL_SECONDS,
+        "args": ("imports",),
+        "options": {"queue": "imports", "expires": WORKER_HEARTBEAT_INTERVAL_SECONDS},
+    },
 }
 CELERY_TASK_ROUTES = {
     "workers.tasks.ledger_import_run_task": {"queue": "imports"},

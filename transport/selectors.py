@@ -1,15 +1,20 @@
 """Every read that the trip pages and API need; staff reads are scoped by the trip's origin county."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.accounts.scoping import scope_to_user
+from jobs.models import PostingStatus
+from jobs.selectors import console_postings
 from transport.models import ACTIVE_BOOKING_STATUSES, Booking, BookingStatus, Trip, TripStatus
 
 MANIFEST_STATUSES = (*ACTIVE_BOOKING_STATUSES, BookingStatus.NO_SHOW)
+# The passengers who hold (or held, when the coach left without them) a seat: the "of N" in "已上车 3 / N".
+SEATED_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.BOARDED, BookingStatus.NO_SHOW)
 
 
 def _trips():
@@ -28,6 +33,16 @@ def trip_for_staff(*, user, trip_id):
         scope_to_user(user, _trips().prefetch_related("pickup_points", "postings"), region_field="origin_county"),
         pk=trip_id,
     )
+
+
+def trip_posting_choices(*, user, trip=None):
+    """The postings a trip of the user's region may carry: their county's drafts and open postings (and whatever the
+    trip carries already), grouped by employer."""
+    postings = console_postings(user=user)
+    current = Q(status__in=[PostingStatus.DRAFT, PostingStatus.PUBLISHED])
+    if trip is not None and trip.pk:
+        current |= Q(pk__in=trip.postings.values("pk"))
+    return postings.filter(current).order_by("employer__name", "title", "id")
 
 
 def trips_bookable(*, origin_county=None, destination=None, employer=None, now=None):
@@ -93,6 +108,34 @@ def trip_booking_counts(*, trip):
     return {status: counts.get(status, 0) for status in BookingStatus.values}
 
 
+def trip_active_booking_count(*, trip):
+    """How many people cancelling the trip would tell: everyone holding or waiting for a seat."""
+    return trip.bookings.filter(status__in=ACTIVE_BOOKING_STATUSES).count()
+
+
+@dataclass(frozen=True)
+class BoardingProgress:
+    """At the door: how many of the passengers holding a seat have boarded, and who is still to come."""
+
+    boarded: int
+    seated: int
+    missing: list
+
+
+def trip_boarding_progress(*, trip):
+    counts = trip_booking_counts(trip=trip)
+    missing = (
+        trip.bookings.select_related("worker", "pickup_point")
+        .filter(status=BookingStatus.CONFIRMED)
+        .order_by("seat_number", "id")
+    )
+    return BoardingProgress(
+        boarded=counts[BookingStatus.BOARDED],
+        seated=sum(counts[status] for status in SEATED_STATUSES),
+        missing=list(missing),
+    )
+
+
 def transport_figures(*, user):
     """Per origin county and campaign: trips, seats, booked, boarded and people transported (boarded on arrived trips).
 
@@ -105,12 +148,11 @@ def transport_figures(*, user):
     for row in trips.values("origin_county__name", "campaign__name").annotate(n=Count("id"), seats=Sum("capacity")):
         key = (row["origin_county__name"], row["campaign__name"] or "")
         rows[key].update(trips=row["n"], seats=row["seats"])
-    seated = [BookingStatus.CONFIRMED, BookingStatus.BOARDED, BookingStatus.NO_SHOW]
     bookings = (
         Booking.objects.filter(trip__in=trips)
         .values("trip__origin_county__name", "trip__campaign__name")
         .annotate(
-            booked=Count("id", filter=Q(status__in=seated)),
+            booked=Count("id", filter=Q(status__in=SEATED_STATUSES)),
             boarded=Count("id", filter=Q(status=BookingStatus.BOARDED)),
             transported=Count("id", filter=Q(status=BookingStatus.BOARDED, trip__status=TripStatus.ARRIVED)),
         )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.accounts.permissions import console_required
 from core.accounts.scoping import scope_to_user
+from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
 from core.typed_input import normalize_phone
 from transport import selectors, services
@@ -96,6 +97,17 @@ def trip_action(request, trip_id, action):
     if action not in TRIP_ACTIONS:
         raise Http404
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
+    if action == "cancel":
+        passengers = selectors.trip_active_booking_count(trip=trip)
+        asked = confirmation_asked(
+            request,
+            consequence=_("专车 %(number)s 将取消，所有预约随之取消，并将短信通知已预约的 %(count)d 人。")
+            % {"number": trip.service_number, "count": passengers},
+            confirm_label=_("取消专车并通知乘客"),
+            cancel_url=reverse("transport:trip", args=[trip.pk]),
+        )
+        if asked:
+            return asked
     try:
         TRIP_ACTIONS[action](actor=request.user, trip_id=trip.pk)
     except ApplicationError as error:
@@ -136,11 +148,8 @@ def trip_book_for_worker(request, trip_id):
 @require_safe
 def trip_manifest(request, trip_id):
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
-    return render(
-        request,
-        "transport/manifest.html",
-        {"trip": trip, "bookings": selectors.trip_manifest(trip=trip), "staff": True},
-    )
+    context = {**manifest_context(trip), "progress": selectors.trip_boarding_progress(trip=trip)}
+    return render(request, "transport/console/manifest.html", context)
 
 
 @console_required
@@ -169,7 +178,7 @@ def trip_boarding(request, trip_id):
         "form": form,
         "scan": scan,
         "scans": selectors.trip_scans(trip=trip),
-        "counts": selectors.trip_booking_counts(trip=trip),
+        "progress": selectors.trip_boarding_progress(trip=trip),
     }
     return render(request, "transport/console/boarding.html", context)
 
@@ -268,7 +277,7 @@ def my_booking_cancel(request, booking_id):
         consequence = _("取消后，您将退出这趟专车的候补。")
     return render(
         request,
-        "_confirm.html",
+        "confirm.html",
         {
             "question": _("取消 %(date)s %(route)s 的预约？")
             % {

@@ -91,7 +91,7 @@ def scope_applications(user, queryset):
 
 
 def _with_relations(queryset):
-    return queryset.select_related("worker", "posting", "posting__employer", "fair")
+    return queryset.select_related("worker__user", "posting", "posting__employer", "fair")
 
 
 def worker_applications(*, worker):

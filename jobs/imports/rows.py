@@ -5,6 +5,7 @@ and a `PostingPart`; `check_employers` compares the rows of each employer and lo
 """
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, fields
 from datetime import date
@@ -238,11 +239,12 @@ def _date(text):
         raise ApplicationError(_("请填日期，例如 2026-06-30。")) from error
 
 
-def check_employers(parsed, problems):
+def check_employers(parsed, problems, warnings):
     """The rows of each employer agree on its columns; returns ({credit code: EmployerPart}, existing employers).
 
     Existing employers are matched by credit code wherever they were entered (another county included), and read
-    with the fields that a posting's search tokens need.
+    with the fields that a posting's search tokens need. The code decides the match; a name that differs from the
+    one on file is only a warning (a renamed company, a typing slip, or the wrong code), so the clerk can look.
     """
     first = {}
     for row in parsed:
@@ -265,4 +267,21 @@ def check_employers(parsed, problems):
     for chunk in chunked(first, BATCH_SIZE):
         for employer in Employer.objects.filter(credit_code__in=chunk).only("id", "credit_code", "name", "industry"):
             existing[employer.credit_code] = employer
+    for code, employer in existing.items():
+        row = first[code]
+        if _comparable_name(employer.name) != _comparable_name(row.employer.name):
+            warnings.add(
+                row.row,
+                _EMPLOYER_FIELD_COLUMNS["name"],
+                _(
+                    "统一社会信用代码 %(code)s 已登记为“%(on_file)s”，本行写的是“%(in_sheet)s”；"
+                    "岗位已归入已登记的单位，请核对。"
+                )
+                % {"code": code, "on_file": employer.name, "in_sheet": row.employer.name},
+            )
     return {code: row.employer for code, row in first.items()}, existing
+
+
+def _comparable_name(name):
+    """Full-width and half-width brackets, and spaces, are the same name."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))

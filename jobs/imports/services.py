@@ -45,7 +45,7 @@ def demand_import_run(*, import_id):
 
 
 def _broken_off(import_id, problems):
-    return _finish(import_id, ImportStatus.FAILED, total=None, problems=problems)
+    return _finish(import_id, ImportStatus.FAILED, total=None, problems=problems, warnings=Problems())
 
 
 def _checked_and_written(*, import_id):
@@ -53,7 +53,7 @@ def _checked_and_written(*, import_id):
     if demand_import.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED):
         return demand_import
     DemandImport.objects.filter(pk=import_id).update(status=ImportStatus.RUNNING)
-    problems = Problems()
+    problems, warnings = Problems(), Problems()
     rows = read_rows(demand_import.content, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, problems=problems)
     DemandImport.objects.filter(pk=import_id).update(total_rows=len(rows))
     parser = RowParser(county=demand_import.county, problems=problems)
@@ -62,11 +62,11 @@ def _checked_and_written(*, import_id):
         parsed.append(parser.parse(number, cells))
         if index % PROGRESS_EVERY_ROWS == 0:
             DemandImport.objects.filter(pk=import_id).update(processed_rows=index)
-    employers, existing = check_employers(parsed, problems)
+    employers, existing = check_employers(parsed, problems, warnings)
     if not problems.count and not parsed:
         problems.add(2, "", _("文件中没有数据行。"))
     if problems.count:
-        return _finish(import_id, ImportStatus.FAILED, total=len(rows), problems=problems)
+        return _finish(import_id, ImportStatus.FAILED, total=len(rows), problems=problems, warnings=warnings)
     try:
         # The postings and the "succeeded" mark commit together: a task redelivered after a crash either finds the
         # import finished or finds nothing written.
@@ -79,6 +79,7 @@ def _checked_and_written(*, import_id):
                 ImportStatus.SUCCEEDED,
                 total=len(rows),
                 problems=problems,
+                warnings=warnings,
                 employers_created=created,
                 employers_matched=len(existing),
                 postings_created=len(parsed),
@@ -86,15 +87,16 @@ def _checked_and_written(*, import_id):
     except IntegrityError:
         # Someone entered one of these employers between the check and the write.
         problems.add(None, "", _("导入期间有人录入了文件中的单位，未导入任何数据，请重新上传。"))
-        return _finish(import_id, ImportStatus.FAILED, total=len(rows), problems=problems)
+        return _finish(import_id, ImportStatus.FAILED, total=len(rows), problems=problems, warnings=warnings)
 
 
-def _finish(import_id, status, *, total, problems, **counts):
+def _finish(import_id, status, *, total, problems, warnings, **counts):
     """`total` None leaves the count of rows checked as it stood."""
     DemandImport.objects.filter(pk=import_id).update(
         status=status,
         **({} if total is None else {"processed_rows": total}),
         problems=problems.report(),
+        warnings=warnings.report(),
         content=b"",
         finished_at=timezone.now(),
         **counts,

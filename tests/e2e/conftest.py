@@ -23,8 +23,10 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def browser_page(live_server, monkeypatch):
-    """Open a page at a given viewport: `browser_page(width, height)`; the browser closes after the test."""
+def browser_page(live_server, monkeypatch, request):
+    """Open a page at a given viewport: `browser_page(width, height)`; the browser closes after the test.
+
+    `@pytest.mark.chromium_args("--switch", ...)` on a test adds switches to its browser's command line."""
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does.")
     from playwright.sync_api import sync_playwright
@@ -34,7 +36,9 @@ def browser_page(live_server, monkeypatch):
     # inherits it, and the browser is closed before the database is flushed.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        marker = request.node.get_closest_marker("chromium_args")
+        args = CHROMIUM_ARGS + (list(marker.args) if marker else [])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
         contexts = []
 
         def open_page(width, height):

@@ -40,10 +40,12 @@ def test_a_worker_opens_jobs_for_you_applies_and_staff_move_it_to_signed(phone, 
     assert "已报名" in card.inner_text()
     assert page_fits_the_screen(phone)
 
-    # The county staff's phone: a fresh session, the posting's pipeline, one tap to sign.
+    # The county staff's phone: a fresh session, the posting's pipeline, the sign move in the row's menu.
     staff_signs_in(phone, "liuyang_staff")
     phone.goto(f"/console/applications/postings/{posting.pk}/")
-    phone.get_by_role("button", name="已签约").click()
+    row = phone.locator(f"#application-{worker.applications.get().pk}")
+    row.locator("summary").click()
+    row.get_by_role("button", name="签约").click()
     phone.wait_for_url(f"**/console/applications/postings/{posting.pk}/")
 
     assert "谭小梅：已签约" in phone.locator(".messages").inner_text()

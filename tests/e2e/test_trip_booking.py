@@ -37,10 +37,11 @@ def test_a_worker_books_a_seat_on_a_phone_sees_the_qr_code_and_a_dispatcher_boar
     phone.get_by_label("预约码或手机号").fill(booking.code.lower())
     phone.get_by_role("button", name="上车", exact=True).click()
 
-    assert "上车成功" in phone.locator(".scan-result").inner_text()
+    # The scan is posted in the background: the answer replaces the result when it arrives.
+    phone.locator(".scan-result", has_text="上车成功").wait_for()
     assert page_fits_the_screen(phone)
     phone.get_by_label("预约码或手机号").fill(booking.code)
     phone.get_by_role("button", name="上车", exact=True).click()
-    assert "已于" in phone.locator(".scan-result").inner_text()
+    phone.locator(".scan-result", has_text="已于").wait_for()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.BOARDED

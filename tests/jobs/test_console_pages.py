@@ -320,7 +320,9 @@ def test_a_bulk_action_reports_how_many_changed_and_which_could_not(client, staf
 def test_a_bulk_action_never_touches_postings_outside_the_users_scope(client, other_staff, draft):
     client.force_login(other_staff)
     response = client.post(
-        reverse("jobs_console:posting_bulk"), {"action": "close", "posting": [draft.pk], "days": ""}, follow=True
+        reverse("jobs_console:posting_bulk"),
+        {"action": "close", "posting": [draft.pk], "days": "", "confirmed": "yes"},
+        follow=True,
     )
     assert "已处理 0 个岗位。" in [str(message) for message in response.context["messages"]]
     draft.refresh_from_db()

@@ -186,7 +186,11 @@ def test_a_deletion_request_is_carried_out_after_the_retention_period(client, da
     worker = register(home_region=dayao, id_number=id_number)
     notify(recipients=[worker.user], template="announcement", context={"content": "张三请到村委会"}, channels=["inbox"])
     client.force_login(worker.user)
-    client.post("/me/deletion/")
+    asked = client.post("/me/deletion/")
+    assert "30 天后，您的姓名、身份证号、手机号等信息将被匿名化" in asked.content.decode()
+    worker.refresh_from_db()
+    assert worker.deletion_requested_at is None
+    client.post("/me/deletion/", {"confirmed": "yes"})
     workers_anonymise_due()
     worker.refresh_from_db()
     assert worker.anonymised_at is None

@@ -1,5 +1,8 @@
 """Boarding at the door: one scan (QR code, typed booking code or phone number), appended to the scan log."""
 
+import re
+import unicodedata
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,12 +11,21 @@ from core.errors import ApplicationError
 from transport.models import BoardingCheck, BoardingOutcome, BoardingScan, Booking, BookingStatus, Trip, TripStatus
 from transport.services.trips import check_boarding_checks, check_trip_scope
 
+# What people type between the groups of a code or a phone number: spaces and every kind of dash.
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−－_]+")
+
+
+def boarding_query_normalise(query):
+    """A booking code or phone number as typed at the door ("ab3k-7m2p", "138 0000 0000", full-width letters from a
+    Chinese keyboard) in the one form they are stored in: NFKC, separators out, upper case."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", query or "")).upper()
+
 
 def _find_booking(trip, query):
     bookings = Booking.objects.select_related("worker__user").filter(trip=trip)
-    if query.isdigit() and len(query) == 11:
+    if query.isdecimal() and len(query) == 11:
         return bookings.filter(worker__user__phone=query).order_by("-id").first()
-    return bookings.filter(code=query.upper()).first()
+    return bookings.filter(code=query).first()
 
 
 @transaction.atomic
@@ -24,7 +36,8 @@ def booking_board(*, actor, trip_id, query, checks=()):
     """
     trip = Trip.objects.get(pk=trip_id)
     check_trip_scope(actor=actor, origin_county_id=trip.origin_county_id)
-    query = (query or "").strip()
+    typed = (query or "").strip()
+    query = boarding_query_normalise(typed)
     if not query:
         raise ApplicationError(_("请扫描二维码，或输入预约码或手机号。"), field="query")
     check_boarding_checks(checks, field="checks")
@@ -44,7 +57,7 @@ def booking_board(*, actor, trip_id, query, checks=()):
             booking.refresh_from_db()
             outcome, message = _boarding_decision(trip, booking, set(checks))
     return BoardingScan.objects.create(
-        trip=trip, booking=booking, query=query[:100], outcome=outcome, message=message, scanned_by=actor
+        trip=trip, booking=booking, query=typed[:100], outcome=outcome, message=message, scanned_by=actor
     )
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
+from core.heartbeat import worker_is_running
 from core.regions.models import RegionLevel
 from core.typed_input import parse_whole_number
 from workers import exports, imports, selectors, services
@@ -27,7 +28,7 @@ from workers.forms import (
     ServiceRecordForm,
     StatusForm,
 )
-from workers.models import ONE_THREE_ONE, ServiceKind, Worker
+from workers.models import ONE_THREE_ONE, ImportStatus, ServiceKind, Worker
 from workers.tasks import ledger_import_run_task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -305,7 +306,11 @@ def import_template(request):
 @require_safe
 def import_detail(request, import_id):
     ledger_import = get_object_or_404(selectors.ledger_imports_for(request.user), pk=import_id)
-    return render(request, "workers/console/import_detail.html", {"ledger_import": ledger_import})
+    context = {
+        "ledger_import": ledger_import,
+        "no_worker": ledger_import.status == ImportStatus.PENDING and not worker_is_running(queue="imports"),
+    }
+    return render(request, "workers/console/import_detail.html", context)
 
 
 @console_required

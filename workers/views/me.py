@@ -4,6 +4,7 @@ download everything, ask for deletion. Signed in by phone and SMS code; job seek
 import json
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.models import Role
+from core.confirmation import SITE_FRAME, confirmation_asked
 from core.errors import ApplicationError
 from workers import selectors, services
 from workers.forms import RegistrationForm, StatusForm, WorkerProfileForm
@@ -137,6 +139,19 @@ def deletion(request):
         services.worker_deletion_withdraw(worker=request.worker)
         messages.success(request, _("已撤回删除申请。"))
     else:
+        asked = confirmation_asked(
+            request,
+            consequence=_(
+                "%(days)d 天后，您的姓名、身份证号、手机号等信息将被匿名化，之后无法恢复，也不能再用本手机号登录"
+                "这个账号。期满前可以撤回。"
+            )
+            % {"days": settings.WORKER_DELETION_RETENTION_DAYS},
+            confirm_label=_("申请删除我的信息"),
+            cancel_url=reverse("me:home"),
+            frame=SITE_FRAME,
+        )
+        if asked:
+            return asked
         services.worker_deletion_request(worker=request.worker)
         messages.success(request, _("已收到删除申请。保留期满后您的信息将被匿名化，期间可以撤回。"))
     return redirect("me:home")

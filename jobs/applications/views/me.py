@@ -78,7 +78,7 @@ def _withdraw_question(request, application_id):
         raise Http404
     return render(
         request,
-        "_confirm.html",
+        "confirm.html",
         {
             "question": _("撤回对“%(title)s”的报名？") % {"title": application.posting.title},
             "consequence": _("撤回后，%(employer)s和人社局不再为您跟进这个岗位；岗位还在招时可以重新报名。")
