@@ -8,6 +8,10 @@ creates its own PostgreSQL database, dropped at the end. Scenarios:
   kill-worker    one worker SIGKILLed when half the recipients have been reached, then started again
   restart-redis  the Redis server killed at half-way and started again, empty
   rate-limit     the shared rate limit on (--rate messages/second): the most the provider saw in any second
+  reconcile-backlog
+                 --backlog rows (10,000) whose provider answer was lost wait for reconciliation while
+                 QuerySendDetails takes --query-latency (0.2 s); meanwhile a booking's SMS is written by SQL (as
+                 the seat booking writes it) every few seconds: how long each takes to reach the provider
 
 Each reports from the provider's own record: numbers received twice (must be 0) and recipients never reached
 (must be 0). Run it alone on the machine:
@@ -45,6 +49,11 @@ def parse_arguments():
     parser.add_argument(
         "--provider-latency", type=float, default=0.1, help="seconds the local provider takes to answer SendSms"
     )
+    parser.add_argument(
+        "--query-latency", type=float, default=0.2, help="seconds QuerySendDetails takes (reconcile-backlog)"
+    )
+    parser.add_argument("--backlog", type=int, default=10_000, help="rows awaiting reconciliation (reconcile-backlog)")
+    parser.add_argument("--bookings", type=int, default=10, help="booking SMS written during reconcile-backlog")
     parser.add_argument("--database", default="chunfeng_fanout_benchmark")
     parser.add_argument(
         "--scenarios", default="plain,kill-worker,restart-redis,rate-limit", help="comma-separated, in order"
@@ -184,11 +193,13 @@ def reset_outbox(provider, redis_port):
 
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE notifications_outboxmessage, notifications_broadcast")
-    redis.Redis(port=redis_port, db=12).flushdb()
+    if redis_port:
+        redis.Redis(port=redis_port, db=12).flushdb()
     with provider.lock:
         provider.received.clear()
         provider.by_phone.clear()
         provider.calls.clear()
+        provider.queries = 0
 
 
 def busy_worker():
@@ -222,7 +233,7 @@ def run_scenario(name, *, staff, provider, workers, redis_server, redis_downtime
 
     reset_outbox(provider, redis_server.port)
     started = time.monotonic()
-    broadcast = services.broadcast_create(
+    broadcast, _created = services.broadcast_create(
         actor=staff,
         filters={"region": TOWNSHIP, "role": "job_seeker"},
         template="announcement",
@@ -289,6 +300,82 @@ def run_scenario(name, *, staff, provider, workers, redis_server, redis_downtime
     return result
 
 
+def run_reconcile_backlog(*, provider, backlog, bookings, query_latency, recipients):
+    """`backlog` rows in `unknown` (their SendSms answer lost; the provider did take them), a slow
+    QuerySendDetails, and booking SMS written by SQL meanwhile: seconds from each booking's commit to the provider."""
+    import statistics
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from core.accounts.models import User
+    from core.notifications.models import OutboxMessage
+    from core.notifications.services import message_rows_sql
+
+    assert backlog + bookings < recipients, "--recipients must cover the backlog and the bookings"
+    reset_outbox(provider, None)
+    claimed_at = timezone.now() - timedelta(minutes=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO notifications_outboxmessage (recipient_id, channel, phone, template, kind, params, text,
+                status, attempts, last_error, error_code, provider_message_id, provider_out_id, idempotency_key,
+                send_after, claimed_at, reconcile_after, delivery, delivery_error, created_at, updated_at)
+            SELECT id, 'sms', phone, 'announcement', 'marketing', '{}', 'backlog', 'unknown', 1, '', 'no-answer',
+                '', md5(id::text), 'backlog-' || id, %(claimed)s, %(claimed)s, %(claimed)s, '', '', %(claimed)s,
+                %(claimed)s
+            FROM accounts_user WHERE role = 'job_seeker' ORDER BY id LIMIT %(backlog)s
+            RETURNING phone, provider_out_id
+            """,
+            {"claimed": claimed_at, "backlog": backlog},
+        )
+        for phone, out_id in cursor.fetchall():
+            provider.record(phone=phone, out_id=out_id, arrived=claimed_at.timestamp())
+    provider.query_delay_seconds = query_latency
+    warm_up, *travellers = User.objects.filter(role="job_seeker").order_by("-id")[: bookings + 1]
+
+    def book(traveller):
+        """Write the booking's messages by SQL, as the seat booking does; seconds until the provider has the SMS."""
+        with transaction.atomic():
+            sql, params = message_rows_sql(
+                user=traveller,
+                template="trip_departure",
+                context={"trip": "湘A12345", "time": "2月10日7:30", "place": "大瑶镇政府"},
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+        committed = time.monotonic()
+        while traveller.phone not in provider.phones() and time.monotonic() - committed < 60:
+            time.sleep(0.05)
+        return time.monotonic() - committed
+
+    # The first booking also waits for the just-started workers and beat to come up: reported, not counted.
+    print(f"  warm-up booking (workers starting): {book(warm_up):.2f} s", flush=True)
+    started = time.monotonic()
+    latencies = []
+    for traveller in travellers:
+        time.sleep(3)
+        latencies.append(book(traveller))
+        print(f"  booking SMS to {traveller.phone} reached the provider {latencies[-1]:.2f} s after commit", flush=True)
+    elapsed = time.monotonic() - started
+    settled = OutboxMessage.objects.filter(idempotency_key__startswith="backlog-", status="sent").count()
+    result = {
+        "scenario": "reconcile-backlog",
+        "backlog": backlog,
+        "query_latency": query_latency,
+        "booking_latency_max": round(max(latencies), 2),
+        "booking_latency_median": round(statistics.median(latencies), 2),
+        "bookings_over_5_s": sum(latency > 5 for latency in latencies),
+        "backlog_settled": settled,
+        "backlog_seconds": round(elapsed, 1),
+        "queries": provider.queries,
+        "received_twice": len(provider.duplicates()),
+    }
+    print(f"  {result}", flush=True)
+    provider.query_delay_seconds = 0
+    return result
+
+
 def main():
     arguments = parse_arguments()
     redis_url = f"redis://127.0.0.1:{arguments.redis_port}/12"
@@ -309,14 +396,15 @@ def main():
         "ALIYUN_SMS_ENDPOINT": provider.url,
         "ALIYUN_SMS_ACCESS_KEY_ID": "benchmark-key",
         "ALIYUN_SMS_ACCESS_KEY_SECRET": SECRET,
-        "ALIYUN_SMS_TEMPLATE_CODES": "announcement=SMS_900001",
+        "ALIYUN_SMS_TEMPLATE_CODES": "announcement=SMS_900001,trip_departure=SMS_900002",
         # No quiet hours (start == end), so the benchmark runs the same at any hour.
         "NOTIFICATIONS_QUIET_HOURS_START": "0",
         "NOTIFICATIONS_QUIET_HOURS_END": "0",
         # Short recovery times so that a killed worker or a lost queue is repaired within the run.
         "NOTIFICATIONS_STUCK_AFTER_SECONDS": "10",
         "NOTIFICATIONS_REQUEUE_AFTER_SECONDS": "10",
-        "NOTIFICATIONS_RECOVERY_INTERVAL_SECONDS": "3",
+        "NOTIFICATIONS_DISPATCH_INTERVAL_SECONDS": "2",
+        "NOTIFICATIONS_RECONCILE_INTERVAL_SECONDS": "3",
         "NOTIFICATIONS_SMS_RATE_LIMIT": "0",
     }
     os.environ.update(env)
@@ -324,7 +412,7 @@ def main():
     redis_server.start()
     create_database(arguments.database)
     workers = None
-    results = []
+    results, backlog_results = [], []
     try:
         import django
 
@@ -347,6 +435,19 @@ def main():
             workers.start()
             time.sleep(4)  # let the workers connect before the clock starts
             print(f"{name}{f' (rate limit {rate}/s)' if rate != '0' else ''}:", flush=True)
+            if name == "reconcile-backlog":
+                backlog_results.append(
+                    run_reconcile_backlog(
+                        provider=provider,
+                        backlog=arguments.backlog,
+                        bookings=arguments.bookings,
+                        query_latency=arguments.query_latency,
+                        recipients=arguments.recipients,
+                    )
+                )
+                workers.stop()
+                workers = None
+                continue
             results.append(
                 run_scenario(
                     name,
@@ -376,6 +477,14 @@ def main():
             f"{result['received_twice']:>15} {result['never_reached']:>14} {result['most_in_any_second']:>19} "
             f"{result['settled_by_send_detail_query']:>10} {result['claimed_more_than_once']:>11} "
             f"{result['enqueued_again']:>12}"
+        )
+    for result in backlog_results:
+        print(
+            f"\nreconcile-backlog: {result['backlog']} rows awaiting reconciliation, QuerySendDetails "
+            f"{result['query_latency']} s: booking SMS reached the provider in {result['booking_latency_median']} s "
+            f"(median), {result['booking_latency_max']} s (slowest), {result['bookings_over_5_s']} over 5 s; "
+            f"{result['backlog_settled']} backlog rows settled in {result['backlog_seconds']} s; "
+            f"received twice {result['received_twice']}"
         )
 
 

@@ -1,18 +1,21 @@
 """The one error type that services raise.
 
 Its message is meant for the person who caused it (already translated, in Chinese by default); views show it
-next to the form and the API maps it to a 400 in `core.api.exception_handler`. Anything else that escapes a
-service is a bug and becomes a 500.
+next to the form and the API answers it with the HTTP status its `code` stands for (`core.api.STATUS_BY_CODE`:
+not_found 404, permission_denied 403, conflict 409, rate_limited 429, anything else 400). Anything else that
+escapes a service is a bug and becomes a 500.
 """
 
 
 class ApplicationError(Exception):
-    def __init__(self, message, *, code="invalid", field=None, details=None):
+    def __init__(self, message, *, code="invalid", field=None, details=None, retry_after=None):
         super().__init__(message)
         self.message = message
         self.code = code
         self.field = field
         self.details = details or {}
+        # Seconds until a rate-limited request may succeed (code "rate_limited"); the API sends it as Retry-After.
+        self.retry_after = retry_after
 
     def show_on(self, form):
         """Put the message on a Django form: next to the field it names, or above the form."""

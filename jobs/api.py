@@ -70,7 +70,7 @@ _FILTER_PARAMETERS = [
     OpenApiParameter("occupation", str, description="工种代码"),
     OpenApiParameter("wage_min", int, description="月薪上限不低于此数(元)"),
     OpenApiParameter("benefits", str, many=True, description="福利, 可重复: provides_meals, provides_housing ..."),
-    OpenApiParameter("key_enterprise", bool, description="只看重点企业"),
+    OpenApiParameter("key_enterprise", bool, description="只看重点企业 (true 或 false)"),
     OpenApiParameter("kind", str, enum=["regular", "public_welfare"]),
     OpenApiParameter("home", str, description="家乡县代码, 与 sort=near 一起用"),
     OpenApiParameter("sort", str, enum=[value for value, _label in Sort.CHOICES]),

@@ -21,6 +21,44 @@ class _FieldsSharedByEveryForm(dict):
         return dict(self)
 
 
+_TICKED = {"on", "true", "1"}
+_UNTICKED = {"", "off", "false", "0"}
+
+
+def _is_ticked(value):
+    return value is True or str(value).strip().lower() in _TICKED
+
+
+class _FlagCheckbox(forms.CheckboxInput):
+    """Hands FlagField the word as sent (Django's checkbox turns any word into True before a field can judge it)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=_is_ticked)
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class FlagField(forms.BooleanField):
+    """A checkbox that also arrives in links and API calls: the browser's "on", true/1 or false/0/off, or absent.
+
+    Anything else is an error: Django's BooleanField reads any unknown word as "ticked", so a typo would answer a
+    different question than the one asked.
+    """
+
+    widget = _FlagCheckbox
+
+    def to_python(self, value):
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        word = str(value).strip().lower()
+        if word in _TICKED:
+            return True
+        if word in _UNTICKED:
+            return False
+        raise forms.ValidationError(_("只能是 true 或 false。"), code="invalid")
+
+
 class PostingSearchForm(forms.Form):
     """The job supermarket's search: every field a GET parameter, so that a link carries the whole search.
 
@@ -34,7 +72,7 @@ class PostingSearchForm(forms.Form):
     benefits = forms.MultipleChoiceField(
         label=_("福利"), choices=Benefit.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    key_enterprise = forms.BooleanField(label=_("只看重点企业"), required=False)
+    key_enterprise = FlagField(label=_("只看重点企业"), required=False)
     kind = forms.ChoiceField(label=_("岗位类型"), choices=[("", _("全部")), *PostingKind.choices], required=False)
     home = RegionChoiceField(
         label=_("我的家乡（县）"),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "axes",
     "rest_framework.authtoken",
     "simple_history",
@@ -74,12 +76,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PersonalDataNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the user and messages are known, so that its 400 page can be drawn in the site's frame.
     "core.malformed_requests.RefuseControlCharactersMiddleware",
@@ -158,10 +162,17 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 WORKER_HEARTBEAT_INTERVAL_SECONDS = env.float("WORKER_HEARTBEAT_INTERVAL_SECONDS", default=30.0)
 WORKER_HEARTBEAT_TTL_SECONDS = env.int("WORKER_HEARTBEAT_TTL_SECONDS", default=180)
 CELERY_BEAT_SCHEDULE = {
-    "notifications-recover": {
-        "task": "core.notifications.tasks.outbox_recover",
-        "schedule": env.float("NOTIFICATIONS_RECOVERY_INTERVAL_SECONDS", default=60.0),
-        "options": {"queue": "notifications"},
+    # Short and local (no provider call): SQL-written rows (bookings), lost tasks, the end of the quiet hours.
+    "notifications-dispatch": {
+        "task": "core.notifications.tasks.outbox_dispatch",
+        "schedule": env.float("NOTIFICATIONS_DISPATCH_INTERVAL_SECONDS", default=2.0),
+        "options": {"queue": "notifications", "expires": 30},
+    },
+    # Asks the provider about calls whose answer was lost, a bounded slice a run, so it never holds up a send.
+    "notifications-reconcile": {
+        "task": "core.notifications.tasks.outbox_reconcile",
+        "schedule": env.float("NOTIFICATIONS_RECONCILE_INTERVAL_SECONDS", default=10.0),
+        "options": {"queue": "notifications", "expires": 60},
     },
     # Lapsed SMS sign-in codes are useless and only hold phone numbers: cleared daily.
     "accounts-purge-sign-in-codes": {"task": "core.accounts.purge_sign_in_codes", "schedule": 86400.0},
@@ -195,8 +206,8 @@ CELERY_TASK_ROUTES = {
 # The address people open the portal at; SMS texts carry whole links, since a phone cannot follow a bare path.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 NOTIFICATIONS_SMS_GATEWAY = env.str("NOTIFICATIONS_SMS_GATEWAY", default="console")
-if NOTIFICATIONS_SMS_GATEWAY not in ("console", "aliyun"):
-    raise ImproperlyConfigured("NOTIFICATIONS_SMS_GATEWAY must be console or aliyun")
+if NOTIFICATIONS_SMS_GATEWAY not in ("console", "aliyun", "tencent"):
+    raise ImproperlyConfigured("NOTIFICATIONS_SMS_GATEWAY must be console, aliyun or tencent")
 ALIYUN_SMS_ENDPOINT = env.str("ALIYUN_SMS_ENDPOINT", default="https://dysmsapi.aliyuncs.com/")
 ALIYUN_SMS_ACCESS_KEY_ID = env.str("ALIYUN_SMS_ACCESS_KEY_ID", default="")
 ALIYUN_SMS_ACCESS_KEY_SECRET = env.str("ALIYUN_SMS_ACCESS_KEY_SECRET", default="")
@@ -206,6 +217,22 @@ ALIYUN_SMS_TEMPLATE_CODES = env.dict("ALIYUN_SMS_TEMPLATE_CODES", default={})
 ALIYUN_SMS_TIMEOUT_SECONDS = env.float("ALIYUN_SMS_TIMEOUT_SECONDS", default=10.0)
 if NOTIFICATIONS_SMS_GATEWAY == "aliyun" and not (ALIYUN_SMS_ACCESS_KEY_ID and ALIYUN_SMS_ACCESS_KEY_SECRET):
     raise ImproperlyConfigured("The aliyun SMS gateway needs ALIYUN_SMS_ACCESS_KEY_ID and ALIYUN_SMS_ACCESS_KEY_SECRET")
+# Tencent Cloud SMS (NOTIFICATIONS_SMS_GATEWAY=tencent): API 3.0, TC3-HMAC-SHA256.
+TENCENT_SMS_ENDPOINT = env.str("TENCENT_SMS_ENDPOINT", default="https://sms.tencentcloudapi.com/")
+TENCENT_SMS_SECRET_ID = env.str("TENCENT_SMS_SECRET_ID", default="")
+TENCENT_SMS_SECRET_KEY = env.str("TENCENT_SMS_SECRET_KEY", default="")
+TENCENT_SMS_SDK_APP_ID = env.str("TENCENT_SMS_SDK_APP_ID", default="")
+TENCENT_SMS_SIGN_NAME = env.str("TENCENT_SMS_SIGN_NAME", default="春风就业")
+TENCENT_SMS_REGION = env.str("TENCENT_SMS_REGION", default="ap-guangzhou")
+# Our template key -> Tencent's approved TemplateId, e.g. "sign_in_code=1234567,trip_departure=1234568".
+TENCENT_SMS_TEMPLATE_IDS = env.dict("TENCENT_SMS_TEMPLATE_IDS", default={})
+TENCENT_SMS_TIMEOUT_SECONDS = env.float("TENCENT_SMS_TIMEOUT_SECONDS", default=10.0)
+if NOTIFICATIONS_SMS_GATEWAY == "tencent" and not (
+    TENCENT_SMS_SECRET_ID and TENCENT_SMS_SECRET_KEY and TENCENT_SMS_SDK_APP_ID
+):
+    raise ImproperlyConfigured(
+        "The tencent SMS gateway needs TENCENT_SMS_SECRET_ID, TENCENT_SMS_SECRET_KEY and TENCENT_SMS_SDK_APP_ID"
+    )
 # Messages per second through the SMS gateway, shared by all workers through Redis; 0 turns the limit off.
 NOTIFICATIONS_SMS_RATE_LIMIT = env.int("NOTIFICATIONS_SMS_RATE_LIMIT", default=0)
 # Rows per Celery message and numbers per provider call (the provider takes at most 1,000).
@@ -220,7 +247,24 @@ NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", d
 NOTIFICATIONS_STUCK_AFTER_SECONDS = env.int("NOTIFICATIONS_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
 # A due, queued row whose task was enqueued longer ago than this is enqueued again (its message was lost).
 NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=600)
-NOTIFICATIONS_RECOVERY_LIMIT = env.int("NOTIFICATIONS_RECOVERY_LIMIT", default=20000)
+# The provider's own cap of SMS per number per day (its console's 流控设置), quoted when it refuses one.
+NOTIFICATIONS_PROVIDER_DAILY_LIMIT = env.int("NOTIFICATIONS_PROVIDER_DAILY_LIMIT", default=10)
+# Rows the dispatch enqueues in one run (it runs every NOTIFICATIONS_DISPATCH_INTERVAL_SECONDS).
+NOTIFICATIONS_DISPATCH_LIMIT = env.int("NOTIFICATIONS_DISPATCH_LIMIT", default=20000)
+# A connection not made within this is given up and retried at once (nothing was sent); a lost answer is not.
+NOTIFICATIONS_SMS_CONNECT_TIMEOUT_SECONDS = env.float("NOTIFICATIONS_SMS_CONNECT_TIMEOUT_SECONDS", default=3.0)
+# How long the provider may take before a message it took shows in QuerySendDetails: a call whose answer was lost
+# is sent again only if it is still not found after this.
+NOTIFICATIONS_PROVIDER_REPORT_DELAY_SECONDS = env.int("NOTIFICATIONS_PROVIDER_REPORT_DELAY_SECONDS", default=120)
+# A sent SMS's carrier receipt is asked for (QuerySendDetails) this long after sending, and again as long after
+# while the carrier has not reported, unless the receipt push (NOTIFICATIONS_SMS_RECEIPT_TOKEN) brought it first.
+NOTIFICATIONS_RECEIPT_DELAY_SECONDS = env.int("NOTIFICATIONS_RECEIPT_DELAY_SECONDS", default=300)
+# The secret path part of the address the provider pushes delivery receipts to (/sms/receipts/<token>/); empty = off.
+NOTIFICATIONS_SMS_RECEIPT_TOKEN = env.str("NOTIFICATIONS_SMS_RECEIPT_TOKEN", default="")
+# Reconciliation: rows asked about per committed batch, questions in flight at once, and seconds per run.
+NOTIFICATIONS_RECONCILE_BATCH_SIZE = env.int("NOTIFICATIONS_RECONCILE_BATCH_SIZE", default=20)
+NOTIFICATIONS_RECONCILE_CONCURRENCY = env.int("NOTIFICATIONS_RECONCILE_CONCURRENCY", default=4)
+NOTIFICATIONS_RECONCILE_SECONDS = env.float("NOTIFICATIONS_RECONCILE_SECONDS", default=8.0)
 
 # --- Accounts and sign-in ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -291,7 +335,7 @@ TRANSPORT_OFFER_MINUTES = env.int("TRANSPORT_OFFER_MINUTES", default=120)
 
 # --- API --------------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         # For WeChat mini-programs and partner systems: a job seeker's token comes from the sign-in code check.
@@ -322,13 +366,32 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # The container health check speaks plain HTTP from inside the container.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 30)
+# A year, as browsers' preload lists ask; 0 on a laptop, where a year of "HTTPS only" for 127.0.0.1 would hurt.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_AGE = 60 * 60 * 12
 X_FRAME_OPTIONS = "DENY"
+# Enforced Content-Security-Policy (django-csp): our own files only, no inline script or style, no plug-ins, no
+# framing. Templates carry no <script> body, style= or on...= (tests/portal/test_security_headers.py scans them);
+# behaviour lives in static/js, looks in static/css. Reports go to the browser's console.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # The booking QR code is inline SVG (no request at all); data: covers small icons in the CSS.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 # axes.W006 asks for the IP address among the lock-out parameters; we lock by username on purpose (see
 # AXES_LOCKOUT_PARAMETERS), which no rotation of address, agent or cookie gets around.
 SILENCED_SYSTEM_CHECKS = ["axes.W006", *env.list("SILENCED_SYSTEM_CHECKS", default=[])]

@@ -1,9 +1,11 @@
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.accounts.permissions import console_required
+from core.api import not_found_response
 from core.regions.selectors import region_path
 from portal import health
 
@@ -29,3 +31,10 @@ def console_home(request):
         "console/home.html",
         {"region_path": region_path(user.region) if user.region else []},
     )
+
+
+def not_found(request, exception):
+    """handler404: an API client gets the API's JSON error shape, a person the site's 404 page."""
+    if request.path.startswith("/api/"):
+        return not_found_response()
+    return defaults.page_not_found(request, exception)

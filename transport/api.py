@@ -5,12 +5,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.accounts.scoping import scope_to_user
-from core.typed_input import parse_object_id
+from core.api import LARGEST_ID, validated_query
+from core.errors import ApplicationError
+from jobs.models import Employer
 from transport import selectors, services
 from transport.models import BoardingCheck, Booking, BookingStatus, PickupPoint, Trip
 from workers.models import Worker
@@ -80,23 +82,33 @@ class BoardingScanSerializer(serializers.Serializer):
     scanned_at = serializers.DateTimeField()
 
 
+class TripFilterSerializer(serializers.Serializer):
+    origin_county = serializers.RegexField(
+        r"^[0-9]{6}$", required=False, allow_blank=True, help_text="出发县代码, 例: 431322"
+    )
+    destination = serializers.RegexField(
+        r"^[0-9]{2,12}$", required=False, allow_blank=True, help_text="目的地区划代码 (含下级), 例: 430181"
+    )
+    employer = serializers.IntegerField(
+        required=False, min_value=1, max_value=LARGEST_ID, help_text="目的地用工单位 id"
+    )
+
+    def validate_employer(self, employer_id):
+        if not Employer.objects.filter(pk=employer_id).exists():
+            raise ValidationError(_("没有这个用工单位。"))
+        return employer_id
+
+
 class TripListApi(APIView):
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(
-        summary="可预约的返岗专车",
-        parameters=[
-            OpenApiParameter("origin_county", str, description="出发县代码, 例: 431322"),
-            OpenApiParameter("destination", str, description="目的地区划代码 (含下级), 例: 430181"),
-            OpenApiParameter("employer", int, description="目的地用工单位 id"),
-        ],
-        responses=TripSerializer(many=True),
-    )
+    @extend_schema(summary="可预约的返岗专车", parameters=[TripFilterSerializer], responses=TripSerializer(many=True))
     def get(self, request):
+        filters = validated_query(request, TripFilterSerializer)
         trips = selectors.trips_bookable(
-            origin_county=request.query_params.get("origin_county") or None,
-            destination=request.query_params.get("destination") or None,
-            employer=parse_object_id(request.query_params.get("employer")),
+            origin_county=filters.get("origin_county") or None,
+            destination=filters.get("destination") or None,
+            employer=filters.get("employer"),
         )
         return Response(TripSerializer(trips[:200], many=True).data)
 
@@ -104,7 +116,7 @@ class TripListApi(APIView):
 def _own_worker(user):
     worker = Worker.objects.filter(user_id=user.pk).first()
     if worker is None:
-        raise PermissionDenied(_("请先登记务工信息。"))
+        raise ApplicationError(_("请先登记务工信息。"), code="not_registered")
     worker.user = user  # the booking's messages need the phone: no second read of the user
     return worker
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import console_required
@@ -305,6 +306,7 @@ def my_booking_accept(request, booking_id):
 
 
 @require_safe
+@never_cache  # names and masked numbers, opened without signing in: no browser or proxy keeps a copy
 def manifest_shared(request, token):
     """Read-only, masked, for the receiving employer: the link is the secret (256 random bits), so guessing is out."""
     trip = selectors.trip_by_manifest_token(token=token)

@@ -5,18 +5,19 @@ every staff response; the whole number is only on the record page in the console
 """
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.accounts.models import Role
+from core.api import LARGEST_ID, validated_query
 from core.errors import ApplicationError
 from core.identity import IdNumberSerializerField
 from core.regions.fields import RegionField
 from core.regions.models import Region, RegionLevel
-from core.typed_input import PhoneSerializerField, WholeNumberSerializerField, parse_object_id
+from core.typed_input import PhoneSerializerField, WholeNumberSerializerField
 from workers import selectors, services
 from workers.models import MAX_EXPECTED_WAGE, KeyGroup, WantedArea, Worker, WorkerStatus
 
@@ -148,6 +149,15 @@ class LedgerPagination(PageNumberPagination):
     page_size_query_param = "page_size"
 
 
+class LedgerFilterSerializer(serializers.Serializer):
+    region = serializers.CharField(required=False, help_text="区划代码，只看此区划及下级")
+    status = serializers.ChoiceField(choices=WorkerStatus.choices, required=False, allow_blank=True)
+    key_group = serializers.ChoiceField(choices=KeyGroup.choices, required=False, allow_blank=True)
+    secretary = serializers.IntegerField(
+        required=False, min_value=1, max_value=LARGEST_ID, help_text="就业秘书的用户 id"
+    )
+
+
 class LedgerApi(generics.ListAPIView):
     """The staff member's ledger (their region's subtree), masked. POST registers a worker on their behalf."""
 
@@ -155,20 +165,12 @@ class LedgerApi(generics.ListAPIView):
     serializer_class = WorkerSerializer
     pagination_class = LedgerPagination
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("region", str, description="区划代码，只看此区划及下级"),
-            OpenApiParameter("status", str, enum=WorkerStatus.values),
-            OpenApiParameter("key_group", str, enum=KeyGroup.values),
-            OpenApiParameter("secretary", int, description="就业秘书的用户 id"),
-        ],
-        tags=["ledger"],
-    )
+    @extend_schema(parameters=[LedgerFilterSerializer], tags=["ledger"])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        params = self.request.query_params
+        params = validated_query(self.request, LedgerFilterSerializer)
         region = None
         if params.get("region"):
             region = Region.objects.filter(code=params["region"]).first()
@@ -178,7 +180,7 @@ class LedgerApi(generics.ListAPIView):
             region=region,
             status=params.get("status", ""),
             key_group=params.get("key_group", ""),
-            secretary_id=parse_object_id(params.get("secretary")),
+            secretary_id=params.get("secretary"),
         )
         return selectors.ledger_workers(user=self.request.user, filters=filters).order_by("-registered_at", "-id")
 

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from core.accounts.ratelimits import sign_in_code_limit_check
 from core.accounts.services import sign_in_code_check, sign_in_code_send
+from core.api import ErrorSerializer
 
 
 class PhoneSerializer(serializers.Serializer):
@@ -36,7 +37,9 @@ class SignInCodeRequestApi(APIView):
     authentication_classes = []
     permission_classes = []
 
-    @extend_schema(request=PhoneSerializer, responses={202: SignInCodeSentSerializer}, tags=["sign-in"])
+    @extend_schema(
+        request=PhoneSerializer, responses={202: SignInCodeSentSerializer, 429: ErrorSerializer}, tags=["sign-in"]
+    )
     def post(self, request):
         serializer = PhoneSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -6,7 +6,7 @@ address asking are limited. The rates are settings (SIGN_IN_CODE_RATES_PER_PHONE
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from core.accounts.services import normalize_phone
 from core.errors import ApplicationError
@@ -21,5 +21,11 @@ def sign_in_code_limit_check(request, *, phone):
         ("sign-in-code:phone", lambda group, request: phone, rate) for rate in settings.SIGN_IN_CODE_RATES_PER_PHONE
     ]
     for group, key, rate in checks:
-        if is_ratelimited(request, group=group, key=key, rate=rate, increment=True):
-            raise ApplicationError(_("获取验证码太频繁，请稍后再试。"), code="rate_limited", field="phone")
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
+        if usage is not None and usage["should_limit"]:
+            raise ApplicationError(
+                _("获取验证码太频繁，请稍后再试。"),
+                code="rate_limited",
+                field="phone",
+                retry_after=usage["time_left"],
+            )

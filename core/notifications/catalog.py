@@ -6,7 +6,8 @@ the template (its `TemplateCode` comes from settings) and what the inbox shows a
 
 import math
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -20,6 +21,9 @@ from core.notifications.models import Kind
 # longer text is sent as a long SMS billed at 67 characters a segment.
 SINGLE_SEGMENT_LENGTH = 70
 LONG_SEGMENT_LENGTH = 67
+# The provider reviews a template's fixed text and caps each variable's value (35 characters for notices, its
+# "短信模板变量长度限制"): a text of our own through a long variable would be refused or cut.
+SMS_VARIABLE_LIMIT = 35
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,10 @@ class MessageTemplate:
     # A message the recipient asked for this very minute (a sign-in code) still comes after they turned SMS off:
     # turning it off is about what we push, and without the code they could not sign in to turn it back on.
     ignores_opt_out: bool = False
+    # The setting that holds how many seconds the message is of use (a sign-in code's life): never sent after it.
+    lifetime_setting: str = ""
+    # The longest value each variable may take in an SMS (the provider's review); inbox-only messages are not bound.
+    variable_limits: dict = field(default_factory=dict)
 
     @cached_property
     def variables(self):
@@ -46,6 +54,28 @@ class MessageTemplate:
                 field="context",
             )
         return string.Template(self.text).substitute({name: str(context[name]) for name in self.variables})
+
+    def check_sms_limits(self, context):
+        """ApplicationError when a variable is longer than the provider lets an SMS variable be."""
+        too_long = [
+            name for name, limit in self.variable_limits.items() if len(str(context.get(name, "")).strip()) > limit
+        ]
+        if too_long:
+            raise ApplicationError(
+                _("短信模板“%(template)s”的变量过长（%(names)s），每项最多 %(limit)s 字。")
+                % {
+                    "template": self.label,
+                    "names": "、".join(str(VARIABLE_LABELS.get(name, name)) for name in too_long),
+                    "limit": min(self.variable_limits[name] for name in too_long),
+                },
+                field="context",
+            )
+
+    def expires_at(self, moment):
+        """When a message written at `moment` stops being worth sending, or None if it never does."""
+        if not self.lifetime_setting:
+            return None
+        return moment + timedelta(seconds=getattr(settings, self.lifetime_setting))
 
     def params(self, context):
         """The `TemplateParam` the provider gets: exactly the template's variables, as strings."""
@@ -61,6 +91,7 @@ TEMPLATES = {
             text="您的验证码是${code}，5分钟内有效。请勿告诉他人。",
             kind=Kind.CRITICAL,
             ignores_opt_out=True,
+            lifetime_setting="SIGN_IN_CODE_TTL_SECONDS",
         ),
         MessageTemplate(
             key="trip_departure",
@@ -78,21 +109,26 @@ TEMPLATES = {
         MessageTemplate(
             key="job_push",
             label=gettext_lazy("岗位推送"),
-            # One message a night with a worker's best new jobs (up to three, `jobs`), so the push costs one SMS.
-            text="春风就业为您推荐${count}个新岗位：${jobs}。查看并报名：${link}",
+            # One message a night with a worker's best new jobs (as many as fit `jobs`), so the push costs one SMS.
+            # No link in a variable (the provider refuses those): the person signs in where the text says.
+            text="春风就业为您推荐${count}个新岗位，如${jobs}。请登录春风就业，在“为您推荐”中查看并报名。",
+            variable_limits={"count": 3, "jobs": SMS_VARIABLE_LIMIT},
             kind=Kind.MARKETING,
         ),
         MessageTemplate(
             key="job_fair",
             label=gettext_lazy("招聘会通知"),
             text="${date}在${place}举办春风行动招聘会，${detail}欢迎参加。",
+            variable_limits={"date": 20, "place": 20, "detail": SMS_VARIABLE_LIMIT},
             kind=Kind.MARKETING,
             broadcastable=True,
         ),
         MessageTemplate(
             key="announcement",
             label=gettext_lazy("就业服务通知"),
-            text="${content}",
+            # Fixed wording around one bounded variable: a template made only of variables is refused.
+            text="春风就业服务通知：${content}（咨询请联系当地人社部门）",
+            variable_limits={"content": SMS_VARIABLE_LIMIT},
             kind=Kind.MARKETING,
             broadcastable=True,
         ),

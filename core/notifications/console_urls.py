@@ -11,4 +11,5 @@ urlpatterns = [
     path("new/", views.broadcast_new, name="new"),
     path("<int:broadcast_id>/", views.broadcast_detail, name="detail"),
     path("<int:broadcast_id>/progress.json", views.broadcast_progress, name="progress"),
+    path("<int:broadcast_id>/resend-failed/", views.broadcast_resend_failed, name="resend_failed"),
 ]

@@ -1,6 +1,11 @@
 """A local stand-in for Alibaba Cloud SMS: a real threaded HTTP server that answers `SendSms` and
 `QuerySendDetails` like the provider, checks each request's signature, and records every number it is asked to
 message. Tests, the benchmark and staging point `ALIYUN_SMS_ENDPOINT` at it (`manage.py fake_sms_provider`).
+
+It can also misbehave the ways a real network does, for the next SendSms calls (`fail_next`):
+`ACCEPT_THEN_STALL` takes the numbers and answers only after the client has given up, `DROP_AFTER_READ` takes
+them and closes the connection without a word, `DROP_BEFORE_ACCEPTING` reads the request and closes the
+connection without taking anything; and `query_delay_seconds` makes QuerySendDetails slow.
 """
 
 import json
@@ -13,7 +18,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
-from core.notifications.gateways import rpc_signature
+from core.notifications.gateways import rpc_signature, tc3_authorization
 from core.notifications.rules import CHINA
 
 
@@ -24,16 +29,33 @@ class _QuietServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+# Faults for `fail_next`: what a lost answer looks like from the client's side, with or without the SMS sent.
+ACCEPT_THEN_STALL = "accept-then-stall"
+DROP_AFTER_READ = "drop-after-read"
+DROP_BEFORE_ACCEPTING = "drop-before-accepting"
+_DROP = object()  # the handler's signal to close the connection without answering
+
+
+def _china(timestamp):
+    return datetime.fromtimestamp(timestamp, UTC).astimezone(CHINA)
+
+
 class FakeSmsProvider:
-    def __init__(self, *, access_key_secret, host="127.0.0.1", port=0):
+    def __init__(self, *, access_key_secret, tencent_secret_key="", host="127.0.0.1", port=0):
         self.access_key_secret = access_key_secret
+        # With a Tencent secret it also answers Tencent Cloud SMS (API 3.0, TC3-HMAC-SHA256) on the same address.
+        self.tencent_secret_key = tencent_secret_key
         self.lock = threading.Lock()
         # One entry per number per SendSms call: (arrival time, phone, OutId, TemplateCode, TemplateParam).
         self.received = []
         self.by_phone = defaultdict(list)
         self.calls = []  # (arrival time, numbers in the call)
-        self.scripted = deque()  # (HTTP status, Code) answers for the next SendSms calls
+        self.scripted = deque()  # (HTTP status, Code) answers or faults for the next SendSms calls
         self.send_delay_seconds = 0  # how long SendSms takes to answer, like a slow provider
+        self.query_delay_seconds = 0  # how long QuerySendDetails takes to answer
+        self.stall_seconds = 5  # how long an ACCEPT_THEN_STALL answer is held back
+        self.queries = 0  # QuerySendDetails calls answered
+        self.undelivered = {}  # phone -> the carrier's refusal code its receipt reports (e.g. "MK:0001")
         self.server = _QuietServer((host, port), self._handler_class())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, name="fake-sms-provider", daemon=True)
@@ -61,6 +83,18 @@ class FakeSmsProvider:
         """Make the next `count` SendSms calls answer this way instead of succeeding."""
         with self.lock:
             self.scripted.extend([(status, code)] * count)
+
+    def fail_next(self, fault, *, count=1):
+        """Make the next `count` SendSms calls end with `fault` (ACCEPT_THEN_STALL, DROP_AFTER_READ, …)."""
+        with self.lock:
+            self.scripted.extend([fault] * count)
+
+    def record(self, *, phone, out_id, template_code="SMS_0", template_param="{}", arrived=None):
+        """Note a number as received, as if an earlier SendSms had carried it (the benchmark's backlog)."""
+        entry = (arrived or time.time(), phone, out_id, template_code, template_param)
+        with self.lock:
+            self.received.append(entry)
+            self.by_phone[phone].append(entry)
 
     def phones(self):
         with self.lock:
@@ -91,15 +125,19 @@ class FakeSmsProvider:
         if action == "SendSms":
             return self._send_sms(params)
         if action == "QuerySendDetails":
+            time.sleep(self.query_delay_seconds)
             return 200, self._query_send_details(params)
         return 400, {"Code": "InvalidAction.NotFound", "Message": action}
 
     def _send_sms(self, params):
         time.sleep(self.send_delay_seconds)
         with self.lock:
-            if self.scripted:
-                status, code = self.scripted.popleft()
+            scripted = self.scripted.popleft() if self.scripted else None
+            if isinstance(scripted, tuple):
+                status, code = scripted
                 return status, {"Code": code, "Message": "scripted", "RequestId": uuid.uuid4().hex}
+            if scripted == DROP_BEFORE_ACCEPTING:
+                return _DROP
             arrived = time.time()
             phones = params["PhoneNumbers"].split(",")
             self.calls.append((arrived, len(phones)))
@@ -107,22 +145,29 @@ class FakeSmsProvider:
                 entry = (arrived, phone, params.get("OutId", ""), params["TemplateCode"], params["TemplateParam"])
                 self.received.append(entry)
                 self.by_phone[phone].append(entry)
+        if scripted == DROP_AFTER_READ:
+            return _DROP
+        if scripted == ACCEPT_THEN_STALL:
+            time.sleep(self.stall_seconds)
         return 200, {"Code": "OK", "Message": "OK", "BizId": f"{int(arrived)}^{uuid.uuid4().hex[:12]}"}
 
     def _query_send_details(self, params):
         phone, day = params["PhoneNumber"], params["SendDate"]
+        refusal = self.undelivered.get(phone)
         with self.lock:
+            self.queries += 1
             details = [
                 {
                     "PhoneNum": entry[1],
                     "OutId": entry[2],
                     "TemplateCode": entry[3],
-                    "SendStatus": 3,
-                    "ErrCode": "DELIVERED",
-                    "SendDate": datetime.fromtimestamp(entry[0], UTC).astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
+                    "SendStatus": 2 if refusal else 3,
+                    "ErrCode": refusal or "DELIVERED",
+                    "SendDate": _china(entry[0]).strftime("%Y-%m-%d %H:%M:%S"),
+                    "ReceiveDate": _china(entry[0] + 1).strftime("%Y-%m-%d %H:%M:%S"),
                 }
                 for entry in self.by_phone.get(phone, [])
-                if datetime.fromtimestamp(entry[0], UTC).astimezone(CHINA).strftime("%Y%m%d") == day
+                if _china(entry[0]).strftime("%Y%m%d") == day
             ]
         return {
             "Code": "OK",
@@ -130,6 +175,76 @@ class FakeSmsProvider:
             "TotalCount": len(details),
             "SmsSendDetailDTOs": {"SmsSendDetailDTO": details[-50:]},
         }
+
+    def handle_tencent(self, headers, payload):
+        """Tencent Cloud SMS: checks the TC3 signature, then SendSms or PullSmsSendStatusByPhoneNumber."""
+        credential = headers.get("Authorization", "").split("Credential=")[-1].split("/")[0]
+        expected = tc3_authorization(
+            secret_id=credential,
+            secret_key=self.tencent_secret_key,
+            service="sms",
+            host=headers.get("Host", ""),
+            timestamp=int(headers.get("X-TC-Timestamp", "0")),
+            payload=payload,
+            content_type=headers.get("Content-Type", ""),
+        )
+        if not self.tencent_secret_key or headers.get("Authorization") != expected:
+            return 200, {"Response": {"Error": {"Code": "AuthFailure.SignatureFailure", "Message": "bad signature"}}}
+        body = json.loads(payload)
+        action = headers.get("X-TC-Action")
+        if action == "SendSms":
+            return self._tencent_send(body)
+        if action == "PullSmsSendStatusByPhoneNumber":
+            time.sleep(self.query_delay_seconds)
+            return 200, {"Response": {"PullSmsSendStatusSet": self._tencent_statuses(body), "RequestId": "r"}}
+        return 200, {"Response": {"Error": {"Code": "InvalidAction", "Message": action}}}
+
+    def _tencent_send(self, body):
+        time.sleep(self.send_delay_seconds)
+        with self.lock:
+            scripted = self.scripted.popleft() if self.scripted else None
+            if scripted == DROP_BEFORE_ACCEPTING:
+                return _DROP
+            arrived = time.time()
+            phones = [number.removeprefix("+86") for number in body["PhoneNumberSet"]]
+            self.calls.append((arrived, len(phones)))
+            param = json.dumps(body["TemplateParamSet"], ensure_ascii=False, separators=(",", ":"))
+            for phone in phones:
+                entry = (arrived, phone, body.get("SessionContext", ""), body["TemplateId"], param)
+                self.received.append(entry)
+                self.by_phone[phone].append(entry)
+        if scripted == DROP_AFTER_READ:
+            return _DROP
+        if scripted == ACCEPT_THEN_STALL:
+            time.sleep(self.stall_seconds)
+        statuses = [
+            {
+                "SerialNo": uuid.uuid4().hex,
+                "PhoneNumber": f"+86{phone}",
+                "Fee": 1,
+                "Code": "Ok",
+                "Message": "send success",
+            }
+            for phone in phones
+        ]
+        return 200, {"Response": {"SendStatusSet": statuses, "RequestId": uuid.uuid4().hex}}
+
+    def _tencent_statuses(self, body):
+        phone = body["PhoneNumber"].removeprefix("+86")
+        refusal = self.undelivered.get(phone)
+        with self.lock:
+            self.queries += 1
+            return [
+                {
+                    "PhoneNumber": f"+86{phone}",
+                    "SessionContext": entry[2],
+                    "ReportStatus": "FAIL" if refusal else "SUCCESS",
+                    "Description": refusal or "用户接收成功",
+                    "UserReceiveTime": int(entry[0]) + 1,
+                }
+                for entry in self.by_phone.get(phone, [])
+                if body["BeginTime"] <= entry[0] < body["EndTime"]
+            ]
 
     def _handler_class(self):
         provider = self
@@ -139,8 +254,15 @@ class FakeSmsProvider:
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
-                params = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
-                status, payload = provider.handle(params)
+                body = self.rfile.read(length).decode()
+                if self.headers.get("Authorization", "").startswith("TC3-HMAC-SHA256"):
+                    answer = provider.handle_tencent(self.headers, body)
+                else:
+                    answer = provider.handle(dict(parse_qsl(body, keep_blank_values=True)))
+                if answer is _DROP:
+                    self.close_connection = True
+                    return
+                status, payload = answer
                 body = json.dumps(payload, ensure_ascii=False).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json;charset=utf-8")

@@ -58,7 +58,7 @@ class BroadcastForm(forms.Form):
         for name in message_template.variables:
             self.fields[f"var_{name}"] = forms.CharField(
                 label=VARIABLE_LABELS.get(name, name),
-                max_length=200,
+                max_length=message_template.variable_limits.get(name, 200),
                 widget=forms.Textarea(attrs={"rows": 2}) if name == "content" else None,
             )
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.notifications.failures import undelivered_explanation
 from core.privacy.masking import mask_phone
 
 
@@ -21,9 +22,18 @@ class Kind(models.TextChoices):
 class Status(models.TextChoices):
     QUEUED = "queued", _("待发送")
     SENDING = "sending", _("发送中")
+    # The provider may or may not have taken the call (its answer was lost): asked about, never sent again blind.
+    UNKNOWN = "unknown", _("待核实")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("失败")
     CANCELLED = "cancelled", _("已取消")
+
+
+class Delivery(models.TextChoices):
+    """What the carrier finally did with a sent SMS (the provider's receipt)."""
+
+    DELIVERED = "delivered", _("已送达")
+    UNDELIVERED = "undelivered", _("未送达")
 
 
 class BroadcastStatus(models.TextChoices):
@@ -47,6 +57,10 @@ class Broadcast(models.Model):
     channels = models.JSONField(_("渠道"), default=list)
     text = models.TextField(_("正文"))
     recipient_count = models.PositiveIntegerField(_("收件人数"), default=0)
+    # The recipients whose rows are written so far (the fan-out's progress, shown as 准备收件人 x / y).
+    prepared_count = models.PositiveIntegerField(_("已准备收件人"), default=0)
+    # The one-time token of the confirmation form: a second submit of the same form finds this broadcast.
+    confirmation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     status = models.CharField(
         _("状态"), max_length=10, choices=BroadcastStatus.choices, default=BroadcastStatus.PREPARING
     )
@@ -90,6 +104,8 @@ class OutboxMessage(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     last_error = models.TextField(_("最近错误"), blank=True)
+    # The provider's code of the last failure (isv.BUSINESS_LIMIT_CONTROL, …): what the failures are grouped by.
+    error_code = models.CharField(_("错误码"), max_length=64, blank=True, db_default="")
     provider_message_id = models.CharField(_("服务商回执号"), max_length=64, blank=True)
     # The OutId of the provider call that carried this row: what stuck-row recovery asks the provider about.
     provider_out_id = models.CharField(max_length=64, blank=True, db_index=True)
@@ -98,6 +114,14 @@ class OutboxMessage(models.Model):
         Broadcast, verbose_name=_("群发"), null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
     send_after = models.DateTimeField(_("最早发送时间"))
+    # Past this the message is useless (a sign-in code's life): it is never sent, or sent again, after it.
+    expires_at = models.DateTimeField(_("失效时间"), null=True, blank=True)
+    # When the provider is next asked about the row (QuerySendDetails): an `unknown` row's fate, a sent row's receipt.
+    reconcile_after = models.DateTimeField(null=True, blank=True)
+    # The carrier's receipt: delivered or not, with its code (DELIVERED, MK:0001, …) and time.
+    delivery = models.CharField(_("送达状态"), max_length=12, choices=Delivery.choices, blank=True, db_default="")
+    delivery_error = models.CharField(_("运营商回执码"), max_length=64, blank=True, db_default="")
+    delivered_at = models.DateTimeField(_("回执时间"), null=True, blank=True)
     # When a send task was last enqueued for the row: a queued row whose task was lost is found by its age.
     enqueued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -115,6 +139,14 @@ class OutboxMessage(models.Model):
             models.Index(fields=["broadcast", "status"], name="outbox_broadcast_status"),
             models.Index(fields=["recipient", "channel", "read_at"], name="outbox_recipient_inbox"),
             models.Index(fields=["recipient", "kind", "send_after"], name="outbox_recipient_daily_cap"),
+            models.Index(
+                fields=["reconcile_after", "id"], name="outbox_awaiting_reconciliation", condition=Q(status="unknown")
+            ),
+            models.Index(
+                fields=["reconcile_after", "id"],
+                name="outbox_awaiting_receipt",
+                condition=Q(status="sent", delivery="", reconcile_after__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(name="outbox_status_is_known", condition=Q(status__in=Status.values)),
@@ -125,6 +157,13 @@ class OutboxMessage(models.Model):
             ),
             models.CheckConstraint(
                 name="outbox_sent_rows_have_a_time", condition=~Q(status="sent") | Q(sent_at__isnull=False)
+            ),
+            models.CheckConstraint(
+                name="outbox_unknown_rows_are_asked_about",
+                condition=~Q(status="unknown") | Q(reconcile_after__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="outbox_delivery_is_known", condition=Q(delivery="") | Q(delivery__in=Delivery.values)
             ),
         ]
 
@@ -141,6 +180,15 @@ class OutboxMessage(models.Model):
     @property
     def masked_phone(self):
         return mask_phone(self.phone)
+
+    @property
+    def delivery_explanation(self):
+        """已送达, or why the carrier did not deliver it, for the pages that list messages per person."""
+        if self.delivery == Delivery.DELIVERED:
+            return Delivery.DELIVERED.label
+        if self.delivery == Delivery.UNDELIVERED:
+            return undelivered_explanation(self.delivery_error)
+        return ""
 
 
 class NotificationPreference(models.Model):

@@ -1,13 +1,15 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.accounts.models import Role, User
 from core.accounts.scoping import scope_to_user
-from core.notifications.models import Broadcast, Channel, OutboxMessage, Status
+from core.notifications.failures import failure_reasons
+from core.notifications.models import Broadcast, BroadcastStatus, Channel, Delivery, OutboxMessage, Status
 from core.regions.models import Region
 
 
@@ -87,24 +89,96 @@ def _status_counts(prefix=""):
     }
 
 
+class Stage:
+    """Where a broadcast is, as its page says it."""
+
+    PREPARING = "preparing"  # writing the recipients' rows: 准备收件人 x / y
+    SENDING = "sending"
+    HELD = "held"  # everything left waits for the end of the quiet hours
+    FINISHED = "finished"
+
+
+def _stage_text(stage, broadcast, held_until):
+    if stage == Stage.PREPARING:
+        return gettext("准备收件人 %(prepared)s / %(total)s") % {
+            "prepared": broadcast.prepared_count,
+            "total": broadcast.recipient_count,
+        }
+    if stage == Stage.HELD:
+        return gettext("等待夜间免打扰结束（%(time)s 发送）") % {
+            "time": timezone.localtime(held_until).strftime("%H:%M")
+        }
+    if stage == Stage.FINISHED:
+        return gettext("完成")
+    return gettext("发送中")
+
+
 def broadcast_progress(*, broadcast):
-    """The SMS rows of a broadcast by status, and whether it is finished. `held`: queued rows waiting out the
-    quiet hours."""
+    """The broadcast's rows by status, its stage and how far it is: sent out of the recipients the preview counted
+    (inbox messages for a broadcast without SMS), so neither an empty start nor a half-written fan-out reads 100%.
+
+    `held`: queued rows waiting out the quiet hours; `refresh_seconds`: when the page should look again (every two
+    seconds while it moves, at the end of the quiet hours while it waits, never once finished)."""
+    now = timezone.now()
     counts = OutboxMessage.objects.filter(broadcast=broadcast).aggregate(
         **_status_counts(),
         inbox=Count("id", filter=Q(channel=Channel.INBOX)),
-        held=Count("id", filter=Q(channel=Channel.SMS, status=Status.QUEUED, send_after__gt=timezone.now())),
+        held=Count("id", filter=Q(channel=Channel.SMS, status=Status.QUEUED, send_after__gt=now)),
+        held_until=Min("send_after", filter=Q(channel=Channel.SMS, status=Status.QUEUED, send_after__gt=now)),
+        delivered=Count("id", filter=Q(channel=Channel.SMS, delivery=Delivery.DELIVERED)),
+        undelivered=Count("id", filter=Q(channel=Channel.SMS, delivery=Delivery.UNDELIVERED)),
     )
-    outstanding = counts[Status.QUEUED] + counts[Status.SENDING]
-    sms_total = sum(counts[status] for status in Status.values)
+    held_until = counts.pop("held_until")
+    outstanding = counts[Status.QUEUED] + counts[Status.SENDING] + counts[Status.UNKNOWN]
+    prepared = broadcast.status != BroadcastStatus.PREPARING
+    if not prepared:
+        stage = Stage.PREPARING
+    elif outstanding == 0:
+        stage = Stage.FINISHED
+    elif outstanding == counts["held"]:
+        stage = Stage.HELD
+    else:
+        stage = Stage.SENDING
+    done = counts[Status.SENT] if Channel.SMS in broadcast.channels else counts["inbox"]
+    expected = broadcast.recipient_count
+    if stage == Stage.FINISHED:
+        refresh_seconds = None
+    elif stage == Stage.HELD:
+        refresh_seconds = max(2, int((held_until - now).total_seconds()) + 2)
+    else:
+        refresh_seconds = 2
     return {
         **counts,
-        "sms_total": sms_total,
-        "recipient_count": broadcast.recipient_count,
-        "prepared": broadcast.status != "preparing",
-        "finished": broadcast.status != "preparing" and outstanding == 0,
-        "percent_done": round(100 * (sms_total - outstanding) / sms_total) if sms_total else 100,
+        "sms_total": sum(counts[status] for status in Status.values),
+        "recipient_count": expected,
+        "prepared_count": broadcast.prepared_count if not prepared else expected,
+        "done": done,
+        "prepared": prepared,
+        "finished": stage == Stage.FINISHED,
+        "stage": stage,
+        "stage_text": _stage_text(stage, broadcast, held_until),
+        "refresh_seconds": refresh_seconds,
+        "percent_done": min(100, 100 * done // expected) if expected else 0,
     }
+
+
+def broadcast_failure_reasons(*, broadcast):
+    """The broadcast's failed SMS grouped by the provider's code, each with what it means and what to do."""
+    counts = (
+        OutboxMessage.objects.filter(broadcast=broadcast, channel=Channel.SMS, status=Status.FAILED)
+        .values_list("error_code")
+        .annotate(total=Count("id"))
+    )
+    return failure_reasons(list(counts))
+
+
+def broadcast_undelivered(*, broadcast, limit=50):
+    """The people the carrier did not deliver the broadcast's SMS to, with its reason (the first `limit`)."""
+    return (
+        OutboxMessage.objects.filter(broadcast=broadcast, channel=Channel.SMS, delivery=Delivery.UNDELIVERED)
+        .select_related("recipient")
+        .order_by("id")[:limit]
+    )
 
 
 def broadcast_list(*, actor):

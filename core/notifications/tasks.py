@@ -17,5 +17,10 @@ def broadcast_fan_out(broadcast_id):
 
 
 @shared_task(acks_late=True)
-def outbox_recover():
-    return services.outbox_recover()
+def outbox_dispatch():
+    return services.outbox_dispatch()
+
+
+@shared_task(acks_late=True)
+def outbox_reconcile():
+    return services.outbox_reconcile()

@@ -1,12 +1,17 @@
+import json
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
@@ -36,13 +41,24 @@ def broadcast_new(request):
         arguments = form.broadcast_arguments()
         try:
             if request.POST.get("action") == "send":
-                broadcast = services.broadcast_create(
-                    actor=request.user, channels=form.cleaned_data["channels"], **arguments
+                broadcast, created = services.broadcast_create(
+                    actor=request.user,
+                    channels=form.cleaned_data["channels"],
+                    confirmation_token=request.POST.get("confirmation", ""),
+                    **arguments,
                 )
-                messages.success(request, _("群发已开始，共 %(count)s 人。") % {"count": broadcast.recipient_count})
+                if created:
+                    messages.success(request, _("群发已开始，共 %(count)s 人。") % {"count": broadcast.recipient_count})
+                else:
+                    messages.info(request, _("这次群发已经确认过，没有再发一遍。下面是它的进度。"))
                 return redirect("console:notifications:detail", broadcast_id=broadcast.pk)
             preview = services.broadcast_preview(actor=request.user, **arguments)
-            preview.update(length=sms_length(preview["text"]), segments=sms_segments(preview["text"]))
+            preview.update(
+                length=sms_length(preview["text"]),
+                segments=sms_segments(preview["text"]),
+                # The one-time token of this confirmation: a second submit of it finds the first broadcast.
+                confirmation=uuid.uuid4(),
+            )
         except ApplicationError as error:
             error.show_on(form)
     return render(
@@ -70,9 +86,25 @@ def broadcast_detail(request, broadcast_id):
         {
             "broadcast": broadcast,
             "progress": selectors.broadcast_progress(broadcast=broadcast),
+            "failure_reasons": selectors.broadcast_failure_reasons(broadcast=broadcast),
+            "undelivered": selectors.broadcast_undelivered(broadcast=broadcast),
             "segments": sms_segments(broadcast.text),
         },
     )
+
+
+@console_required
+@require_POST
+def broadcast_resend_failed(request, broadcast_id):
+    broadcast = selectors.broadcast_get(actor=request.user, broadcast_id=broadcast_id)
+    if broadcast is None:
+        raise Http404
+    count = services.broadcast_resend_failed(broadcast=broadcast)
+    if count:
+        messages.success(request, _("已重新发送 %(count)s 条失败的短信。") % {"count": count})
+    else:
+        messages.info(request, _("没有可以重新发送的失败短信。"))
+    return redirect("console:notifications:detail", broadcast_id=broadcast.pk)
 
 
 @never_cache
@@ -103,3 +135,19 @@ def inbox(request):
         "notifications/inbox.html",
         {"page": page, "sms_enabled": preference is None or preference.sms_enabled},
     )
+
+
+@csrf_exempt
+@require_POST
+def sms_receipts(request, token):
+    """The provider's push of delivery receipts (阿里云 SmsReport, HTTP batch push): a JSON list of reports. The URL's
+    secret token is the only credential the push carries; without the setting the address does not exist."""
+    expected = settings.NOTIFICATIONS_SMS_RECEIPT_TOKEN
+    if not expected or not constant_time_compare(token, expected):
+        raise Http404
+    try:
+        reports = json.loads(request.body)
+        recorded = services.receipts_record(reports=reports)
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return JsonResponse({"code": 1, "msg": "bad report"}, status=400)
+    return JsonResponse({"code": 0, "msg": "成功", "recorded": recorded})

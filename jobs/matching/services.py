@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from core.accounts.models import User
 from core.batching import chunked
 from core.errors import ApplicationError
+from core.notifications.catalog import SMS_VARIABLE_LIMIT
 from core.notifications.services import notify, notify_each
 from jobs.matching import scoring
 from jobs.matching.models import MatchRun, PushDirection, PushedMatch
@@ -125,15 +126,17 @@ def _already_pushed(worker_ids, direction):
     return pushed, recent
 
 
-def _digest(postings, link):
-    """The `job_push` variables for a worker's best new jobs: "电子厂普工 4500-6000元；保洁 3000元"."""
-    jobs = [
-        f"{posting.title} {posting.wage_min}-{posting.wage_max}元"
-        if posting.wage_min != posting.wage_max
-        else f"{posting.title} {posting.wage_max}元"
-        for posting in postings
-    ]
-    return {"count": len(postings), "jobs": "；".join(jobs), "link": link}
+def _digest(postings):
+    """The `job_push` variables for a worker's best new jobs: "电子厂普工 4500-6000元；保洁 3000元", as many as fit
+    the provider's limit on a variable (the count still says how many there are)."""
+    jobs = []
+    for posting in postings:
+        wage = f"{posting.wage_min}-{posting.wage_max}" if posting.wage_min != posting.wage_max else posting.wage_max
+        job = f"{posting.title} {wage}元"[:SMS_VARIABLE_LIMIT]
+        if len("；".join([*jobs, job])) > SMS_VARIABLE_LIMIT:
+            break
+        jobs.append(job)
+    return {"count": len(postings), "jobs": "；".join(jobs)}
 
 
 class _Run:
@@ -207,7 +210,6 @@ class _Run:
         user_ids = dict(matchable_workers().filter(id__in=list(self.to_workers)).values_list("id", "user_id"))
         users = User.objects.in_bulk(user_ids.values())
         user_of_worker = {worker_id: users[user_id] for worker_id, user_id in user_ids.items()}
-        link = settings.PORTAL_BASE_URL + reverse("me_matching:jobs_for_you")
         # A worker who stopped looking for work since the match was made is left out.
         still_looking = [
             (worker_id, picks) for worker_id, picks in self.to_workers.items() if worker_id in user_of_worker
@@ -228,7 +230,7 @@ class _Run:
                     ]
                 )
                 messages = [
-                    (user_of_worker[worker_id], _digest([postings[posting_id] for _total, posting_id in picks], link))
+                    (user_of_worker[worker_id], _digest([postings[posting_id] for _total, posting_id in picks]))
                     for worker_id, picks in chunk
                 ]
                 notify_each(messages=messages, template="job_push", channels=["sms", "inbox"])

@@ -1,8 +1,13 @@
-// Refreshes a broadcast's progress figures every two seconds until every message is settled.
+// Refreshes a broadcast's progress figures while it moves: every two seconds while it is prepared and sent, once at
+// the end of the quiet hours while everything left waits for them, never again once it is finished. The server
+// says when (refresh_seconds), so the page does not poll all night.
 (function () {
   "use strict";
   var section = document.querySelector("[data-progress-url]");
-  if (!section || section.hasAttribute("data-finished")) return;
+  if (!section || !section.dataset.refreshSeconds) return;
+  function schedule(seconds) {
+    if (seconds) window.setTimeout(refresh, seconds * 1000);
+  }
   function refresh() {
     fetch(section.dataset.progressUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
@@ -11,13 +16,9 @@
           var value = progress[element.dataset.field];
           if (element.tagName === "PROGRESS") element.value = value; else element.textContent = value;
         });
-        if (progress.finished) {
-          section.querySelector("[data-state]").textContent = section.dataset.finishedText || "✓";
-        } else {
-          window.setTimeout(refresh, 2000);
-        }
+        schedule(progress.refresh_seconds);
       })
-      .catch(function () { window.setTimeout(refresh, 5000); });
+      .catch(function () { schedule(5); });
   }
-  window.setTimeout(refresh, 2000);
+  schedule(Number(section.dataset.refreshSeconds));
 })();

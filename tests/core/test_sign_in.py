@@ -166,3 +166,15 @@ def test_codes_that_lapsed_over_a_day_ago_are_purged_and_recent_ones_kept():
 
     assert sign_in_codes_purge() == 1
     assert list(SignInCode.objects.values_list("phone", flat=True)) == ["13900001122"]
+
+
+def test_the_api_answers_too_many_code_requests_with_429_and_when_to_retry(client):
+    first = client.post("/api/v1/auth/code/", {"phone": "13900001122"}, content_type="application/json")
+    second = client.post("/api/v1/auth/code/", {"phone": "13900001122"}, content_type="application/json")
+
+    assert first.status_code == 202
+    assert second.status_code == 429
+    assert second.json()["error"]["code"] == "rate_limited"
+    assert "获取验证码太频繁" in second.json()["error"]["message"]
+    assert 1 <= int(second["Retry-After"]) <= 60
+    assert OutboxMessage.objects.filter(phone="13900001122").count() == 1

@@ -40,13 +40,18 @@ def browser_page(live_server, monkeypatch, request):
         args = CHROMIUM_ARGS + (list(marker.args) if marker else [])
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
         contexts = []
+        # Chromium reports what the Content-Security-Policy blocked on the console: every such line fails the test,
+        # so a script or style that stops working under the enforced policy cannot go unnoticed.
+        policy_violations = []
 
         def open_page(width, height):
             context = browser.new_context(
                 viewport={"width": width, "height": height}, locale="zh-CN", base_url=live_server.url
             )
             contexts.append(context)
-            return context.new_page()
+            page = context.new_page()
+            page.on("console", lambda message: _note_policy_violation(message, policy_violations))
+            return page
 
         yield open_page
         for context in contexts:
@@ -55,6 +60,12 @@ def browser_page(live_server, monkeypatch, request):
         # While the loop runs, Django keeps database connections per context rather than per thread; close the
         # ones the test opened here, or they outlive the test and block dropping the test database.
         connections.close_all()
+        assert policy_violations == [], "the Content-Security-Policy blocked something on these pages"
+
+
+def _note_policy_violation(message, violations):
+    if "Content Security Policy" in message.text:
+        violations.append(f"{message.location.get('url', '')}: {message.text}")
 
 
 @pytest.fixture

@@ -41,9 +41,10 @@ def test_a_county_staff_member_broadcasts_to_a_township_and_watches_it_go_out(
     provider.send_delay_seconds = 3  # slow enough that the page opens before the messages are out
     phone.get_by_role("button", name="确认发送").click()
     phone.wait_for_url("**/console/notifications/*/")
-    assert phone.locator("[data-state]").inner_text() == "正在发送，本页自动刷新。"
+    assert phone.locator("[data-state]").inner_text() in ("准备收件人 0 / 3", "准备收件人 3 / 3", "发送中")
     # Nothing reloads the page: the figures change because the page polls its progress endpoint.
     phone.locator('[data-field="sent"]').filter(has_text="3").wait_for(timeout=20_000)
-    phone.get_by_text("已全部处理完毕。").wait_for()
+    phone.locator("[data-state]").filter(has_text="完成").wait_for()
     assert phone.locator("progress").get_attribute("value") == "100"
+    assert phone.locator('[data-field="done"]').inner_text() == "3"
     assert sorted(provider.phones()) == sorted(seeker.phone for seeker in seekers)

@@ -52,3 +52,34 @@ def test_the_api_schema_describes_the_postings_without_warnings(capsys):
 
     call_command("spectacular", "--fail-on-warn", "--validate", "--file", "/dev/null")
     assert "Warning" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["maybe", "2"])
+def test_an_unknown_value_of_the_key_enterprise_filter_is_refused_not_ignored(client, regions, value):
+    response = client.get("/api/v1/postings/", {"key_enterprise": value})
+
+    assert response.status_code == 400
+    assert "key_enterprise" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("true", ["重点企业的岗位"]), ("on", ["重点企业的岗位"]), ("false", ["普通企业的岗位", "重点企业的岗位"])],
+)
+def test_the_key_enterprise_filter_reads_the_usual_spellings(client, regions, value, expected):
+    JobPostingFactory(title="重点企业的岗位", employer__is_key_enterprise=True)
+    JobPostingFactory(title="普通企业的岗位")
+
+    results = client.get("/api/v1/postings/", {"key_enterprise": value}).json()["results"]
+
+    assert sorted(posting["title"] for posting in results) == expected
+
+
+def test_the_page_keeps_working_when_the_key_enterprise_box_is_ticked(client, regions):
+    JobPostingFactory(title="重点企业的岗位", employer__is_key_enterprise=True)
+    JobPostingFactory(title="普通企业的岗位")
+
+    page = client.get("/jobs/", {"key_enterprise": "on"}).content.decode()
+
+    assert "重点企业的岗位" in page
+    assert "普通企业的岗位" not in page

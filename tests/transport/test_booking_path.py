@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.errors import ApplicationError
 from core.notifications.models import Channel, OutboxMessage, Status
-from core.notifications.services import OPTED_OUT_REASON, notification_preference_set, outbox_recover
+from core.notifications.services import OPTED_OUT_REASON, notification_preference_set, outbox_dispatch
 from tests.factories import TripFactory
 from transport.models import Booking, BookingStatus, TripStatus
 from transport.services import booking_cancel, booking_create, trip_cancel, trip_close
@@ -105,7 +105,7 @@ def test_a_cancelled_trip_starts_its_seat_numbers_again(regions, make_worker, di
     assert (trip.status, trip.taken, trip.seats_issued) == (TripStatus.CANCELLED, 0, 0)
 
 
-def test_the_booking_sms_waits_for_the_outbox_sweep_which_enqueues_it(trip, make_worker):
+def test_the_booking_sms_waits_for_the_outbox_dispatch_which_enqueues_it(trip, make_worker):
     worker = make_worker()
 
     booking_create(trip_id=trip.pk, worker=worker)
@@ -116,7 +116,7 @@ def test_the_booking_sms_waits_for_the_outbox_sweep_which_enqueues_it(trip, make
     assert "座位1号" in sms.text
     assert sms.params["seat"] == "1"
     assert (inbox.status, inbox.sent_at is not None) == (Status.SENT, True)
-    assert outbox_recover()["requeued"] >= 1
+    assert outbox_dispatch()["enqueued"] >= 1
     sms.refresh_from_db()
     assert sms.enqueued_at is not None
 

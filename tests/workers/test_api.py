@@ -2,6 +2,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from core.accounts.models import Role, User
+from tests.factories import UserFactory, WorkerFactory
 from workers.models import Worker
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +58,51 @@ def test_the_endpoints_are_in_the_openapi_schema(client):
         "/api/v1/workers/",
     ):
         assert path in schema
+
+
+def test_a_role_that_may_not_register_workers_is_answered_403(client, regions, dayao, id_number):
+    dispatcher = UserFactory(role=Role.DISPATCHER, region=regions.get(code="430181"))
+    client.force_login(dispatcher)
+
+    registration = {"full_name": "赵六", "id_number": id_number, "home_region": dayao.code, "status": "seeking"}
+
+    response = client.post(
+        "/api/v1/workers/", {**registration, "consent": True, "phone": "13700000032"}, content_type="application/json"
+    )
+
+    assert response.status_code == 403
+    assert response.json()["error"] == {
+        "code": "permission_denied",
+        "message": "只有劳务经纪人和县人社局工作人员可以代为登记。",
+        "fields": {},
+    }
+    assert not Worker.objects.exists()
+
+
+@pytest.mark.parametrize(("parameter", "value"), [("status", "retired"), ("key_group", "aliens"), ("secretary", "x")])
+def test_an_unknown_value_of_a_ledger_filter_is_refused_not_ignored(client, liuyang_staff, parameter, value):
+    client.force_login(liuyang_staff)
+
+    response = client.get("/api/v1/workers/", {parameter: value})
+
+    assert response.status_code == 400
+    assert parameter in response.json()["error"]["fields"]
+
+
+def test_the_ledger_filters_by_a_known_status(client, liuyang_staff, dayao):
+    WorkerFactory(home_region=dayao, full_name="在家待业的人", status="seeking")
+    WorkerFactory(home_region=dayao, full_name="外出务工的人", status="working_away")
+    client.force_login(liuyang_staff)
+
+    response = client.get("/api/v1/workers/", {"status": "seeking"})
+
+    assert [row["full_name"] for row in response.json()["results"]] == ["在家待业的人"]
+
+
+def test_empty_ledger_filters_mean_no_filter(client, liuyang_staff, dayao):
+    WorkerFactory(home_region=dayao, full_name="在家待业的人", status="seeking")
+    client.force_login(liuyang_staff)
+
+    response = client.get("/api/v1/workers/", {"status": "", "key_group": ""})
+
+    assert [row["full_name"] for row in response.json()["results"]] == ["在家待业的人"]

@@ -57,7 +57,7 @@ def previewed_count(client, **filters):
 
 
 def reached_by_fan_out(staff, **filters):
-    broadcast = services.broadcast_create(
+    broadcast, _created = services.broadcast_create(
         actor=staff,
         filters={"role": Role.JOB_SEEKER, **filters},
         template="announcement",
@@ -77,7 +77,7 @@ def test_the_preview_counts_only_the_townships_seekers_in_key_group_poverty_alle
     page = response.content.decode()
     # 大瑶脱贫求职 and 南阳脱贫在家; not 大瑶退役求职 (another group) nor 淮川脱贫求职 (another township).
     assert "data-recipient-count>2 人" in page
-    assert "【春风就业】脱贫人口就业帮扶政策宣讲会本周六举行。" in page
+    assert "【春风就业】春风就业服务通知：脱贫人口就业帮扶政策宣讲会本周六举行。（咨询请联系当地人社部门）" in page
     assert not Broadcast.objects.exists()
     assert previewed_count(client, region=DAYAO_TOWNSHIP, key_group="veteran") == 1
 
@@ -152,9 +152,9 @@ def test_a_broadcast_with_a_key_group_filter_sends_only_to_those_workers(
     client,
 ):
     client.force_login(liuyang_staff)
-    response = client.post(
-        NEW, {**ANNOUNCEMENT, "region": DAYAO_TOWNSHIP, "key_group": "poverty_alleviated", "action": "send"}
-    )
+    form = {**ANNOUNCEMENT, "region": DAYAO_TOWNSHIP, "key_group": "poverty_alleviated"}
+    confirmation = client.post(NEW, form).context["preview"]["confirmation"]
+    response = client.post(NEW, {**form, "action": "send", "confirmation": confirmation})
     broadcast = Broadcast.objects.get()
     assert response.status_code == 302
     assert broadcast.recipient_filters["key_group"] == "poverty_alleviated"
@@ -193,6 +193,20 @@ def test_the_worker_record_page_lists_that_workers_messages_and_not_anothers(cli
     assert "岗位推送" not in page
     assert mask_phone(worker.user.phone) in page
     assert mask_phone(other.user.phone) not in page
+
+
+@pytest.mark.django_db
+def test_the_worker_record_page_says_whether_each_sms_was_delivered_and_why_not(client, workers, liuyang_staff):
+    worker = workers["dayao_poor_seeker"]
+    sent = {"recipient": worker.user, "status": "sent", "sent_at": worker.registered_at}
+    OutboxMessageFactory(**sent, delivery="delivered")
+    OutboxMessageFactory(**sent, delivery="undelivered", delivery_error="MK:0001")
+    client.force_login(liuyang_staff)
+
+    page = client.get(reverse("workers:detail", args=[worker.pk])).content.decode()
+
+    assert "已送达" in page
+    assert "运营商未送达（MK:0001）" in page
 
 
 @pytest.mark.django_db

@@ -4,9 +4,15 @@ A package: writing (`messages`), sending and the periodic repair (`sending`), br
 `from core.notifications.services import X` works for all of them.
 """
 
-from core.notifications.services.broadcasts import broadcast_create, broadcast_fan_out, broadcast_preview
+from core.notifications.services.broadcasts import (
+    broadcast_create,
+    broadcast_fan_out,
+    broadcast_preview,
+    broadcast_resend_failed,
+)
 from core.notifications.services.messages import (
     DAILY_CAP_REASON,
+    EXPIRED_REASON,
     OPTED_OUT_REASON,
     message_rows_sql,
     notify,
@@ -17,22 +23,33 @@ from core.notifications.services.recipients import (
     notification_preference_set,
     recipient_messages_erase,
 )
-from core.notifications.services.sending import RECOVERY_LOCK, _claim, outbox_recover, outbox_send
+from core.notifications.services.sending import (
+    RECONCILE_LOCK,
+    _claim,
+    outbox_dispatch,
+    outbox_reconcile,
+    outbox_send,
+    receipts_record,
+)
 
 __all__ = [
     "DAILY_CAP_REASON",
+    "EXPIRED_REASON",
     "OPTED_OUT_REASON",
-    "RECOVERY_LOCK",
+    "RECONCILE_LOCK",
     "_claim",
     "broadcast_create",
     "broadcast_fan_out",
     "broadcast_preview",
+    "broadcast_resend_failed",
     "inbox_mark_read",
     "message_rows_sql",
     "notification_preference_set",
     "notify",
     "notify_each",
-    "outbox_recover",
+    "outbox_dispatch",
+    "outbox_reconcile",
     "outbox_send",
+    "receipts_record",
     "recipient_messages_erase",
 ]

@@ -1,7 +1,11 @@
 """Broadcasts: staff send one text to many, fanned out chunk by chunk through `notify`."""
 
+import uuid
+
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.accounts.scoping import user_can_access_region
@@ -11,9 +15,21 @@ from core.notifications.catalog import message_template
 from core.notifications.models import (
     Broadcast,
     BroadcastStatus,
+    Channel,
+    Kind,
+    OutboxMessage,
+    Status,
 )
-from core.notifications.selectors import RECIPIENT_FILTERS, broadcast_recipients
-from core.notifications.services.messages import _validated_channels, notify
+from core.notifications.rules import china_day_bounds, marketing_send_after
+from core.notifications.selectors import RECIPIENT_FILTERS, broadcast_failure_reasons, broadcast_recipients
+from core.notifications.services.messages import (
+    DAILY_CAP_REASON,
+    _enqueue_send,
+    _lock_recipients,
+    _marketing_sms_today,
+    _validated_channels,
+    notify,
+)
 
 # --- Broadcasts -------------------------------------------------------------------------------------------------
 
@@ -31,28 +47,92 @@ def broadcast_preview(*, actor, filters, template, context):
         raise ApplicationError(_("只能向本辖区内的人员群发。"), field="region")
     if not region_code and not actor.has_full_scope:
         filters = {**filters, "region": actor.region_id}
+    message.check_sms_limits(context)
     recipients = broadcast_recipients(actor=actor, filters=filters)
-    return {"filters": filters, "recipient_count": recipients.count(), "text": message.render(context)}
+    text = message.render(context)
+    return {"filters": filters, "text": text, **_sms_outlook(recipients, message)}
+
+
+def _sms_outlook(recipients, message):
+    """How many the SMS would reach and how: not at all (opted out, over today's cap), or after the quiet hours."""
+    now = timezone.now()
+    recipient_count = recipients.count()
+    opted_out = recipients.filter(notification_preference__sms_enabled=False).count()
+    over_cap, held_until = 0, None
+    if message.kind == Kind.MARKETING:
+        send_after = marketing_send_after(now)
+        day_start, day_end = china_day_bounds(send_after)
+        over_cap = (
+            OutboxMessage.objects.filter(
+                recipient__in=recipients.filter(
+                    Q(notification_preference__isnull=True) | Q(notification_preference__sms_enabled=True)
+                ),
+                channel=Channel.SMS,
+                kind=Kind.MARKETING,
+                send_after__gte=day_start,
+                send_after__lt=day_end,
+            )
+            .exclude(status__in=[Status.FAILED, Status.CANCELLED])
+            .values("recipient_id")
+            .annotate(total=Count("id"))
+            .filter(total__gte=settings.NOTIFICATIONS_DAILY_CAP)
+            .count()
+        )
+        held_until = send_after if send_after > now else None
+    return {
+        "recipient_count": recipient_count,
+        "opted_out": opted_out,
+        "over_cap": over_cap,
+        # The SMS that will wait for the end of the quiet hours, and when they go.
+        "held": recipient_count - opted_out - over_cap if held_until else 0,
+        "held_until": held_until,
+    }
+
+
+def _confirmation_token(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 @transaction.atomic
-def broadcast_create(*, actor, filters, template, context, channels):
+def broadcast_create(*, actor, filters, template, context, channels, confirmation_token=None):
+    """Start a broadcast. Returns (broadcast, created). `confirmation_token`, the one-time token of the form that
+    showed the preview, makes the confirmation count once: submitted again (a double click, a reload), it returns
+    the broadcast the first submit made instead of sending everything a second time."""
+    token = _confirmation_token(confirmation_token) if confirmation_token is not None else None
+    if token is not None:
+        earlier = Broadcast.objects.filter(confirmation_token=token, created_by=actor).first()
+        if earlier is not None:
+            return earlier, False
     preview = broadcast_preview(actor=actor, filters=filters, template=template, context=context)
     channels = _validated_channels(channels)
+    if confirmation_token is not None and token is None:
+        raise ApplicationError(_("确认已失效，请重新预览后再确认发送。"))
     if preview["recipient_count"] == 0:
         raise ApplicationError(_("没有符合条件的收件人。"))
-    broadcast = Broadcast.objects.create(
-        created_by=actor,
-        region_id=preview["filters"].get("region"),
-        recipient_filters=preview["filters"],
-        template=template,
-        context=context,
-        channels=channels,
-        text=preview["text"],
-        recipient_count=preview["recipient_count"],
-    )
+    try:
+        # A savepoint: the twin submit that inserted the same token first makes this one fail alone.
+        with transaction.atomic():
+            broadcast = Broadcast.objects.create(
+                created_by=actor,
+                region_id=preview["filters"].get("region"),
+                recipient_filters=preview["filters"],
+                template=template,
+                context=context,
+                channels=channels,
+                text=preview["text"],
+                recipient_count=preview["recipient_count"],
+                confirmation_token=token,
+            )
+    except IntegrityError:
+        earlier = Broadcast.objects.filter(confirmation_token=token, created_by=actor).first()
+        if earlier is None:
+            raise
+        return earlier, False
     tasks.broadcast_fan_out.delay_on_commit(broadcast.pk)
-    return broadcast
+    return broadcast, True
 
 
 def broadcast_fan_out(*, broadcast_id):
@@ -81,8 +161,42 @@ def broadcast_fan_out(*, broadcast_id):
                     broadcast=broadcast,
                 )
                 broadcast.fanned_out_through = chunk[-1].pk
+                broadcast.prepared_count += len(chunk)
             else:
                 broadcast.status = BroadcastStatus.SENDING
-            broadcast.save(update_fields=["fanned_out_through", "status", "updated_at"])
+            broadcast.save(update_fields=["fanned_out_through", "prepared_count", "status", "updated_at"])
             if not chunk:
                 return
+
+
+@transaction.atomic
+def broadcast_resend_failed(*, broadcast):
+    """Send the broadcast's failed SMS again (the staff member fixed the cause): queued afresh, under the same rules
+    (the quiet hours, today's cap, the opt-out at sending). Failures that resending cannot mend (a bad number, an
+    expired message) stay failed. Returns how many go again."""
+    resendable = [reason.code for reason in broadcast_failure_reasons(broadcast=broadcast) if reason.resendable]
+    rows = OutboxMessage.objects.select_for_update().filter(
+        broadcast=broadcast, channel=Channel.SMS, status=Status.FAILED, error_code__in=resendable
+    )
+    rows = list(rows.only("id", "recipient_id"))
+    if not rows:
+        return 0
+    now = timezone.now()
+    send_after = marketing_send_after(now) if message_template(broadcast.template).kind == Kind.MARKETING else now
+    recipient_ids = [row.recipient_id for row in rows]
+    _lock_recipients(recipient_ids)
+    today = _marketing_sms_today(recipient_ids, send_after)
+    over_cap = [row.pk for row in rows if today.get(row.recipient_id, 0) >= settings.NOTIFICATIONS_DAILY_CAP]
+    again = [row.pk for row in rows if row.pk not in set(over_cap)]
+    OutboxMessage.objects.filter(pk__in=over_cap).update(status=Status.CANCELLED, last_error=DAILY_CAP_REASON)
+    OutboxMessage.objects.filter(pk__in=again).update(
+        status=Status.QUEUED,
+        attempts=0,
+        last_error="",
+        error_code="",
+        send_after=send_after,
+        enqueued_at=now if send_after <= now else None,
+    )
+    if send_after <= now:
+        _enqueue_send(again)
+    return len(again)

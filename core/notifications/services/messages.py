@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.accounts.models import User
 from core.batching import chunked
 from core.errors import ApplicationError
 from core.notifications import tasks
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 OPTED_OUT_REASON = "用户已关闭短信"
 DAILY_CAP_REASON = "已达每日推送上限"
+EXPIRED_REASON = "已过有效期，不再发送"
 
 
 def _enqueue_send(outbox_ids, *, countdown=0):
@@ -39,6 +41,16 @@ def _enqueue_send(outbox_ids, *, countdown=0):
 def _sms_opted_out(user_ids):
     return set(
         NotificationPreference.objects.filter(user_id__in=user_ids, sms_enabled=False).values_list("user_id", flat=True)
+    )
+
+
+def _lock_recipients(user_ids):
+    """Lock the recipients' user rows until the caller's transaction ends, in id order (no deadlock between two
+    callers), so that two notify() calls to the same person count today's pushes one after the other: the second
+    sees the first's rows, and the daily cap holds under concurrency. A row lock, not an advisory lock: a nightly
+    push locks thousands of people, and row locks do not fill PostgreSQL's shared lock table."""
+    list(
+        User.objects.select_for_update(no_key=True).filter(pk__in=user_ids).order_by("pk").values_list("pk", flat=True)
     )
 
 
@@ -91,19 +103,21 @@ def notify_each(*, messages, template, channels, broadcast=None):
     def text_and_params(context):
         # Contexts shared by many recipients (a broadcast) are rendered once.
         if id(context) not in rendered:
+            if Channel.SMS in channels:
+                message.check_sms_limits(context)
             rendered[id(context)] = (context, message.render(context), message.params(context))
         return rendered[id(context)][1:]
 
     now = timezone.now()
+    expires_at = message.expires_at(now)
     sms_send_after = marketing_send_after(now) if message.kind == Kind.MARKETING else now
     messages = [(user, context) for user, context in messages]
     user_ids = [user.pk for user, _context in messages]
     opted_out = _sms_opted_out(user_ids) if Channel.SMS in channels else set()
-    sent_today = (
-        _marketing_sms_today(user_ids, sms_send_after)
-        if Channel.SMS in channels and message.kind == Kind.MARKETING
-        else {}
-    )
+    capped = Channel.SMS in channels and message.kind == Kind.MARKETING
+    if capped:
+        _lock_recipients(user_ids)
+    sent_today = _marketing_sms_today(user_ids, sms_send_after) if capped else {}
     rows = []
     for user, context in messages:
         text, params = text_and_params(context)
@@ -121,6 +135,7 @@ def notify_each(*, messages, template, channels, broadcast=None):
                 broadcast=broadcast,
                 idempotency_key=f"b{broadcast.pk}-u{user.pk}-{channel}" if broadcast else uuid.uuid4().hex,
                 send_after=now,
+                expires_at=expires_at if channel == Channel.SMS else None,
             )
             if channel == Channel.INBOX:
                 # The inbox is our own table: the row is the delivered message.
@@ -211,7 +226,7 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
     `notify`: the inbox row delivered at once, an SMS row only for a user with a phone, cancelled with
     OPTED_OUT_REASON when they turned SMS off (decided by the statement itself), the text and the provider's
     parameters rendered from the catalogue. The SMS row is left queued and not enqueued: the outbox sender's
-    periodic sweep (`outbox_recover`) publishes it, a batch to a Celery message, so the statement's caller
+    dispatch (`outbox_dispatch`, every two seconds) publishes it, a batch to a Celery message, so the statement's caller
     publishes nothing. Critical messages only: the marketing rules (quiet hours, daily cap) read other rows first.
 
     `sql_context` (PostgreSQL): template variables only the statement knows, each an SQL expression over `source`

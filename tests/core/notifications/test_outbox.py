@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -6,6 +7,7 @@ from django.utils import timezone
 
 from core.errors import ApplicationError
 from core.notifications import selectors, services
+from core.notifications.catalog import TEMPLATES
 from core.notifications.models import Channel, OutboxMessage, Status
 from core.notifications.rules import CHINA, marketing_send_after
 from tests.factories import JobSeekerFactory
@@ -13,7 +15,7 @@ from tests.factories import JobSeekerFactory
 pytestmark = pytest.mark.django_db
 
 TRIP = {"trip": "湘A12345", "time": "2月10日7:30", "place": "洋溪镇政府"}
-JOB = {"count": 1, "jobs": "比亚迪普工6000元", "link": "https://chunfeng.example.gov.cn/me/jobs-for-you/"}
+JOB = {"count": 1, "jobs": "比亚迪普工6000元"}
 
 
 def test_notify_writes_one_row_per_recipient_and_channel_with_the_rendered_text():
@@ -176,3 +178,22 @@ def test_the_database_refuses_an_sms_row_without_a_valid_phone():
             idempotency_key="k",
             send_after=timezone.now() - timedelta(seconds=1),
         )
+
+
+def test_an_sms_variable_longer_than_the_provider_allows_is_refused_and_nothing_is_written():
+    seeker = JobSeekerFactory()
+    with pytest.raises(ApplicationError, match="变量过长（通知内容），每项最多 35 字"):
+        services.notify(recipients=[seeker], template="announcement", context={"content": "长" * 36}, channels=["sms"])
+    assert not OutboxMessage.objects.exists()
+    # The inbox is ours: no provider reviews it, so an owner's long list of candidates still goes there.
+    [row] = services.notify(
+        recipients=[seeker], template="announcement", context={"content": "长" * 36}, channels=["inbox"]
+    )
+    assert row.text == f"春风就业服务通知：{'长' * 36}（咨询请联系当地人社部门）"
+
+
+def test_no_sms_template_is_made_only_of_variables_or_carries_a_link_in_a_variable():
+    for template in TEMPLATES.values():
+        fixed_text = re.sub(r"\$\{\w+\}", "", template.text)
+        assert len(fixed_text) >= 10, template.key
+        assert not {"link", "url"} & set(template.variables), template.key

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.accounts.models import Role
 from core.errors import ApplicationError
@@ -112,10 +113,9 @@ def test_a_staff_member_sees_only_the_broadcasts_of_their_own_region(regions, li
 def test_a_county_staff_member_sends_to_every_seeker_of_a_township_and_watches_it_go_out(
     celery_worker, provider, wait_until, daytime, township, liuyang_staff, client
 ):
-    response = client.post(
-        NEW,
-        {**JOB_FAIR, "region": "430181102", "role": Role.JOB_SEEKER, "channels": ["sms", "inbox"], "action": "send"},
-    )
+    form = {**JOB_FAIR, "region": "430181102", "role": Role.JOB_SEEKER, "channels": ["sms", "inbox"]}
+    preview = client.post(NEW, form)
+    response = client.post(NEW, {**form, "action": "send", "confirmation": preview.context["preview"]["confirmation"]})
     broadcast = Broadcast.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("console:notifications:detail", args=[broadcast.pk])
@@ -133,12 +133,13 @@ def test_a_county_staff_member_sends_to_every_seeker_of_a_township_and_watches_i
     assert "2月12日在大瑶镇政府广场" in history
     detail = client.get(reverse("console:notifications:detail", args=[broadcast.pk])).content.decode()
     assert 'data-field="sent">2<' in detail
-    assert "已全部处理完毕" in detail
+    assert "完成" in detail
+    assert "data-refresh-seconds" not in detail
 
 
 @pytest.mark.django_db
 def test_the_progress_counts_each_status_of_the_broadcasts_sms(liuyang_staff, township, client):
-    broadcast = services.broadcast_create(
+    broadcast, _created = services.broadcast_create(
         actor=liuyang_staff,
         filters={"region": "430181", "role": Role.JOB_SEEKER},
         template="announcement",
@@ -148,15 +149,17 @@ def test_the_progress_counts_each_status_of_the_broadcasts_sms(liuyang_staff, to
     services.broadcast_fan_out(broadcast_id=broadcast.pk)
     rows = list(OutboxMessage.objects.filter(broadcast=broadcast).order_by("id"))
     OutboxMessage.objects.filter(pk=rows[0].pk).update(status=Status.FAILED)
+    OutboxMessage.objects.filter(pk=rows[1].pk).update(status=Status.SENT, sent_at=timezone.now())
     progress = client.get(reverse("console:notifications:progress", args=[broadcast.pk])).json()
-    assert (progress["queued"], progress["failed"], progress["sms_total"]) == (2, 1, 3)
+    assert (progress["queued"], progress["sent"], progress["failed"], progress["sms_total"]) == (1, 1, 1, 3)
     assert progress["finished"] is False
-    assert progress["percent_done"] == 33
+    # Sent out of the recipients: a failure is not progress.
+    assert (progress["done"], progress["percent_done"], progress["stage_text"]) == (1, 33, "发送中")
 
 
 @pytest.mark.django_db
 def test_running_the_fan_out_twice_writes_each_recipients_message_once(liuyang_staff, township):
-    broadcast = services.broadcast_create(
+    broadcast, _created = services.broadcast_create(
         actor=liuyang_staff,
         filters={"region": "430181102", "role": ""},
         template="announcement",

@@ -1,6 +1,7 @@
 """Sending against the local provider: real PostgreSQL, real Redis, real Celery worker and real threads."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -162,7 +163,9 @@ def claim_and_abandon(rows, *, reach_provider):
 def test_a_stuck_row_the_provider_received_is_marked_sent_without_sending_it_again(transactional_db, provider):
     rows = queued_rows(2)
     claim_and_abandon(rows, reach_provider=True)
-    assert services.outbox_recover()["stuck"] == 2
+    assert services.outbox_dispatch()["unknown"] == 2
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.UNKNOWN}
+    assert services.outbox_reconcile()["sent"] == 2
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
     assert len(provider.phones()) == 2
 
@@ -170,22 +173,24 @@ def test_a_stuck_row_the_provider_received_is_marked_sent_without_sending_it_aga
 def test_a_stuck_row_the_provider_never_received_is_sent_again(celery_worker, provider, wait_until):
     rows = queued_rows(2)
     claim_and_abandon(rows, reach_provider=False)
-    services.outbox_recover()
+    services.outbox_dispatch()
+    # Claimed an hour ago: long past the provider's reporting delay, so "not found" means never received.
+    assert services.outbox_reconcile()["sent-again"] == 2
     wait_until(lambda: OutboxMessage.objects.filter(status=Status.SENT).count() == 2, message="the re-sent rows")
     assert sorted(provider.phones()) == sorted(row.phone for row in rows)
 
 
-def test_a_row_still_being_sent_is_left_alone_by_the_recovery(transactional_db, provider):
+def test_a_row_still_being_sent_is_left_alone_by_the_dispatch(transactional_db, provider):
     rows = queued_rows(1)
     services._claim([rows[0].pk])
-    assert services.outbox_recover() == {"stuck": 0, "requeued": 0, "skipped": False}
+    assert services.outbox_dispatch() == {"unknown": 0, "enqueued": 0, "fan_outs": 0}
     assert OutboxMessage.objects.get().status == Status.SENDING
 
 
 def test_queued_rows_whose_task_was_lost_are_enqueued_again(celery_worker, provider, wait_until):
-    # Rows written without a task, as after a broker that lost its queue: only the recovery can find them.
+    # Rows written without a task, as after a broker that lost its queue: only the dispatch can find them.
     rows = OutboxMessageFactory.create_batch(3, enqueued_at=timezone.now() - timedelta(hours=1))
-    assert services.outbox_recover()["requeued"] == 3
+    assert services.outbox_dispatch()["enqueued"] == 3
     wait_until(lambda: OutboxMessage.objects.filter(status=Status.SENT).count() == 3, message="the lost rows")
     assert sorted(provider.phones()) == sorted(row.phone for row in rows)
 
@@ -203,7 +208,7 @@ def test_the_rate_limit_holds_across_two_workers(transactional_db, provider, set
 def test_a_push_due_just_before_the_quiet_hours_is_held_when_its_task_runs_inside_them(
     transactional_db, provider, quiet_hours, settings
 ):
-    row = OutboxMessageFactory(template="job_push", kind="marketing", params={"count": "1", "jobs": "b", "link": "c"})
+    row = OutboxMessageFactory(template="job_push", kind="marketing", params={"count": "1", "jobs": "b"})
     services.outbox_send(outbox_ids=[row.pk])
     row.refresh_from_db()
     assert provider.phones() == []
@@ -212,13 +217,33 @@ def test_a_push_due_just_before_the_quiet_hours_is_held_when_its_task_runs_insid
     assert row.send_after.astimezone(CHINA).hour == settings.NOTIFICATIONS_QUIET_HOURS_END
 
 
-def test_only_one_recovery_runs_at_a_time(transactional_db, provider):
+def test_only_one_reconciliation_runs_at_a_time(transactional_db, provider):
     rows = queued_rows(1)
     claim_and_abandon(rows, reach_provider=True)
-    cache.add(services.RECOVERY_LOCK, "running")  # another worker's recovery is under way
+    services.outbox_dispatch()
+    cache.add(services.RECONCILE_LOCK, "running")  # another worker's reconciliation is under way
     try:
-        assert services.outbox_recover()["skipped"] is True
-        assert OutboxMessage.objects.get().status == Status.SENDING
+        assert services.outbox_reconcile()["skipped"] is True
+        assert OutboxMessage.objects.get().status == Status.UNKNOWN
     finally:
-        cache.delete(services.RECOVERY_LOCK)
-    assert services.outbox_recover()["stuck"] == 1
+        cache.delete(services.RECONCILE_LOCK)
+    assert services.outbox_reconcile()["sent"] == 1
+
+
+def test_the_daily_cap_holds_when_two_pushes_to_the_same_person_are_written_at_the_same_moment(
+    transactional_db, settings
+):
+    settings.NOTIFICATIONS_DAILY_CAP = 1
+    seeker = JobSeekerFactory()
+    job = {"count": "1", "jobs": "电子厂普工 4500元"}
+
+    def push_and_hold_the_transaction_open():
+        with transaction.atomic():
+            services.notify(recipients=[seeker], template="job_push", context=job, channels=["sms"])
+            time.sleep(0.5)  # both writers are inside their transaction together: the race, if there is one
+
+    in_threads(2, push_and_hold_the_transaction_open)
+
+    statuses = sorted(OutboxMessage.objects.filter(recipient=seeker).values_list("status", flat=True))
+    assert statuses == [Status.CANCELLED, Status.QUEUED]
+    assert OutboxMessage.objects.get(status=Status.CANCELLED).last_error == services.DAILY_CAP_REASON
