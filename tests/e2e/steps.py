@@ -7,6 +7,8 @@ from tests.factories import DEMO_PASSWORD
 
 
 def page_fits_the_screen(page):
+    # A click that navigates returns before the new document exists; measuring then reads a null documentElement.
+    page.wait_for_load_state("domcontentloaded")
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
