@@ -12,6 +12,7 @@ people, which is why it is not used here.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -20,9 +21,14 @@ from django.utils.translation import gettext as _
 from stdnum.iso7064 import mod_11_2
 
 from core.regions.gb2260 import ever_existed_codes
+from core.typed_input import NormalisedCharField, NormalisedSerializerField, ascii_digits, compact
 
 MALE = "M"
 FEMALE = "F"
+
+# How Excel shows an 18-digit number typed into a cell formatted as a number: 15 significant digits and an exponent
+# (4.30181198801011E+17). The last three digits are gone for good, so this is never a wrong check digit to correct.
+_EXCEL_NUMBER = re.compile(r"[0-9](\.[0-9]*)?E\+?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -34,16 +40,22 @@ class IdNumber:
 
 
 def normalize_id_number(value):
-    """Strip the spaces people type and accept a lower-case x as the check character."""
-    return "".join(str(value or "").split()).upper()
+    """The number as typed, in the one form it is checked, hashed and stored in (`core.typed_input`): NFKC, spaces
+    and dashes out, and a lower-case x accepted as the check character."""
+    return compact(value).upper()
 
 
 def parse_id_number(value, *, today=None):
     """The number's parts, or ValidationError with a Chinese message naming what is wrong."""
     number = normalize_id_number(value)
-    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if _EXCEL_NUMBER.fullmatch(number):
+        raise ValidationError(_("Excel 把身份证号存成了数字，请把该列设为文本后重新填写。"), code="excel_number")
+    digits = ascii_digits(number[:17])
+    check = "X" if number[17:] == "X" else ascii_digits(number[17:])
+    if len(number) != 18 or digits is None or check is None:
         raise ValidationError(_("身份证号应为18位，前17位是数字，最后一位是数字或X。"), code="format")
-    if mod_11_2.calc_check_digit(number[:17]) != number[17]:
+    number = digits + check
+    if mod_11_2.calc_check_digit(digits) != check:
         raise ValidationError(_("身份证号校验位不正确，请核对后重新输入。"), code="check_digit")
     try:
         birth_date = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -57,6 +69,18 @@ def parse_id_number(value, *, today=None):
         raise ValidationError(_("身份证号前六位不是任何时期的县级行政区划代码。"), code="county")
     sex = MALE if int(number[16]) % 2 else FEMALE
     return IdNumber(number=number, county_code=county_code, birth_date=birth_date, sex=sex)
+
+
+def _checked_number(value):
+    return parse_id_number(value).number
+
+
+class IdNumberField(NormalisedCharField):
+    normalize = staticmethod(_checked_number)
+
+
+class IdNumberSerializerField(NormalisedSerializerField):
+    normalize = staticmethod(_checked_number)
 
 
 def make_id_number(*, county_code, birth_date, sequence):

@@ -8,6 +8,7 @@ ignored, so people can keep their own extra columns in the file.
 
 import datetime
 import io
+import logging
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -15,8 +16,13 @@ from openpyxl.cell import WriteOnlyCell
 
 from core.errors import ApplicationError
 
+logger = logging.getLogger(__name__)
+
 # Problems kept for the report; a file with more stops being listed there (the count is still exact).
 MAX_REPORTED_PROBLEMS = 1000
+# Excel keeps 15 significant digits of a number; a longer one (an ID number in a cell formatted as a number) has lost
+# its last digits before we ever read it.
+_EXCEL_DIGITS = 15
 
 
 def upload_check(*, file_name, content, max_bytes):
@@ -82,9 +88,16 @@ class Problems:
 
 
 def cell_text(value):
-    """A cell as the text the person typed: 13800000000 rather than 13800000000.0, a date as 2026-03-01."""
+    """A cell as the text the person typed: 13800000000 rather than 13800000000.0, a date as 2026-03-01.
+
+    A number too long for Excel's 15 digits is written as Excel shows it (4.30181198801011E+17), so that the check of
+    an ID number can say what happened instead of reporting a wrong check digit.
+    """
     if value is None:
         return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 10**_EXCEL_DIGITS:
+        mantissa, exponent = f"{value:.{_EXCEL_DIGITS - 1}E}".split("E")
+        return f"{mantissa.rstrip('0').rstrip('.')}E{exponent}"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
@@ -92,6 +105,21 @@ def cell_text(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value).strip()
+
+
+def import_run_to_the_end(run, *, import_id, fail):
+    """`run(import_id=...)`, and whatever it raises, `fail(import_id, problems)` ends the import "failed" with a
+    message people can act on, the traceback in the log: an import is never left "running" by a bug or an outage.
+
+    Both imports write everything in one transaction, so a failure here has written nothing.
+    """
+    try:
+        return run(import_id=import_id)
+    except Exception:
+        logger.exception("Import %s broke off", import_id)
+        problems = Problems()
+        problems.add(None, "", _("导入中途出错，未导入任何数据。请稍后重新上传；如仍出错，请联系管理员。"))
+        return fail(import_id, problems)
 
 
 def read_rows(content, *, required, optional=(), problems):

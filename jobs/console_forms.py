@@ -11,12 +11,19 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import ApplicationError
 from core.regions.fields import RegionChoiceField
 from core.regions.models import RegionLevel
+from core.typed_input import ContactPhoneField, CreditCodeField, WholeNumberField, parse_object_id
 from jobs.models import Benefit, CooperationAgreement, Employer, Occupation, PostingKind, PostingStatus
 from jobs.selectors import ConsolePostingFilters, console_agreements, console_employers, liaison_candidates
-from jobs.services import MAX_EXTEND_DAYS, agreement_problems, credit_code_clean, posting_problems
+from jobs.services import (
+    MAX_AGE,
+    MAX_EXTEND_DAYS,
+    MAX_HEADCOUNT,
+    MAX_WAGE,
+    agreement_problems,
+    posting_problems,
+)
 from jobs.services.agreements import AGREEMENT_FIELDS
 from jobs.services.employers import EMPLOYER_FIELDS
 
@@ -37,6 +44,7 @@ class EmployerForm(forms.ModelForm):
         model = Employer
         fields = EMPLOYER_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"credit_code": CreditCodeField, "contact_phone": ContactPhoneField}
 
     def __init__(self, *args, county, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,12 +59,6 @@ class EmployerForm(forms.ModelForm):
         self.fields["liaison"].label_from_instance = lambda user: user.get_full_name() or user.username
         self.fields["liaison"].help_text = _("勾选重点企业后，请指定一名本县工作人员为联络员。")
         self.fields["credit_code"].widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false"})
-
-    def clean_credit_code(self):
-        try:
-            return credit_code_clean(self.cleaned_data["credit_code"])
-        except ApplicationError as error:
-            raise forms.ValidationError(error.message) from error
 
     def clean(self):
         data = super().clean()
@@ -73,7 +75,7 @@ class EmployerForm(forms.ModelForm):
 
 class EmployerContactForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
-    phone = forms.CharField(label=_("电话"), max_length=20)
+    phone = ContactPhoneField(label=_("电话"))
     role = forms.CharField(label=_("职务"), max_length=50, required=False)
 
 
@@ -93,9 +95,10 @@ class PostingForm(forms.Form):
     title = forms.CharField(label=_("岗位名称"), max_length=60)
     occupation = forms.ChoiceField(label=_("工种"), choices=Occupation.choices)
     kind = forms.ChoiceField(label=_("岗位类型"), choices=PostingKind.choices, initial=PostingKind.REGULAR)
-    headcount = forms.IntegerField(label=_("招聘人数"))
-    wage_min = forms.IntegerField(label=_("月薪下限（元）"))
-    wage_max = forms.IntegerField(label=_("月薪上限（元）"))
+    # The lower bounds are the services' rules (`posting_problems`), which say more than "out of range".
+    headcount = WholeNumberField(label=_("招聘人数"), min_value=0, max_value=MAX_HEADCOUNT)
+    wage_min = WholeNumberField(label=_("月薪下限（元）"), min_value=0, max_value=MAX_WAGE)
+    wage_max = WholeNumberField(label=_("月薪上限（元）"), min_value=0, max_value=MAX_WAGE)
     pay_notes = forms.CharField(
         label=_("计薪方式"), max_length=100, required=False, help_text=_("例如：计件，保底4000元")
     )
@@ -106,8 +109,8 @@ class PostingForm(forms.Form):
     working_hours = forms.CharField(label=_("工作时间"), max_length=100, required=False)
     work_region = RegionChoiceField(label=_("工作地区"), levels=(RegionLevel.COUNTY,))
     work_address = forms.CharField(label=_("工作地址"), max_length=200, required=False)
-    age_min = forms.IntegerField(label=_("最低年龄"), initial=16)
-    age_max = forms.IntegerField(label=_("最高年龄"), initial=60)
+    age_min = WholeNumberField(label=_("最低年龄"), min_value=0, max_value=MAX_AGE, initial=16)
+    age_max = WholeNumberField(label=_("最高年龄"), min_value=0, max_value=MAX_AGE, initial=60)
     requirements = forms.CharField(label=_("任职要求"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     valid_until = forms.DateField(label=_("有效期至"), widget=DATE_INPUT)
     agreement = forms.ModelChoiceField(
@@ -122,8 +125,6 @@ class PostingForm(forms.Form):
         else:
             self.fields["employer"].queryset = console_employers(user=user)
         self.fields["agreement"].queryset = console_agreements(user=user)
-        for name in ("headcount", "wage_min", "wage_max", "age_min", "age_max"):
-            self.fields[name].widget.attrs["inputmode"] = "numeric"
         if not self.is_bound and posting is None:
             self.initial.setdefault("valid_until", timezone.localdate() + timedelta(days=DEFAULT_VALID_DAYS))
             if user.region is not None and user.region.level == RegionLevel.COUNTY:
@@ -219,7 +220,7 @@ class PostingBulkForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any ids may be sent; the services only ever touch the ones in the user's scope.
-        self.fields["posting"].valid_value = lambda value: str(value).isdigit()
+        self.fields["posting"].valid_value = lambda value: parse_object_id(value) is not None
 
     def clean(self):
         data = super().clean()

@@ -15,6 +15,7 @@ from core.accounts.permissions import console_required
 from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
 from core.regions.models import RegionLevel
+from core.typed_input import parse_object_id
 from jobs import selectors, services
 from jobs.console_forms import (
     AgreementForm,
@@ -157,11 +158,12 @@ def posting_list(request):
 def posting_new(request):
     _editor_required(request)
     initial = {}
-    if request.GET.get("copy", "").isdigit():
-        source = selectors.console_posting(user=request.user, posting_id=int(request.GET["copy"]))
+    copied, employer_id = parse_object_id(request.GET.get("copy")), parse_object_id(request.GET.get("employer"))
+    if copied is not None:
+        source = selectors.console_posting(user=request.user, posting_id=copied)
         initial = posting_initial(source, as_copy=True)
-    elif request.GET.get("employer", "").isdigit():
-        initial = {"employer": int(request.GET["employer"])}
+    elif employer_id is not None:
+        initial = {"employer": employer_id}
     form = PostingForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         employer = form.cleaned_data["employer"]

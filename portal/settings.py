@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.PersonalDataNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user and messages are known, so that its 400 page can be drawn in the site's frame.
+    "core.malformed_requests.RefuseControlCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",

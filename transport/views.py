@@ -16,6 +16,7 @@ from core.accounts.permissions import console_required
 from core.accounts.scoping import scope_to_user
 from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
+from core.typed_input import normalize_phone
 from transport import selectors, services
 from transport.forms import BoardingForm, BookForm, PickupPointFormSet, TripForm, pickup_point_initial
 from transport.manifests import manifest_context, manifest_export_workbook
@@ -122,7 +123,11 @@ def trip_action(request, trip_id, action):
 def trip_book_for_worker(request, trip_id):
     """Staff book on a worker's behalf, found by the phone number among the workers of their region."""
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
-    phone = request.POST.get("phone", "").strip()
+    try:
+        phone = normalize_phone(request.POST.get("phone"))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("transport:trip", trip_id=trip.pk)
     worker = scope_to_user(request.user, Worker.objects.all(), region_field="home_region").filter(user__phone=phone)
     worker = worker.first()
     if worker is None:
@@ -246,6 +251,8 @@ def _my_booking_action(request, change, done):
     try:
         change()
     except ApplicationError as error:
+        if error.code == "not_found":
+            raise Http404(error.message) from error
         messages.error(request, error.message)
     else:
         messages.success(request, done)

@@ -14,10 +14,12 @@ from rest_framework.views import APIView
 from core.accounts.models import Role
 from core.api import LARGEST_ID, validated_query
 from core.errors import ApplicationError
+from core.identity import IdNumberSerializerField
 from core.regions.fields import RegionField
 from core.regions.models import Region, RegionLevel
+from core.typed_input import PhoneSerializerField, WholeNumberSerializerField
 from workers import selectors, services
-from workers.models import KeyGroup, WantedArea, Worker, WorkerStatus
+from workers.models import MAX_EXPECTED_WAGE, KeyGroup, WantedArea, Worker, WorkerStatus
 from workers.ratelimits import registration_limit_check
 
 
@@ -79,8 +81,8 @@ class ProfileInputSerializer(serializers.Serializer):
     wanted_occupations = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     wanted_area = serializers.ChoiceField(choices=WantedArea.choices, default=WantedArea.ANYWHERE)
     wanted_cities = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    expected_wage = serializers.IntegerField(
-        min_value=0, max_value=1_000_000, required=False, allow_null=True, default=None
+    expected_wage = WholeNumberSerializerField(
+        min_value=0, max_value=MAX_EXPECTED_WAGE, required=False, allow_null=True, default=None
     )
     available_from = serializers.DateField(required=False, allow_null=True, default=None)
     key_groups = serializers.ListField(
@@ -89,13 +91,13 @@ class ProfileInputSerializer(serializers.Serializer):
 
 
 class RegistrationInputSerializer(ProfileInputSerializer):
-    id_number = serializers.CharField(max_length=20, help_text="18位居民身份证号")
+    id_number = IdNumberSerializerField(help_text="18位居民身份证号")
     status = serializers.ChoiceField(choices=WorkerStatus.choices)
     consent = serializers.BooleanField(help_text="是否同意个人信息处理规则（必须为 true）")
 
 
 class AssistedRegistrationInputSerializer(RegistrationInputSerializer):
-    phone = serializers.CharField(max_length=20, help_text="务工人员的11位手机号")
+    phone = PhoneSerializerField(help_text="务工人员的11位手机号")
 
 
 def _register(data, *, phone, registered_by=None):

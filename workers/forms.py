@@ -2,10 +2,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.identity import IdNumberField
 from core.regions.fields import RegionChoiceField
 from core.regions.models import RegionLevel
+from core.typed_input import PhoneField, WholeNumberField
 from workers.consent import CONSENT_TEXT
-from workers.models import KeyGroup, ServiceKind, WantedArea, WorkerStatus
+from workers.models import MAX_EXPECTED_WAGE, KeyGroup, ServiceKind, WantedArea, WorkerStatus
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -20,7 +22,9 @@ class WorkerProfileForm(forms.Form):
     )
     wanted_area = forms.ChoiceField(label=_("想在哪里工作"), choices=WantedArea.choices, initial=WantedArea.ANYWHERE)
     wanted_cities = forms.CharField(label=_("城市"), max_length=200, required=False, help_text=_("选“指定城市”时填写"))
-    expected_wage = forms.IntegerField(label=_("期望月薪（元）"), min_value=0, max_value=1_000_000, required=False)
+    expected_wage = WholeNumberField(
+        label=_("期望月薪（元）"), min_value=0, max_value=MAX_EXPECTED_WAGE, required=False
+    )
     available_from = forms.DateField(label=_("什么时候可以上岗"), required=False, widget=DATE_INPUT)
     key_groups = forms.MultipleChoiceField(
         label=_("重点群体（如属于请勾选，工作人员会核实）"),
@@ -39,9 +43,7 @@ class WorkerProfileForm(forms.Form):
 
 
 class RegistrationForm(WorkerProfileForm):
-    id_number = forms.CharField(
-        label=_("身份证号"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"})
-    )
+    id_number = IdNumberField(label=_("身份证号"), widget=forms.TextInput(attrs={"autocomplete": "off"}))
     status = forms.ChoiceField(label=_("现在的状态"), choices=WorkerStatus.choices, initial=WorkerStatus.RETURNED)
     consent = forms.BooleanField(label=_("我已阅读并同意个人信息处理规则"), help_text=CONSENT_TEXT)
 
@@ -56,9 +58,7 @@ class RegistrationForm(WorkerProfileForm):
 
 
 class AssistedRegistrationForm(RegistrationForm):
-    phone = forms.CharField(
-        label=_("务工人员手机号"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
-    )
+    phone = PhoneField(label=_("务工人员手机号"))
     consent = forms.BooleanField(label=_("本人已当面或电话同意个人信息处理规则"), help_text=CONSENT_TEXT)
 
     def __init__(self, *args, **kwargs):

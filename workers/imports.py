@@ -17,14 +17,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.accounts.models import Role, User
 from core.accounts.scoping import scope_regions_to_user
-from core.accounts.services import normalize_phone
 from core.batching import chunked
 from core.errors import ApplicationError
 from core.privacy.models import AuditAction
 from core.privacy.services import audit_record
 from core.regions.models import Region, RegionLevel
-from core.spreadsheets import Problems, append_row, read_rows, upload_check, workbook_bytes
+from core.spreadsheets import Problems, append_row, import_run_to_the_end, read_rows, upload_check, workbook_bytes
+from core.typed_input import normalize_phone, parse_whole_number
 from workers.models import (
+    MAX_EXPECTED_WAGE,
     ImportStatus,
     KeyGroup,
     LedgerImport,
@@ -148,9 +149,9 @@ def _parse_row(number, cells, *, villages, statuses_by_label, key_groups_by_labe
     wage = None
     wage_text = cells.get(str(WAGE), "")
     if wage_text:
-        if wage_text.isdigit() and int(wage_text) <= 1_000_000:
-            wage = int(wage_text)
-        else:
+        try:
+            wage = parse_whole_number(wage_text.removesuffix("元"), lowest=0, highest=MAX_EXPECTED_WAGE)
+        except ApplicationError:
             problems.add(number, WAGE, _("期望月薪应是整数（元）。"))
     groups = []
     for label in _split_list(cells.get(str(KEY_GROUPS), "")):
@@ -219,7 +220,16 @@ def _progress(ledger_import, processed):
 
 
 def ledger_import_run(*, import_id):
-    """Validate and import one uploaded file. Idempotent: a finished import is left as it is."""
+    """Validate and import one uploaded file. Idempotent: a finished import is left as it is. Whatever goes wrong,
+    the import ends "failed" with a message."""
+    return import_run_to_the_end(_checked_and_written, import_id=import_id, fail=_broken_off)
+
+
+def _broken_off(import_id, problems):
+    return _finish(import_id, ImportStatus.FAILED, total=None, problems=problems)
+
+
+def _checked_and_written(*, import_id):
     ledger_import = LedgerImport.objects.select_related("uploaded_by__region").get(pk=import_id)
     if ledger_import.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED):
         return ledger_import
@@ -263,9 +273,10 @@ def ledger_import_run(*, import_id):
 
 
 def _finish(import_id, status, *, total, problems, imported=0):
+    """`total` None leaves the count of rows checked as it stood."""
     LedgerImport.objects.filter(pk=import_id).update(
         status=status,
-        processed_rows=total,
+        **({} if total is None else {"processed_rows": total}),
         imported_count=imported,
         problems=problems.report(),
         content=b"",

@@ -7,6 +7,8 @@ from core.privacy.crypto import decrypt_text
 from core.privacy.masking import age_band
 
 ID_NUMBER_PURPOSE = "workers.id_number"
+# A typo's bound (forms, API and import alike), well inside the database's integer.
+MAX_EXPECTED_WAGE = 1_000_000
 
 
 class WorkerStatus(models.TextChoices):

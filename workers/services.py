@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from core.accounts.models import Role, User
 from core.accounts.scoping import user_can_access_region
-from core.accounts.services import normalize_phone
 from core.errors import ApplicationError
 from core.identity import parse_id_number
 from core.notifications.services import recipient_messages_erase
@@ -24,6 +23,7 @@ from core.privacy.masking import mask_id_number, mask_phone
 from core.privacy.models import AuditAction
 from core.privacy.services import audit_record
 from core.regions.models import RegionLevel
+from core.typed_input import normalize_phone
 from workers.consent import CONSENT_TEXT, CONSENT_VERSION
 from workers.models import (
     ID_NUMBER_PURPOSE,

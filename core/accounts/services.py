@@ -1,4 +1,3 @@
-import re
 import secrets
 from datetime import timedelta
 
@@ -17,8 +16,7 @@ from core.accounts.models import ROLE_REGION_LEVELS, STAFF_ROLES, Role, SignInCo
 from core.errors import ApplicationError
 from core.notifications.models import Channel
 from core.notifications.services import notify
-
-_MAINLAND_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+from core.typed_input import normalize_phone
 
 
 @transaction.atomic
@@ -54,15 +52,6 @@ def admin_user_create(*, username, password):
     if User.objects.filter(username=username).exists():
         raise ApplicationError(_("用户名“%(username)s”已被使用。") % {"username": username}, field="username")
     return User.objects.create_superuser(username=username, password=password, role=Role.ADMIN)
-
-
-def normalize_phone(value):
-    """A mainland mobile number as 11 digits, or ApplicationError. Spaces, dashes and +86 are forgiven."""
-    digits = re.sub(r"[\s-]", "", str(value or ""))
-    digits = digits.removeprefix("+86").removeprefix("0086")
-    if not _MAINLAND_MOBILE.match(digits):
-        raise ApplicationError(_("请输入11位手机号码。"), field="phone")
-    return digits
 
 
 def _code_hash(phone, code):

@@ -15,16 +15,15 @@ from django.utils.translation import gettext as _
 from core.batching import chunked
 from core.errors import ApplicationError
 from core.regions.models import Region, RegionLevel
+from core.typed_input import normalize_contact_phone, normalize_credit_code, parse_whole_number
 from jobs.imports import columns as c
 from jobs.models import Benefit, Employer, Occupation, PostingKind
-from jobs.services import credit_code_clean, posting_problems
+from jobs.services import MAX_HEADCOUNT, MAX_WAGE, posting_problems
 
 BATCH_SIZE = 2000
 _TRUE = {"是", "有", "√", "✓", "y", "yes", "1", "true"}
 _FALSE = {"", "否", "无", "×", "n", "no", "0", "false"}
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-# Mobiles, landlines with their area code (and an extension), and 400 numbers; spaces and dashes are forgiven.
-_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}\d{7,8}(转\d{1,6})?|400\d{7})$")
 _REGION_SUFFIXES = ("市", "县", "区", "自治县", "旗", "自治旗", "林区", "特区")
 
 
@@ -138,21 +137,21 @@ class RowParser:
         row = _Row(number, cells, self.problems, self.names)
         employer = EmployerPart(
             name=row.text(c.EMPLOYER_NAME, max_length=100, required=True),
-            credit_code=row.convert(c.CREDIT_CODE, lambda text: credit_code_clean(text).upper(), required=True),
+            credit_code=row.convert(c.CREDIT_CODE, normalize_credit_code, required=True),
             industry=row.text(c.INDUSTRY, max_length=50, required=True),
             region_id=row.convert(c.EMPLOYER_REGION, self.places.resolve_county, required=True),
             address=row.text(c.ADDRESS, max_length=200),
             contact_name=row.text(c.CONTACT_NAME, max_length=50, required=True),
-            contact_phone=row.convert(c.CONTACT_PHONE, _phone, required=True),
+            contact_phone=row.convert(c.CONTACT_PHONE, normalize_contact_phone, required=True),
             is_key_enterprise=row.convert(c.KEY_ENTERPRISE, _yes_no, default=False),
         )
         employer_ok = self.problems.count == found
         posting = PostingPart(
             title=row.text(c.TITLE, max_length=60, required=True),
             occupation=row.convert(c.OCCUPATION, lambda text: _choice(text, self.occupations), required=True),
-            headcount=row.convert(c.HEADCOUNT, lambda text: _integer(text, 1, 100_000), required=True),
-            wage_min=row.convert(c.WAGE_MIN, lambda text: _integer(text, 1, 1_000_000), required=True),
-            wage_max=row.convert(c.WAGE_MAX, lambda text: _integer(text, 1, 1_000_000), required=True),
+            headcount=row.convert(c.HEADCOUNT, lambda text: _integer(text, 1, MAX_HEADCOUNT), required=True),
+            wage_min=row.convert(c.WAGE_MIN, lambda text: _integer(text, 1, MAX_WAGE), required=True),
+            wage_max=row.convert(c.WAGE_MAX, lambda text: _integer(text, 1, MAX_WAGE), required=True),
             pay_notes=row.text(c.PAY_NOTES, max_length=100),
             working_hours=row.text(c.WORKING_HOURS, max_length=100),
             benefits={
@@ -224,13 +223,10 @@ def _choice(text, choices):
 
 
 def _integer(text, lowest, highest):
-    digits = text.replace(",", "").replace("，", "").removesuffix("元").removesuffix("人").removesuffix("岁").strip()
-    if not digits.isdigit():
-        raise ApplicationError(_("请填整数。"))
-    value = int(digits)
-    if not lowest <= value <= highest:
-        raise ApplicationError(_("应在%(lowest)d到%(highest)d之间。") % {"lowest": lowest, "highest": highest})
-    return value
+    """A typed number, forgiving the unit people write after it (6000元, 10人, 45岁)."""
+    return parse_whole_number(
+        text.removesuffix("元").removesuffix("人").removesuffix("岁"), lowest=lowest, highest=highest
+    )
 
 
 def _date(text):
@@ -241,13 +237,6 @@ def _date(text):
         return date(*(int(part) for part in match.groups()))
     except ValueError as error:
         raise ApplicationError(_("请填日期，例如 2026-06-30。")) from error
-
-
-def _phone(text):
-    compact = re.sub(r"[\s\-－—()（）]", "", text).removeprefix("+86")
-    if not _PHONE.match(compact) or len(text) > 20:
-        raise ApplicationError(_("请填11位手机号或带区号的固定电话，例如 0731-83612345。"))
-    return text
 
 
 def check_employers(parsed, problems, warnings):

@@ -10,7 +10,7 @@ from core.errors import ApplicationError
 from core.privacy.models import AuditAction
 from core.privacy.services import audit_record
 from core.regions.models import Region, RegionLevel
-from core.spreadsheets import Problems, read_rows, upload_check
+from core.spreadsheets import Problems, import_run_to_the_end, read_rows, upload_check
 from jobs.imports.columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from jobs.imports.rows import RowParser, check_employers
 from jobs.models import DemandImport, Employer, JobPosting, PostingStatus
@@ -39,7 +39,16 @@ def demand_import_create(*, uploaded_by, county, file_name, content, publish=Fal
 
 
 def demand_import_run(*, import_id):
-    """Check and import one uploaded sheet. Idempotent: a finished import is left as it is."""
+    """Check and import one uploaded sheet. Idempotent: a finished import is left as it is. Whatever goes wrong,
+    the import ends "failed" with a message."""
+    return import_run_to_the_end(_checked_and_written, import_id=import_id, fail=_broken_off)
+
+
+def _broken_off(import_id, problems):
+    return _finish(import_id, ImportStatus.FAILED, total=None, problems=problems, warnings=Problems())
+
+
+def _checked_and_written(*, import_id):
     demand_import = DemandImport.objects.select_related("uploaded_by", "county").get(pk=import_id)
     if demand_import.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED):
         return demand_import
@@ -82,9 +91,10 @@ def demand_import_run(*, import_id):
 
 
 def _finish(import_id, status, *, total, problems, warnings, **counts):
+    """`total` None leaves the count of rows checked as it stood."""
     DemandImport.objects.filter(pk=import_id).update(
         status=status,
-        processed_rows=total,
+        **({} if total is None else {"processed_rows": total}),
         problems=problems.report(),
         warnings=warnings.report(),
         content=b"",

@@ -2,10 +2,14 @@
 
 from jobs.services.access import user_may_edit_demand
 from jobs.services.agreements import agreement_create, agreement_problems, agreement_update
-from jobs.services.employers import credit_code_clean, employer_create, employer_update
+from jobs.services.employers import employer_create, employer_update
 from jobs.services.indexing import employer_postings_reindex, posting_index, posting_lexemes, region_names
 from jobs.services.postings import (
+    MAX_AGE,
     MAX_EXTEND_DAYS,
+    MAX_HEADCOUNT,
+    MAX_WAGE,
+    MIN_WORKING_AGE,
     BulkOutcome,
     posting_close,
     posting_create,
@@ -21,12 +25,15 @@ from jobs.services.postings import (
 )
 
 __all__ = [
+    "MAX_AGE",
     "MAX_EXTEND_DAYS",
+    "MAX_HEADCOUNT",
+    "MAX_WAGE",
+    "MIN_WORKING_AGE",
     "BulkOutcome",
     "agreement_create",
     "agreement_problems",
     "agreement_update",
-    "credit_code_clean",
     "employer_create",
     "employer_postings_reindex",
     "employer_update",

@@ -1,11 +1,10 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
-from stdnum.cn import uscc
-from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
 from core.accounts.models import Role
 from core.errors import ApplicationError
 from core.regions.models import RegionLevel
+from core.typed_input import normalize_contact_phone, normalize_credit_code
 from jobs.models import Employer, EmployerContact
 from jobs.pagecache import list_cache_invalidate
 from jobs.services.access import check_may_edit, with_history_user
@@ -25,18 +24,6 @@ EMPLOYER_FIELDS = (
     "liaison",
     "description",
 )
-
-
-def credit_code_clean(value):
-    """The canonical 统一社会信用代码 (GB 32100: 18 characters, the last a check character), or an error."""
-    try:
-        return uscc.validate(value)
-    except InvalidLength as error:
-        raise ApplicationError(_("统一社会信用代码应为18位。"), field="credit_code") from error
-    except InvalidChecksum as error:
-        raise ApplicationError(_("统一社会信用代码的校验位不对，请核对后重新输入。"), field="credit_code") from error
-    except ValidationError as error:
-        raise ApplicationError(_("统一社会信用代码格式不对，请核对后重新输入。"), field="credit_code") from error
 
 
 def require_county(region, field):
@@ -95,7 +82,8 @@ def employer_create(
     contacts=(),
     actor=None,
 ):
-    credit_code = credit_code_clean(credit_code)
+    credit_code = normalize_credit_code(credit_code)
+    contact_phone = normalize_contact_phone(contact_phone)
     require_county(county, "county")
     check_may_edit(actor, county.code)
     _refuse_duplicate(credit_code)
@@ -131,8 +119,10 @@ def employer_update(*, employer, actor, contacts=None, **fields):
     employer = Employer.objects.select_for_update().select_related("county").get(pk=employer.pk)
     check_may_edit(actor, employer.county_id)
     if "credit_code" in fields:
-        fields["credit_code"] = credit_code_clean(fields["credit_code"])
+        fields["credit_code"] = normalize_credit_code(fields["credit_code"])
         _refuse_duplicate(fields["credit_code"], excluding=employer)
+    if "contact_phone" in fields:
+        fields["contact_phone"] = normalize_contact_phone(fields["contact_phone"])
     if not fields.get("is_key_enterprise", employer.is_key_enterprise):
         fields["liaison"] = None
     _check_liaison(fields.get("liaison", employer.liaison), employer.county)

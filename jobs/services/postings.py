@@ -19,6 +19,10 @@ from jobs.services.indexing import posting_index
 
 MAX_EXTEND_DAYS = 365
 MIN_WORKING_AGE = 16
+MAX_AGE = 100
+# Upper bounds that no real posting reaches; past them a typo (or 10**30) would overflow the database's integers.
+MAX_WAGE = 1_000_000
+MAX_HEADCOUNT = 100_000
 _EDITABLE_FIELDS = (
     "title",
     "occupation",
@@ -47,14 +51,21 @@ def posting_problems(*, wage_min=None, wage_max=None, headcount=None, valid_unti
         problems.append(("wage_min", _("工资必须大于0元。")))
     if wage_max is not None and wage_max <= 0:
         problems.append(("wage_max", _("工资必须大于0元。")))
+    for name, wage in (("wage_min", wage_min), ("wage_max", wage_max)):
+        if wage is not None and wage > MAX_WAGE:
+            problems.append((name, _("月薪不能超过%(most)d元。") % {"most": MAX_WAGE}))
     if wage_min and wage_max and wage_min > wage_max:
         problems.append(("wage_min", _("工资下限不能高于上限。")))
     if headcount is not None and headcount <= 0:
         problems.append(("headcount", _("招聘人数至少为1人。")))
+    if headcount is not None and headcount > MAX_HEADCOUNT:
+        problems.append(("headcount", _("招聘人数不能超过%(most)d人。") % {"most": MAX_HEADCOUNT}))
     if valid_until is not None and valid_until < timezone.localdate():
         problems.append(("valid_until", _("有效期不能早于今天。")))
     if age_min is not None and age_min < MIN_WORKING_AGE:
         problems.append(("age_min", _("最低年龄不能小于16岁。")))
+    if age_max is not None and age_max > MAX_AGE:
+        problems.append(("age_max", _("最高年龄不能超过%(most)d岁。") % {"most": MAX_AGE}))
     if age_min is not None and age_max is not None and age_min > age_max:
         problems.append(("age_max", _("最高年龄不能小于最低年龄。")))
     return problems

@@ -369,3 +369,50 @@ def test_running_a_finished_import_again_changes_nothing(liuyang_staff):
     again = demand_import_run(import_id=result.pk)
     assert again.status == ImportStatus.SUCCEEDED
     assert JobPosting.objects.count() == 1
+
+
+def test_full_width_credit_codes_phones_and_numbers_are_imported_in_ascii(liuyang_staff):
+    full_width = str.maketrans("0123456789", "０１２３４５６７８９")
+    row = good_row(
+        41,
+        统一社会信用代码=credit_code(41).lower().translate(full_width),
+        联系电话="０７３１－８３６１ ２３４５",
+        招聘人数="３０人",
+        月薪下限="４，５００",
+        月薪上限="6,500元",
+    )
+
+    result = run_import(liuyang_staff, [row])
+
+    assert result.status == ImportStatus.SUCCEEDED, result.problems
+    employer = Employer.objects.get(credit_code=credit_code(41))
+    assert employer.contact_phone == "0731-83612345"
+    posting = JobPosting.objects.get(employer=employer)
+    assert (posting.headcount, posting.wage_min, posting.wage_max) == (30, 4500, 6500)
+
+
+@pytest.mark.parametrize(
+    ("column", "typed"),
+    [("招聘人数", "⑩⓪⓪⓪⓪⓪"), ("招聘人数", "-5"), ("月薪上限", "9" * 30), ("月薪下限", "😀"), ("联系电话", "²")],
+)
+def test_strange_numbers_are_reported_on_their_row_and_the_import_ends(liuyang_staff, column, typed):
+    result = run_import(liuyang_staff, [good_row(42, **{column: typed})])
+
+    assert result.status == ImportStatus.FAILED
+    assert result.finished_at is not None
+    assert (2, column) in {(problem["row"], problem["column"]) for problem in result.problems}
+    assert not JobPosting.objects.exists()
+
+
+def test_a_demand_import_that_breaks_off_for_any_reason_ends_failed_with_a_message(liuyang_staff, monkeypatch):
+    def broken_write(*args, **kwargs):
+        raise RuntimeError("the database went away mid-write")
+
+    monkeypatch.setattr("jobs.imports.services._write", broken_write)
+
+    result = run_import(liuyang_staff, [good_row(43)])
+
+    assert result.status == ImportStatus.FAILED
+    assert result.finished_at is not None
+    assert "导入中途出错，未导入任何数据" in result.problems[0]["message"]
+    assert not Employer.objects.exists()

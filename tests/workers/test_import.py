@@ -141,3 +141,91 @@ def test_uploading_through_the_console_shows_progress_then_the_result(
     page = client.get(response.url).content.decode()
     assert "已导入 1 名务工人员" in page
     assert "<progress" not in page
+
+
+def test_full_width_digits_and_spaces_in_id_numbers_phones_and_wages_are_imported_as_typed_in_ascii(
+    liuyang_staff, dayao
+):
+    full_width = str.maketrans("0123456789", "０１２３４５６７８９")
+    result = run_import(
+        liuyang_staff,
+        [
+            [
+                "张一",
+                number(31).translate(full_width),
+                "１３６ ０００ ０００３１",
+                dayao.code,
+                "求职中",
+                "",
+                "",
+                "６，０００",
+                "",
+            ]
+        ],
+    )
+
+    assert result.status == ImportStatus.SUCCEEDED, result.problems
+    worker = Worker.objects.get(full_name="张一")
+    assert worker.id_number == number(31)
+    assert worker.user.phone == "13600000031"
+    assert worker.expected_wage == 6000
+
+
+def test_a_full_width_id_number_already_in_the_ledger_is_the_same_person(liuyang_staff, dayao):
+    full_width = str.maketrans("0123456789", "０１２３４５６７８９")
+    run_import(liuyang_staff, [["张一", number(32), "13600000032", dayao.code, "求职中"]], header=HEADER[:5])
+
+    again = run_import(
+        liuyang_staff,
+        [["张一", number(32).translate(full_width), "13600000033", dayao.code, "求职中"]],
+        header=HEADER[:5],
+    )
+
+    assert again.status == ImportStatus.FAILED
+    assert again.problems[0]["column"] == "身份证号"
+    assert Worker.objects.count() == 1
+
+
+def test_circled_and_superscript_digits_never_leave_the_import_running(liuyang_staff, dayao):
+    circled = number(33)[:16] + "⑤" + number(33)[17]
+    superscript = number(34)[:16] + "³" + number(34)[17]
+    result = run_import(
+        liuyang_staff,
+        [
+            ["张一", circled, "13600000034", dayao.code, "求职中", "", "", "²", ""],
+            ["张二", superscript, "1360000003⑤", dayao.code, "求职中", "", "", "-5", ""],
+        ],
+    )
+
+    assert result.status == ImportStatus.FAILED
+    assert result.finished_at is not None
+    problems = {(problem["row"], problem["column"]) for problem in result.problems}
+    assert (3, "期望月薪") in problems
+    assert not Worker.objects.exists()
+
+
+def test_an_id_number_that_excel_stored_as_a_number_is_reported_as_such(liuyang_staff, dayao):
+    # What openpyxl reads from a cell that Excel holds as the number 4.30181198801011E+17.
+    result = run_import(
+        liuyang_staff, [["张一", 4.30181198801011e17, "13600000035", dayao.code, "求职中"]], header=HEADER[:5]
+    )
+
+    assert result.status == ImportStatus.FAILED
+    assert result.problems == [
+        {"row": 2, "column": "身份证号", "message": "Excel 把身份证号存成了数字，请把该列设为文本后重新填写。"}
+    ]
+
+
+def test_an_import_that_breaks_off_for_any_reason_ends_failed_with_a_message(liuyang_staff, dayao, monkeypatch):
+    def broken_check(*args, **kwargs):
+        raise RuntimeError("a bug in a row check")
+
+    monkeypatch.setattr("workers.imports._parse_row", broken_check)
+
+    result = run_import(liuyang_staff, [["张一", number(36), "13600000036", dayao.code, "求职中"]], header=HEADER[:5])
+
+    assert result.status == ImportStatus.FAILED
+    assert result.finished_at is not None
+    assert result.content == b""
+    assert "导入中途出错，未导入任何数据" in result.problems[0]["message"]
+    assert not Worker.objects.exists()

@@ -24,7 +24,13 @@ from core.regions.models import Region
 from transport.eligibility import worker_may_book
 from transport.models import ACTIVE_BOOKING_STATUSES, Booking, BookingStatus, PickupPoint, Trip, TripStatus
 from transport.notifications import booking_message_sql, china_time, trip_notify
-from transport.services.seats import booking_release, locked_booking, seat_claim, waitlist_position
+from transport.services.seats import (
+    booking_not_found,
+    booking_release,
+    locked_booking,
+    seat_claim,
+    waitlist_position,
+)
 
 # No 0/O, 1/I/L: booking codes are read aloud and typed on a phone at the bus door.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -278,7 +284,7 @@ def booking_cancel(*, booking_id, actor):
     """The worker (or staff of the trip's region) cancels: the seat is freed and offered to the first in line."""
     booking = locked_booking(booking_id)
     if not booking_is_own_or_in_scope(booking=booking, user=actor):
-        raise ApplicationError(_("您不能取消这个预约。"), code="permission_denied")
+        raise booking_not_found()
     if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED):
         raise ApplicationError(_("这个预约已是“%(status)s”，不能取消。") % {"status": booking.get_status_display()})
     if booking.trip.status not in (TripStatus.OPEN, TripStatus.CLOSED):
@@ -298,7 +304,7 @@ def booking_accept_offer(*, booking_id, worker):
     """The waitlisted worker takes the seat offered to them before its deadline."""
     booking = locked_booking(booking_id)
     if booking.worker_id != worker.pk:
-        raise ApplicationError(_("您不能确认这个预约。"), code="permission_denied")
+        raise booking_not_found()
     if booking.status != BookingStatus.WAITLISTED or booking.offer_expires_at is None:
         raise ApplicationError(_("这个预约没有待确认的座位。"))
     if booking.offer_expires_at <= timezone.now():

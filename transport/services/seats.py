@@ -12,7 +12,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Case, F, PositiveIntegerField, When
+from django.utils.translation import gettext as _
 
+from core.errors import ApplicationError
 from transport.models import HOLDS_SEAT, Booking, BookingStatus, Trip, TripStatus
 from transport.notifications import china_time, trip_notify
 
@@ -77,8 +79,18 @@ def booking_release(booking, *, now):
         offer_free_seats(trip_id=booking.trip_id, now=now)
 
 
+def booking_not_found():
+    """One answer for a booking that does not exist and for one the caller may not touch, so that ids cannot be
+    probed."""
+    return ApplicationError(_("找不到这个预约。"), code="not_found")
+
+
 def locked_booking(booking_id):
-    return Booking.objects.select_for_update(of=("self",)).select_related("trip").get(pk=booking_id)
+    """The booking under its row lock, or ApplicationError `not_found`."""
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("trip").filter(pk=booking_id).first()
+    if booking is None:
+        raise booking_not_found()
+    return booking
 
 
 def waitlist_position(booking):

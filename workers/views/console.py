@@ -16,6 +16,7 @@ from core.accounts.permissions import console_required
 from core.errors import ApplicationError
 from core.heartbeat import worker_is_running
 from core.regions.models import RegionLevel
+from core.typed_input import parse_whole_number
 from workers import exports, imports, selectors, services
 from workers.forms import (
     AssignSecretaryForm,
@@ -33,6 +34,7 @@ from workers.tasks import ledger_import_run_task
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 DEFAULT_NOT_CONTACTED_DAYS = 30
+MAX_NOT_CONTACTED_DAYS = 3650
 
 
 def _filters_from(request):
@@ -315,10 +317,13 @@ def import_detail(request, import_id):
 @require_safe
 def secretary(request):
     """The secretary's own page: their workers, who needs a call, the 1-3-1 progress, and the county's figures."""
-    try:
-        days = max(int(request.GET.get("days", DEFAULT_NOT_CONTACTED_DAYS)), 0)
-    except ValueError:
-        days = DEFAULT_NOT_CONTACTED_DAYS
+    days, status = DEFAULT_NOT_CONTACTED_DAYS, 200
+    if request.GET.get("days"):
+        try:
+            days = parse_whole_number(request.GET["days"], lowest=0, highest=MAX_NOT_CONTACTED_DAYS)
+        except ApplicationError as error:
+            messages.error(request, _("未联系天数%(problem)s") % {"problem": error.message})
+            status = 400
     only_due = request.GET.get("due") == "1"
     workers = selectors.secretary_workers(secretary=request.user, not_contacted_days=days if only_due else None)
     rows = [(worker, selectors.one_three_one_met(worker)) for worker in workers]
@@ -335,4 +340,5 @@ def secretary(request):
             "norm": [(ServiceKind(kind).label, needed) for kind, needed in ONE_THREE_ONE.items()],
             "since": timezone.localdate() - timedelta(days=days),
         },
+        status=status,
     )
