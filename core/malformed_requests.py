@@ -1,4 +1,5 @@
-"""Requests no person types: control characters (a NUL byte above all) in the path, the query or a posted form.
+"""Requests no person types: control characters (a NUL byte above all) in the path, the query or a posted form, and
+a posted form that cannot be read at all (multipart without its boundary, as the API fuzzer sends).
 
 PostgreSQL refuses a NUL in any text, and Excel files refuse most control characters, so such a value reaching a
 query or an export is a server error. Rather than guard every view's `request.GET.get(...)`, this middleware answers
@@ -8,9 +9,9 @@ posts them) and pass.
 
 import re
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
 from django.utils.translation import gettext as _
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -31,22 +32,29 @@ def _has_control_characters(request):
     )
 
 
-class RefuseControlCharactersMiddleware:
+def _what_is_malformed(request):
+    """The Chinese message for a request no view should see, or None for an ordinary one."""
+    try:
+        if _has_control_characters(request):
+            return _("网址或提交的内容中有无法识别的控制字符，请检查后重新输入。")
+    except MultiPartParserError:
+        return _("提交的表单内容不完整，无法读取，请刷新页面后重新提交。")
+    return None
+
+
+class RefuseMalformedRequestsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _has_control_characters(request):
+        message = _what_is_malformed(request)
+        if message is None:
             return self.get_response(request)
-        message = _("网址或提交的内容中有无法识别的控制字符，请检查后重新输入。")
         if request.path.startswith("/api/"):
             return JsonResponse(
                 {"error": {"code": "invalid", "message": message, "fields": {}}},
                 status=400,
                 json_dumps_params={"ensure_ascii": False},
             )
-        try:
-            # The site's own error page when there is one, so the visitor keeps the menu and a way back.
-            return render(request, "400.html", {"message": message}, status=400)
-        except TemplateDoesNotExist:
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        # The site's own error page, so the visitor keeps the menu and a way back.
+        return render(request, "400.html", {"message": message}, status=400)

@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "core.middleware.PersonalDataNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the user and messages are known, so that its 400 page can be drawn in the site's frame.
-    "core.malformed_requests.RefuseControlCharactersMiddleware",
+    "core.malformed_requests.RefuseMalformedRequestsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",

@@ -138,18 +138,27 @@ class FakeSmsProvider:
                 return status, {"Code": code, "Message": "scripted", "RequestId": uuid.uuid4().hex}
             if scripted == DROP_BEFORE_ACCEPTING:
                 return _DROP
-            arrived = time.time()
             phones = params["PhoneNumbers"].split(",")
-            self.calls.append((arrived, len(phones)))
-            for phone in phones:
-                entry = (arrived, phone, params.get("OutId", ""), params["TemplateCode"], params["TemplateParam"])
-                self.received.append(entry)
-                self.by_phone[phone].append(entry)
-        if scripted == DROP_AFTER_READ:
+            arrived = self._accept(phones, params.get("OutId", ""), params["TemplateCode"], params["TemplateParam"])
+        if self._answer_lost(scripted):
             return _DROP
+        return 200, {"Code": "OK", "Message": "OK", "BizId": f"{int(arrived)}^{uuid.uuid4().hex[:12]}"}
+
+    def _accept(self, phones, out_id, template, param):
+        """Records a send the provider took (the caller holds the lock); returns when it arrived."""
+        arrived = time.time()
+        self.calls.append((arrived, len(phones)))
+        for phone in phones:
+            entry = (arrived, phone, out_id, template, param)
+            self.received.append(entry)
+            self.by_phone[phone].append(entry)
+        return arrived
+
+    def _answer_lost(self, scripted):
+        """After taking a send: whether the scripted fault drops the answer (a stall only delays it)."""
         if scripted == ACCEPT_THEN_STALL:
             time.sleep(self.stall_seconds)
-        return 200, {"Code": "OK", "Message": "OK", "BizId": f"{int(arrived)}^{uuid.uuid4().hex[:12]}"}
+        return scripted == DROP_AFTER_READ
 
     def _query_send_details(self, params):
         phone, day = params["PhoneNumber"], params["SendDate"]
@@ -205,18 +214,11 @@ class FakeSmsProvider:
             scripted = self.scripted.popleft() if self.scripted else None
             if scripted == DROP_BEFORE_ACCEPTING:
                 return _DROP
-            arrived = time.time()
             phones = [number.removeprefix("+86") for number in body["PhoneNumberSet"]]
-            self.calls.append((arrived, len(phones)))
             param = json.dumps(body["TemplateParamSet"], ensure_ascii=False, separators=(",", ":"))
-            for phone in phones:
-                entry = (arrived, phone, body.get("SessionContext", ""), body["TemplateId"], param)
-                self.received.append(entry)
-                self.by_phone[phone].append(entry)
-        if scripted == DROP_AFTER_READ:
+            self._accept(phones, body.get("SessionContext", ""), body["TemplateId"], param)
+        if self._answer_lost(scripted):
             return _DROP
-        if scripted == ACCEPT_THEN_STALL:
-            time.sleep(self.stall_seconds)
         statuses = [
             {
                 "SerialNo": uuid.uuid4().hex,

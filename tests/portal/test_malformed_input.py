@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 THIRTY_DIGITS = "9" * 30
 CONTROL_CHARACTERS_MESSAGE = "网址或提交的内容中有无法识别的控制字符，请检查后重新输入。"
+UNREADABLE_FORM_MESSAGE = "提交的表单内容不完整，无法读取，请刷新页面后重新提交。"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -53,12 +54,12 @@ def client_of(person):
     return client
 
 
-def says_in_chinese_what_is_wrong(response):
-    """The API's error body names the control characters; a page does too, inside the site's frame."""
+def says_in_chinese_what_is_wrong(response, message=CONTROL_CHARACTERS_MESSAGE):
+    """The API's error body says what is wrong; a page does too, inside the site's frame."""
     if response["Content-Type"].startswith("application/json"):
-        return response.json()["error"]["message"] == CONTROL_CHARACTERS_MESSAGE
+        return response.json()["error"]["message"] == message
     page = response.content.decode()
-    return CONTROL_CHARACTERS_MESSAGE in page and "返回首页" in page
+    return message in page and "返回首页" in page
 
 
 @pytest.mark.parametrize(
@@ -86,6 +87,26 @@ def test_control_characters_in_a_path_query_or_form_answer_400_in_chinese(people
 
     assert response.status_code == 400
     assert says_in_chinese_what_is_wrong(response)
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        ("visitor", "/api/v1/auth/token/"),
+        ("job seeker", "/api/v1/trips/{trip}/bookings/"),
+        ("job seeker", "/me/register/"),
+        ("dispatcher", "/console/trips/{trip}/book/"),
+    ],
+)
+def test_a_multipart_form_without_its_boundary_answers_400_in_chinese(people, trip, who, url):
+    """What the API fuzzer sent: `multipart/form-data` with no boundary cannot be parsed at all."""
+    response = client_of(people[who]).generic(
+        "POST", url.format(trip=trip.pk), b'{"phone": ""}', content_type="multipart/form-data"
+    )
+
+    assert response.status_code == 400
+    assert says_in_chinese_what_is_wrong(response, UNREADABLE_FORM_MESSAGE)
     assert not Booking.objects.exists()
 
 

@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from core.notifications.models import (
     OutboxMessage,
     Status,
 )
-from core.notifications.rules import china_day_bounds, marketing_send_after
+from core.notifications.rules import marketing_send_after
 from core.notifications.selectors import RECIPIENT_FILTERS, broadcast_failure_reasons, broadcast_recipients
 from core.notifications.services.messages import (
     DAILY_CAP_REASON,
@@ -28,6 +28,7 @@ from core.notifications.services.messages import (
     _lock_recipients,
     _marketing_sms_today,
     _validated_channels,
+    marketing_sms_per_recipient,
     notify,
 )
 
@@ -61,20 +62,13 @@ def _sms_outlook(recipients, message):
     over_cap, held_until = 0, None
     if message.kind == Kind.MARKETING:
         send_after = marketing_send_after(now)
-        day_start, day_end = china_day_bounds(send_after)
         over_cap = (
-            OutboxMessage.objects.filter(
-                recipient__in=recipients.filter(
+            marketing_sms_per_recipient(
+                recipients.filter(
                     Q(notification_preference__isnull=True) | Q(notification_preference__sms_enabled=True)
                 ),
-                channel=Channel.SMS,
-                kind=Kind.MARKETING,
-                send_after__gte=day_start,
-                send_after__lt=day_end,
+                send_after,
             )
-            .exclude(status__in=[Status.FAILED, Status.CANCELLED])
-            .values("recipient_id")
-            .annotate(total=Count("id"))
             .filter(total__gte=settings.NOTIFICATIONS_DAILY_CAP)
             .count()
         )

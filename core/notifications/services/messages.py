@@ -54,11 +54,13 @@ def _lock_recipients(user_ids):
     )
 
 
-def _marketing_sms_today(user_ids, moment):
+def marketing_sms_per_recipient(recipients, moment):
+    """The marketing SMS each of `recipients` (users or their ids) has on `moment`'s China day, as rows of
+    recipient_id and total: what the daily cap counts (failed and cancelled ones do not)."""
     day_start, day_end = china_day_bounds(moment)
-    counts = (
+    return (
         OutboxMessage.objects.filter(
-            recipient_id__in=user_ids,
+            recipient__in=recipients,
             channel=Channel.SMS,
             kind=Kind.MARKETING,
             send_after__gte=day_start,
@@ -68,7 +70,10 @@ def _marketing_sms_today(user_ids, moment):
         .values("recipient_id")
         .annotate(total=Count("id"))
     )
-    return {row["recipient_id"]: row["total"] for row in counts}
+
+
+def _marketing_sms_today(user_ids, moment):
+    return {row["recipient_id"]: row["total"] for row in marketing_sms_per_recipient(user_ids, moment)}
 
 
 def _validated_channels(channels):
