@@ -1,5 +1,5 @@
 """Limits counted by django-ratelimit in the cache: sign-in and unlock codes (per phone number or username, and per
-address), and staff password attempts per username.
+address), and wrong staff passwords per username.
 
 Each SMS costs money and a flood of codes is a way to harass someone, so both the number being texted and the
 address asking are limited. The rates are settings (SIGN_IN_CODE_RATES_PER_PHONE / _PER_IP,
@@ -46,18 +46,27 @@ def unlock_code_limit_check(request, *, username):
     _code_limit_check(request, group="unlock-code", key=username, field="username")
 
 
-def staff_login_limit_check(request, *, username):
-    """Count one password attempt on `username`; past the allowance ApplicationError (code "rate_limited") with
-    `retry_after`, the seconds until the exceeded window ends."""
-    checks = [
+def _staff_login_checks(username):
+    return [
         ("staff-login:username", lambda _group, _request: username, rate)
         for rate in settings.STAFF_LOGIN_RATES_PER_USERNAME
     ]
-    usage = _first_exceeded(request, checks)
-    if usage is not None:
-        wait = max(1, int(usage["time_left"]))
-        raise ApplicationError(
-            _("该账号登录尝试太频繁，请%(minutes)d分钟后再试。") % {"minutes": max(1, round(wait / 60))},
-            code="rate_limited",
-            retry_after=wait,
-        )
+
+
+def staff_login_limit_check(request, *, username):
+    """Before a password is checked: once `username` has used up its allowance of wrong passwords, ApplicationError
+    (code "rate_limited") with `retry_after`, the seconds until the exceeded window ends. Counts nothing itself."""
+    for group, key, rate in _staff_login_checks(username):
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=False)
+        if usage is not None and usage["count"] >= usage["limit"]:
+            wait = max(1, int(usage["time_left"]))
+            raise ApplicationError(
+                _("该账号登录尝试太频繁，请%(minutes)d分钟后再试。") % {"minutes": max(1, round(wait / 60))},
+                code="rate_limited",
+                retry_after=wait,
+            )
+
+
+def staff_login_failure_count(request, *, username):
+    """A wrong password counts against the username's allowance (a right one does not: an office may share it)."""
+    _first_exceeded(request, _staff_login_checks(username))

@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.accounts.forms import PhoneForm, SignInCodeForm, StaffAuthenticationForm, UnlockRequestForm
-from core.accounts.ratelimits import sign_in_code_limit_check, staff_login_limit_check, unlock_code_limit_check
+from core.accounts.ratelimits import (
+    sign_in_code_limit_check,
+    staff_login_failure_count,
+    staff_login_limit_check,
+    unlock_code_limit_check,
+)
 from core.accounts.services import (
     sign_in_code_check,
     sign_in_code_send,
@@ -30,7 +35,7 @@ class StaffLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        """Each password attempt counts against the username's allowance first: past it, a wait, not a lock."""
+        """Past the username's allowance of wrong passwords, a wait, not a lock."""
         username = request.POST.get("username", "").strip()
         try:
             staff_login_limit_check(request, username=username)
@@ -42,6 +47,10 @@ class StaffLoginView(auth_views.LoginView):
             response["Retry-After"] = str(error.retry_after)
             return response
         return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        staff_login_failure_count(self.request, username=self.request.POST.get("username", "").strip())
+        return super().form_invalid(form)
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -94,6 +94,18 @@ def test_many_attempts_on_one_username_from_many_addresses_are_slowed_down_not_l
     assert not AccessAttempt.objects.filter(username="liuyang", ip_address__in=["10.0.0.1", "10.0.0.2"]).exists()
 
 
+def test_a_staff_member_who_signs_in_rightly_many_times_a_minute_is_never_slowed_down(client, regions, settings):
+    """Only wrong passwords use up the username's allowance: an office sharing one account keeps working."""
+    UserFactory(username="liuyang", role=Role.COUNTY_STAFF, region=regions.get(code="430181"))
+    settings.STAFF_LOGIN_RATES_PER_USERNAME = ["3/m"]
+    answers = []
+    for _sign_in in range(5):
+        answers.append(sign_in(client, "liuyang", DEMO_PASSWORD).status_code)
+        client.logout()
+
+    assert answers == [302] * 5
+
+
 def test_the_lock_out_of_one_account_leaves_the_others_of_the_same_office_alone(client, regions, settings):
     county = regions.get(code="430181")
     UserFactory(username="attacked", role=Role.COUNTY_STAFF, region=county)

@@ -230,3 +230,12 @@ def test_the_own_booking_is_still_cancelled(people, trip):
     assert "已取消预约。" in response.content.decode()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
+
+
+def test_booking_a_trip_whose_id_is_past_the_databases_range_answers_404(people):
+    """What the API fuzzer sent: the booking reads its trip by hand-written SQL, without the ORM's range guard."""
+    response = client_of(people["job seeker"]).post(f"/api/v1/trips/{2**70}/bookings/", {})
+
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "找不到这趟车。"
+    assert not Booking.objects.exists()

@@ -21,6 +21,7 @@ from core.accounts.scoping import user_can_access_region
 from core.errors import ApplicationError
 from core.prepared import execute_prepared, model_columns, model_from_row
 from core.regions.models import Region
+from core.typed_input import parse_object_id
 from transport.eligibility import worker_may_book
 from transport.models import ACTIVE_BOOKING_STATUSES, Booking, BookingStatus, PickupPoint, Trip, TripStatus
 from transport.notifications import booking_message_sql, china_time, trip_notify
@@ -90,9 +91,13 @@ SELECT {model_columns(Trip, "trip")}, county.name
 
 
 def _bookable_trip(trip_id, now, *, booked_by):
-    with connection.cursor() as cursor:
-        execute_prepared(connection, cursor, _TRIP_WITH_COUNTY_NAME, {"trip": trip_id})
-        row = cursor.fetchone()
+    # Hand-written SQL has no ORM guard for an id past bigint: such an id is a trip that does not exist.
+    trip_id = parse_object_id(trip_id)
+    row = None
+    if trip_id is not None:
+        with connection.cursor() as cursor:
+            execute_prepared(connection, cursor, _TRIP_WITH_COUNTY_NAME, {"trip": trip_id})
+            row = cursor.fetchone()
     trip = None if row is None else model_from_row(connection, Trip, row[:-1])
     # A draft trip is not public: to a worker it is as missing as one that does not exist.
     if trip is None or (trip.status == TripStatus.DRAFT and booked_by is None):
