@@ -94,7 +94,7 @@ def staff_unlock_code(request):
             request.session.pop(_UNLOCK_USERNAME, None)
             messages.success(request, _("已解除锁定，请重新登录。"))
             return redirect("accounts:login")
-    return render(request, "accounts/unlock_code.html", {"form": form})
+    return render(request, "accounts/unlock_code.html", {"form": form, "resend_url": reverse("accounts:unlock")})
 
 
 def _safe_next(request, candidate):
