@@ -47,3 +47,13 @@ def worker_signs_in_by_sms(page, phone_number):
     page.wait_for_url("**/accounts/phone/code/")
     page.get_by_label("短信验证码").fill(code_sent_to(phone_number))
     page.get_by_role("button", name="登录").click()
+
+
+def choose_in_region_picker(page, **codes_by_level):
+    """Choose down the cascading region picker, level by level (`township="430181102", village=...`), each level
+    once its options have arrived from the regions API."""
+    picker = page.locator(".region-picker")
+    for level, code in codes_by_level.items():
+        select = picker.locator(f"select[data-level={level}]")
+        select.locator(f"option[value='{code}']").wait_for(state="attached")
+        select.select_option(code)

@@ -14,7 +14,7 @@ from jobs.applications.models import Application
 from jobs.imports.services import demand_import_run
 from jobs.models import DemandImport, JobPosting
 from tests.e2e.seen import Journey
-from tests.e2e.steps import staff_signs_in
+from tests.e2e.steps import choose_in_region_picker, staff_signs_in
 from tests.factories import UserFactory, credit_code
 from tests.jobs.test_import import good_row, sheet_bytes
 from workers.models import ImportStatus, Worker
@@ -102,11 +102,7 @@ def test_the_county_clerk_enters_demand_registers_a_worker_recommends_and_signs_
     desk.get_by_label("姓名").fill("谭小梅")
     desk.get_by_label("身份证号").fill(id_number)
     desk.get_by_label("务工人员手机号").fill("13712345678")
-    picker = desk.locator(".region-picker")
-    picker.locator("select[data-level=township]").select_option("430181102")
-    village = picker.locator("select[data-level=village]")
-    village.locator("option[value='430181102201']").wait_for(state="attached")
-    village.select_option("430181102201")
+    choose_in_region_picker(desk, township="430181102", village="430181102201")
     desk.get_by_label("现在的状态").select_option(label="求职中")
     desk.get_by_label("想做的工作").fill("普工")
     desk.get_by_label("本人已当面或电话同意个人信息处理规则").check()

@@ -9,7 +9,7 @@ import pytest
 
 from core.identity import make_id_number
 from tests.e2e.seen import Journey
-from tests.e2e.steps import code_sent_to, page_fits_the_screen
+from tests.e2e.steps import choose_in_region_picker, code_sent_to, page_fits_the_screen
 from tests.factories import EmployerFactory, JobPostingFactory, PickupPointFactory, TripFactory
 from transport.models import Booking
 
@@ -23,12 +23,9 @@ MOST_SCREENS_TO_APPLY = 5
 def _register(page, id_number):
     page.get_by_label("姓名").fill("谭小梅")
     page.get_by_label("身份证号").fill(id_number)
-    picker = page.locator(".region-picker")
-    for level, code in [("province", "430000"), ("city", "430100"), ("county", "430181"), ("township", "430181102")]:
-        picker.locator(f"select[data-level={level}]").select_option(code)
-    village = picker.locator("select[data-level=village]")
-    village.locator("option[value='430181102201']").wait_for(state="attached")
-    village.select_option("430181102201")
+    choose_in_region_picker(
+        page, province="430000", city="430100", county="430181", township="430181102", village="430181102201"
+    )
     page.get_by_label("现在的状态").select_option(label="求职中")
     page.get_by_label("想做的工作").fill("普工")
     page.get_by_label("期望月薪（元）").fill("5000")

@@ -4,7 +4,7 @@ import time
 import pytest
 
 from core.identity import make_id_number
-from tests.e2e.steps import code_sent_to, page_fits_the_screen
+from tests.e2e.steps import choose_in_region_picker, code_sent_to, page_fits_the_screen
 from workers.models import Worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,12 +29,9 @@ def test_a_returnee_registers_on_a_phone_with_an_sms_code(phone, regions):
     assert page_fits_the_screen(phone)
     phone.get_by_label("姓名").fill("谭小梅")
     phone.get_by_label("身份证号").fill(id_number)
-    picker = phone.locator(".region-picker")
-    for level, code in [("province", "430000"), ("city", "430100"), ("county", "430181"), ("township", "430181102")]:
-        picker.locator(f"select[data-level={level}]").select_option(code)
-    village = picker.locator("select[data-level=village]")
-    village.locator("option[value='430181102201']").wait_for(state="attached")
-    village.select_option("430181102201")
+    choose_in_region_picker(
+        phone, province="430000", city="430100", county="430181", township="430181102", village="430181102201"
+    )
     phone.get_by_label("现在的状态").select_option(label="求职中")
     phone.get_by_label("想做的工作").fill("电子厂普工")
     phone.get_by_label("我已阅读并同意个人信息处理规则").check()
