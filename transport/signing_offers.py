@@ -1,6 +1,6 @@
 """The trips offered to a worker the moment their application is signed (issue #8).
 
-Jobs cannot import transport (it sits below it), so jobs.applications.hooks keeps a registry and this module's
+Jobs cannot import transport (it sits below it), so placement.applications.hooks keeps a registry and this module's
 handler is put into it from TransportConfig.ready(). It runs inside the signing transaction, so the offer's
 outbox rows commit with the signature or not at all.
 """

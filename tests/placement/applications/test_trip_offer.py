@@ -1,0 +1,91 @@
+import pytest
+
+from core.notifications.models import OutboxMessage
+from placement.applications.services import application_apply, application_move
+from tests.factories import TripFactory
+from transport.eligibility import worker_may_book
+
+
+@pytest.fixture
+def signable(worker, posting):
+    application, _ = application_apply(worker=worker, posting_id=posting.id)
+    return application
+
+
+def _trip(posting, **kwargs):
+    """An open trip from 浏阳市 (the test worker's county) to the posting's employer."""
+    return TripFactory(destination_employer=posting.employer, origin_county_id="430181", **kwargs)
+
+
+@pytest.mark.django_db
+def test_signing_offers_the_worker_the_open_trips_towards_the_employer(signable, posting, liuyang_staff, settings):
+    settings.PORTAL_BASE_URL = "https://chunfeng.example.gov.cn"
+    trip = _trip(posting)
+    _trip(posting, status="cancelled")
+    TripFactory(origin_county_id="430181")  # to somewhere else
+
+    application_move(actor=liuyang_staff, application_id=signable.id, to_state="signed")
+
+    messages = OutboxMessage.objects.filter(recipient=signable.worker.user, template="trip_offer_signed")
+    assert sorted(messages.values_list("channel", flat=True)) == ["inbox", "sms"]
+    text = messages.first().text
+    assert posting.employer.name in text
+    assert trip.service_number in text
+    assert f"https://chunfeng.example.gov.cn/trips/{trip.pk}/" in text
+
+
+@pytest.mark.django_db
+def test_a_trip_tied_to_the_posting_is_offered_too(signable, posting, liuyang_staff):
+    trip = TripFactory(origin_county_id="430181", destination_region_id="430181")
+    trip.postings.add(posting)
+
+    application_move(actor=liuyang_staff, application_id=signable.id, to_state="signed")
+
+    assert OutboxMessage.objects.get(channel="inbox", template="trip_offer_signed").text.count("/trips/") == 1
+
+
+@pytest.mark.django_db
+def test_trips_from_another_county_are_not_offered(signable, posting, liuyang_staff):
+    TripFactory(destination_employer=posting.employer)  # leaves from 新化县, not the worker's 浏阳市
+
+    application_move(actor=liuyang_staff, application_id=signable.id, to_state="signed")
+
+    assert not OutboxMessage.objects.filter(template="trip_offer_signed").exists()
+
+
+@pytest.mark.django_db
+def test_only_the_move_to_signed_makes_an_offer(signable, posting, liuyang_staff):
+    _trip(posting)
+
+    application_move(actor=liuyang_staff, application_id=signable.id, to_state="intention")
+    assert not OutboxMessage.objects.filter(template="trip_offer_signed").exists()
+    application_move(actor=liuyang_staff, application_id=signable.id, to_state="signed")
+    application_move(actor=liuyang_staff, application_id=signable.id, to_state="onboarded")
+    assert OutboxMessage.objects.filter(template="trip_offer_signed", channel="inbox").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_trip_for_signed_workers_takes_only_those_signed_there(signable, make_worker, posting, liuyang_staff):
+    trip = _trip(posting, who_may_book="signed_there")
+    stranger = make_worker()
+
+    assert not worker_may_book(trip=trip, worker=signable.worker)
+    application_move(actor=liuyang_staff, application_id=signable.id, to_state="signed")
+    assert worker_may_book(trip=trip, worker=signable.worker)
+    assert not worker_may_book(trip=trip, worker=stranger)
+
+
+@pytest.mark.django_db
+def test_a_signed_worker_books_a_restricted_trip_through_the_booking_service(signable, posting, liuyang_staff):
+    from core.errors import ApplicationError
+    from transport.services import booking_create
+
+    trip = _trip(posting, who_may_book="signed_there")
+    with pytest.raises(ApplicationError, match="指定人员"):
+        booking_create(trip_id=trip.id, worker=signable.worker)
+
+    application_move(actor=liuyang_staff, application_id=signable.id, to_state="signed")
+    booking, created = booking_create(trip_id=trip.id, worker=signable.worker)
+
+    assert created
+    assert booking.status == "confirmed"
