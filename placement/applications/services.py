@@ -13,7 +13,6 @@ from core.accounts.models import Role
 from core.accounts.scoping import user_can_access_region
 from core.errors import ApplicationError
 from jobs.models import JobPosting, PostingStatus
-from placement.applications.hooks import application_signed_announce
 from placement.applications.models import (
     CLOSED_STATES,
     HIRED_STATES,
@@ -26,6 +25,7 @@ from placement.applications.models import (
     JobFairKind,
 )
 from placement.applications.selectors import headcount_ledger, scope_applications
+from placement.applications.signals import application_signed
 from workers.models import ServiceKind
 from workers.services import service_record_create
 
@@ -100,6 +100,13 @@ def _log(application, *, from_state, to_state, actor, note=""):
     )
 
 
+def _signing_announcement(application_id):
+    def announce_application_signed():
+        application_signed.send(sender=Application, application_id=application_id)
+
+    return announce_application_signed
+
+
 def _move(application, *, to_state, actor, side, note="", fair=None):
     """Move an application (whose posting row the caller has locked) after checking the table and the seats."""
     from_state = application.state
@@ -124,7 +131,9 @@ def _move(application, *, to_state, actor, side, note="", fair=None):
     application.save(update_fields=fields)
     _log(application, from_state=from_state, to_state=to_state, actor=actor, note=note)
     if to_state == S.SIGNED:
-        application_signed_announce(application)
+        # After commit, and robust: what follows a signing (portal/flows.py: the trip offer) can neither roll the
+        # signature back nor fail the staff member's request.
+        transaction.on_commit(_signing_announcement(application.pk), robust=True)
     return application
 
 
