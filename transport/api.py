@@ -15,7 +15,7 @@ from core.errors import ApplicationError
 from jobs.models import Employer
 from transport import selectors, services
 from transport.models import BoardingCheck, Booking, BookingStatus, PickupPoint, Trip
-from workers.models import Worker
+from workers.selectors import own_worker
 
 
 class PickupPointSerializer(serializers.ModelSerializer):
@@ -114,10 +114,9 @@ class TripListApi(APIView):
 
 
 def _own_worker(user):
-    worker = Worker.objects.filter(user_id=user.pk).first()
+    worker = own_worker(user)
     if worker is None:
         raise ApplicationError(_("请先登记务工信息。"), code="not_registered")
-    worker.user = user  # the booking's messages need the phone: no second read of the user
     return worker
 
 

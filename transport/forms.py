@@ -10,6 +10,7 @@ from core.regions.models import Region, RegionLevel
 from jobs.selectors import console_agreements, console_employers
 from transport.models import BoardingCheck, PickupPoint, Trip
 from transport.selectors import trip_posting_choices
+from transport.services import trip_problems
 
 # A new trip's times, filled in so that the dispatcher changes one or two of them rather than typing five
 # (static/js/trip-form.js moves the others along when the departure changes): passengers meet half an hour before
@@ -110,16 +111,8 @@ class TripForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("destination_employer") and not data.get("destination_region"):
-            self.add_error("destination_region", _("请选择目的地单位或目的地城市。"))
-        departs, arrives = data.get("departs_at"), data.get("arrives_at")
-        if departs and arrives and arrives <= departs:
-            self.add_error("arrives_at", _("到达时间应晚于出发时间。"))
-        opens, closes = data.get("booking_opens_at"), data.get("booking_closes_at")
-        if opens and closes and closes <= opens:
-            self.add_error("booking_closes_at", _("截止预约应晚于开始预约。"))
-        if departs and closes and closes > departs:
-            self.add_error("booking_closes_at", _("截止预约不能晚于出发时间。"))
+        for field_name, message in trip_problems(**data):
+            self.add_error(field_name, message)
         return data
 
     def trip_arguments(self):

@@ -25,7 +25,8 @@ from transport.manifests import manifest_context, manifest_export_workbook
 from transport.models import BookingStatus, TripStatus
 from transport.qr import booking_qr_svg
 from workers.models import Worker
-from workers.views.me import registered_required
+from workers.permissions import registered_required
+from workers.selectors import own_worker
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -200,7 +201,7 @@ def public_trip_list(request):
 @require_safe
 def public_trip_detail(request, trip_id):
     trip = selectors.trip_public(trip_id=trip_id)
-    worker = Worker.objects.filter(user_id=request.user.pk).first() if request.user.is_authenticated else None
+    worker = own_worker(request.user)
     context = {
         "trip": trip,
         "booking": selectors.worker_booking_for_trip(worker=worker, trip=trip) if worker else None,

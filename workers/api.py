@@ -111,7 +111,7 @@ class OwnWorkerApi(APIView):
     permission_classes = [IsJobSeeker]
 
     def _worker(self, request):
-        worker = selectors.own_worker(request.user)
+        worker = selectors.own_worker(request.user, whole_record=True)
         if worker is None:
             raise ApplicationError(_("您还没有登记，请先提交登记信息。"), code="not_registered")
         return worker
@@ -128,7 +128,7 @@ class OwnWorkerApi(APIView):
         changes = dict(serializer.validated_data)
         key_groups = changes.pop("key_groups", None)
         services.worker_update(worker=worker, actor=request.user, key_groups=key_groups, **changes)
-        return Response(OwnWorkerSerializer(selectors.own_worker(request.user)).data)
+        return Response(OwnWorkerSerializer(selectors.own_worker(request.user, whole_record=True)).data)
 
 
 class OwnRegistrationApi(APIView):
@@ -148,7 +148,10 @@ class OwnRegistrationApi(APIView):
         services.worker_self_register(
             user=request.user, address=request.META.get("REMOTE_ADDR", ""), consent_given=data.pop("consent"), **data
         )
-        return Response(OwnWorkerSerializer(selectors.own_worker(request.user)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            OwnWorkerSerializer(selectors.own_worker(request.user, whole_record=True)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class LedgerPagination(PageNumberPagination):

@@ -125,14 +125,17 @@ def secretary_workers(*, secretary, not_contacted_days=None):
     return workers
 
 
-def own_worker(user):
-    """The signed-in job seeker's own worker record, or None before they registered."""
-    return (
-        Worker.objects.select_related("home_region", "secretary__region", "registered_by")
-        .prefetch_related("key_groups", "status_changes", "service_records__secretary", "consents")
-        .filter(user=user, anonymised_at__isnull=True)
-        .first()
-    )
+def own_worker(user, *, whole_record=False):
+    """The one way to the signed-in job seeker's own worker record: None when signed out, before they registered,
+    or once anonymised. `whole_record`: with all that the /me/ pages show (key groups, history, service records)."""
+    if not user.is_authenticated:
+        return None
+    workers = Worker.objects.select_related("home_region", "user").filter(user_id=user.pk, anonymised_at__isnull=True)
+    if whole_record:
+        workers = workers.select_related("secretary__region", "registered_by").prefetch_related(
+            "key_groups", "status_changes", "service_records__secretary", "consents"
+        )
+    return workers.first()
 
 
 def workers_due_for_anonymisation():

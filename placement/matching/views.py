@@ -8,7 +8,7 @@ from core.accounts.permissions import console_required
 from core.accounts.scoping import user_can_access_region
 from core.privacy.masking import mask_phone
 from placement.matching import selectors
-from workers.views.me import registered_required
+from workers.permissions import registered_required
 
 SECRETARY_PAGE_SIZE = 20
 

@@ -25,6 +25,7 @@ from transport.services.trips import (
     trip_create,
     trip_depart,
     trip_open,
+    trip_problems,
     trip_update,
 )
 
@@ -44,6 +45,7 @@ __all__ = [
     "trip_create",
     "trip_depart",
     "trip_open",
+    "trip_problems",
     "trip_reminders_send",
     "trip_update",
     "waitlist_position",

@@ -33,6 +33,37 @@ def check_boarding_checks(checks, *, field):
         )
 
 
+def trip_problems(
+    *,
+    destination_employer=None,
+    destination_region=None,
+    departs_at=None,
+    arrives_at=None,
+    booking_opens_at=None,
+    booking_closes_at=None,
+    **other_fields,
+):
+    """Every rule a trip's destination and times break, as (field, message) pairs: the form shows each next to its
+    field, the services refuse on the first. Times that are None are not compared (the form reports them missing)."""
+    problems = []
+    if not destination_employer and not destination_region:
+        problems.append(("destination_region", _("请选择目的地单位或目的地城市。")))
+    if departs_at and arrives_at and arrives_at <= departs_at:
+        problems.append(("arrives_at", _("到达时间应晚于出发时间。")))
+    if booking_opens_at and booking_closes_at and booking_closes_at <= booking_opens_at:
+        problems.append(("booking_closes_at", _("截止预约应晚于开始预约。")))
+    if departs_at and booking_closes_at and booking_closes_at > departs_at:
+        problems.append(("booking_closes_at", _("截止预约不能晚于出发时间。")))
+    return problems
+
+
+def _refuse_problems(fields):
+    problems = trip_problems(**fields)
+    if problems:
+        field_name, message = problems[0]
+        raise ApplicationError(message, field=field_name)
+
+
 def _pickup_points_replace(trip, pickup_points):
     trip.pickup_points.all().delete()
     PickupPoint.objects.bulk_create(PickupPoint(trip=trip, **point) for point in pickup_points)
@@ -43,6 +74,7 @@ def trip_create(*, actor, fields, postings=(), pickup_points=()):
     """A new trip in draft. `fields`: Trip field values; `pickup_points`: dicts of name, address, meets_at."""
     check_trip_scope(actor=actor, origin_county_id=fields["origin_county"].pk)
     check_boarding_checks(fields.get("boarding_checks", ()), field="boarding_checks")
+    _refuse_problems(fields)
     trip = Trip.objects.create(created_by=actor, **fields)
     trip.postings.set(postings)
     _pickup_points_replace(trip, pickup_points)
@@ -55,6 +87,7 @@ def trip_update(*, actor, trip_id, fields, postings=(), pickup_points=()):
     check_trip_scope(actor=actor, origin_county_id=trip.origin_county_id)
     check_trip_scope(actor=actor, origin_county_id=fields["origin_county"].pk)
     check_boarding_checks(fields.get("boarding_checks", ()), field="boarding_checks")
+    _refuse_problems(fields)
     if trip.status not in (TripStatus.DRAFT, TripStatus.OPEN, TripStatus.CLOSED):
         raise ApplicationError(_("已发车或已取消的专车不能再修改。"))
     if fields["capacity"] < trip.taken:

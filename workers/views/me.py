@@ -2,12 +2,9 @@
 download everything, ask for deletion. Signed in by phone and SMS code; job seekers only."""
 
 import json
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,46 +12,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.accounts.models import Role
+from core.accounts.permissions import job_seeker_required
 from core.confirmation import SITE_FRAME, confirmation_asked
 from core.errors import ApplicationError
 from workers import selectors, services
 from workers.forms import RegistrationForm, StatusForm, WorkerProfileForm
+from workers.permissions import registered_required
 from workers.personal_data import worker_personal_data
 from workers.ratelimits import registration_limit_check
-
-
-def job_seeker_required(view):
-    """Signed in through the phone sign-in, as a job seeker; `request.worker` is their record or None."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:phone"))
-        if request.user.role != Role.JOB_SEEKER:
-            raise PermissionDenied
-        request.worker = selectors.own_worker(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def registered_required(view):
-    """As `job_seeker_required`, and a newcomer is sent to registration first, then back to the page they asked
-    for (only a GET can be asked for again)."""
-
-    @job_seeker_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.worker is None:
-            register_url = reverse("me:register")
-            # Registering lands on /me/ anyway; any other page asked for by a GET is where they come back to.
-            if request.method == "GET" and request.path != reverse("me:home"):
-                return redirect_to_login(request.get_full_path(), login_url=register_url)
-            return redirect(register_url)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @registered_required
@@ -69,7 +34,7 @@ def register(request):
     next_url = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = ""
-    if request.worker is not None:
+    if selectors.own_worker(request.user) is not None:
         return redirect(next_url or "me:home")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -7,7 +7,7 @@ include to show the apply button, without its view knowing about applications.
 from django import template
 
 from placement.applications.selectors import worker_application_for_posting
-from workers.models import Worker
+from workers.selectors import own_worker
 
 register = template.Library()
 
@@ -15,8 +15,5 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def own_application(context, posting):
     request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return None
-    worker = Worker.objects.filter(user=user, anonymised_at__isnull=True).first()
+    worker = own_worker(request.user) if request is not None else None
     return worker_application_for_posting(worker=worker, posting_id=posting.pk)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.errors import ApplicationError
 from placement.applications import selectors, services
-from workers.views.me import registered_required
+from workers.permissions import registered_required
 
 # The posting a visitor tapped 在线报名 on before signing in: the tap was a POST, so the GET that brings them back
 # after sign-in (and registration) may carry it out. A bare GET of the address applies to nothing.
