@@ -2,18 +2,21 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from jobs import console_urls as jobs_console_urls
-from placement.applications.views import demand as demand_pages
+from jobs import urls as jobs
+from placement.applications import urls as applications
+from placement.matching import urls as matching
 from portal import views
-from transport import views as transport_views
+from transport import urls as transport
+from workers import urls as workers
 
+# Each app's urls.py has one list of routes per audience; they are mounted here, each under its prefix and namespace.
 api_patterns = [
     path("", include("core.regions.urls")),
-    path("", include("jobs.api_urls")),
-    path("", include("placement.applications.api_urls")),
+    path("", include(jobs.api_routes)),
+    path("", include(applications.api_routes)),
     path("", include("core.accounts.api_urls")),
-    path("", include("workers.api_urls")),
-    path("", include("transport.api_urls")),
+    path("", include(workers.api_routes)),
+    path("", include(transport.api_routes)),
 ]
 
 console_patterns = [
@@ -21,34 +24,32 @@ console_patterns = [
     path("notifications/", include("core.notifications.console_urls")),
 ]
 
-# The demand console: jobs' own pages, and the ones assembled on the floors above because they show their figures.
+# The demand console: jobs' own pages, and those assembled on the floors above because they show their figures.
 demand_console_patterns = [
-    *jobs_console_urls.urlpatterns,
-    path("", demand_pages.posting_list, name="postings"),
-    path("postings/<int:posting_id>/", demand_pages.posting_detail, name="posting"),
-    path("employers/<int:employer_id>/", demand_pages.employer_detail, name="employer"),
-    path("agreements/<int:agreement_id>/", transport_views.agreement_detail, name="agreement"),
+    *jobs.console_routes,
+    *applications.demand_console_routes,
+    *transport.demand_console_routes,
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("jobs/", include("jobs.urls")),
+    path("jobs/", include((jobs.public_routes, "jobs"))),
     path("accounts/", include("core.accounts.urls")),
     path("inbox/", include("core.notifications.urls")),
     path("sms/", include("core.notifications.provider_urls")),
     path("console/", include((console_patterns, "console"))),
-    path("console/workers/", include("workers.console_urls")),
+    path("console/workers/", include((workers.console_routes, "workers"))),
     path("console/jobs/", include((demand_console_patterns, "jobs_console"))),
-    path("console/trips/", include("transport.console_urls")),
-    path("console/applications/", include("placement.applications.console_urls")),
-    path("console/matching/", include("placement.matching.console_urls")),
-    path("trips/", include("transport.urls")),
-    path("me/trips/", include("transport.me_urls")),
-    path("me/applications/", include("placement.applications.me_urls")),
-    path("fairs/", include("placement.applications.fair_urls")),
-    path("me/jobs-for-you/", include("placement.matching.me_urls")),
-    path("me/", include("workers.me_urls")),
+    path("console/trips/", include((transport.console_routes, "transport"))),
+    path("console/applications/", include((applications.console_routes, "applications_console"))),
+    path("console/matching/", include((matching.console_routes, "matching_console"))),
+    path("trips/", include((transport.public_routes, "trips"))),
+    path("me/trips/", include((transport.me_routes, "me_trips"))),
+    path("me/applications/", include((applications.me_routes, "me_applications"))),
+    path("fairs/", include((applications.public_routes, "fairs"))),
+    path("me/jobs-for-you/", include((matching.me_routes, "me_matching"))),
+    path("me/", include((workers.me_routes, "me"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,5 +1,8 @@
-"""The staff pipeline (/console/applications/): per posting and per employer, one click per move, and
-recommending a worker to a posting by phone number or name."""
+"""The staff console of placement: the applications pipeline (/console/applications/), job fairs and their
+on-the-day desk (/console/applications/fairs/), and the demand console's pages that show each posting's headcount
+ledger (/console/jobs/: the postings list, a posting, an employer), which count applications and so are assembled
+here from jobs' selectors; portal/urls.py mounts them among jobs' console routes. Thin: parse, call one service or
+selector, render."""
 
 from dataclasses import dataclass
 
@@ -11,15 +14,21 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import console_required
+from core.accounts.services import normalize_phone
 from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
+from core.paging import CONSOLE_PAGE_SIZE, page_of, query_without_page
+from core.privacy.masking import mask_name
+from jobs import selectors as jobs_selectors
+from jobs import services as jobs_services
+from jobs.console_forms import PostingBulkForm, PostingExtendForm, PostingFilterForm
 from placement.applications import selectors, services
-from placement.applications.forms import MoveForm, RecommendForm
+from placement.applications.forms import FairCheckInForm, FairForm, MoveForm, RecommendForm
 from placement.applications.models import CLOSED_STATES, ApplicationState
-from placement.applications.selectors import headcount_ledgers
+from placement.applications.selectors import employer_headcount_ledger, headcount_ledgers, with_ledgers
 from workers.selectors import worker_phone_as_seen_by
 
 
@@ -193,3 +202,137 @@ def recommend(request):
     else:
         messages.success(request, _state_message(application))
     return _back(request, "applications_console:pipeline")
+
+
+def _staff_fair(request, fair_id):
+    fair = selectors.staff_fair(user=request.user, fair_id=fair_id)
+    if fair is None:
+        raise Http404
+    return fair
+
+
+@console_required
+@require_safe
+def fair_list(request):
+    return render(request, "applications/console/fair_list.html", {"fairs": selectors.staff_fairs(user=request.user)})
+
+
+@console_required
+@require_http_methods(["GET", "POST"])
+def fair_edit(request, fair_id=None):
+    fair = _staff_fair(request, fair_id) if fair_id else None
+    form = FairForm(request.POST or None, instance=fair, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if fair:
+                fair = services.fair_update(actor=request.user, fair_id=fair.pk, **form.fair_arguments())
+            else:
+                fair = services.fair_create(actor=request.user, **form.fair_arguments())
+        except ApplicationError as error:
+            error.show_on(form)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("applications_console:fair", fair_id=fair.pk)
+    return render(
+        request,
+        "applications/console/fair_form.html",
+        {"form": form, "fair": fair},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _check_in(request, fair, form):
+    """Record what the desk form says; returns the message to show."""
+    phone = normalize_phone(form.cleaned_data["phone"])
+    worker = selectors.fair_worker_by_phone(fair=fair, phone=phone)
+    if worker is None:
+        message = _("%(county)s没有手机号为 %(phone)s 的登记务工人员，请先登记。")
+        raise ApplicationError(message % {"county": fair.county.name, "phone": phone}, field="phone")
+    name = mask_name(worker.full_name)
+    posting = form.cleaned_data["posting"]
+    if posting is None:
+        services.fair_attendance_record(actor=request.user, fair=fair, worker=worker)
+        return _("%(name)s已登记到场。") % {"name": name}
+    application, _created = services.fair_intention_record(
+        actor=request.user, fair=fair, worker=worker, posting_id=posting.id
+    )
+    return _("%(name)s与%(employer)s：%(state)s。") % {
+        "name": name,
+        "employer": posting.employer.name,
+        "state": application.get_state_display(),
+    }
+
+
+@console_required
+@require_http_methods(["GET", "POST"])
+def fair_detail(request, fair_id):
+    """The fair's figures and, on the day, the desk: phone number, posting, one tap."""
+    fair = _staff_fair(request, fair_id)
+    form = FairCheckInForm(request.POST or None, fair=fair)
+    if request.method == "POST" and form.is_valid():
+        try:
+            messages.success(request, _check_in(request, fair, form))
+        except ApplicationError as error:
+            error.show_on(form)
+        else:
+            return redirect("applications_console:fair", fair_id=fair.pk)
+    context = {
+        "fair": fair,
+        "form": form,
+        "figures": selectors.fair_figures(fair),
+        "recent": selectors.fair_recent_intentions(fair=fair),
+    }
+    return render(request, "applications/console/fair_detail.html", context, status=400 if form.errors else 200)
+
+
+# --- The demand console's pages with headcount ledgers ---------------------------------------------------------------
+
+
+@console_required
+@require_safe
+def employer_detail(request, employer_id):
+    employer = jobs_selectors.console_employer(user=request.user, employer_id=employer_id)
+    postings = jobs_selectors.console_postings(
+        user=request.user, filters=jobs_selectors.ConsolePostingFilters(employer_id=employer.pk)
+    )
+    context = {
+        "employer": employer,
+        "postings": with_ledgers(list(postings[:CONSOLE_PAGE_SIZE])),
+        "more_postings": postings.count() > CONSOLE_PAGE_SIZE,
+        "ledger": employer_headcount_ledger(employer),
+        "history": jobs_selectors.history_entries(employer),
+        "may_edit": jobs_services.user_may_edit_demand(request.user),
+    }
+    return render(request, "jobs/console/employer_detail.html", context)
+
+
+@console_required
+@require_safe
+def posting_list(request):
+    filter_form = PostingFilterForm(request.GET or None)
+    postings = jobs_selectors.console_postings(user=request.user, filters=filter_form.filters())
+    page = page_of(request, postings)
+    page.object_list = with_ledgers(list(page.object_list))
+    context = {
+        "filter_form": filter_form,
+        "page": page,
+        "bulk_form": PostingBulkForm(),
+        "query": query_without_page(request.GET),
+        "filter_query": request.GET.urlencode(),
+        "may_edit": jobs_services.user_may_edit_demand(request.user),
+    }
+    return render(request, "jobs/console/posting_list.html", context)
+
+
+@console_required
+@require_safe
+def posting_detail(request, posting_id):
+    posting = jobs_selectors.console_posting(user=request.user, posting_id=posting_id)
+    context = {
+        "posting": posting,
+        "ledger": with_ledgers([posting])[0].ledger,
+        "history": jobs_selectors.history_entries(posting),
+        "extend_form": PostingExtendForm(),
+        "may_edit": jobs_services.user_may_edit_demand(request.user),
+    }
+    return render(request, "jobs/console/posting_detail.html", context)

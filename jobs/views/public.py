@@ -1,3 +1,5 @@
+"""The job supermarket (/jobs/): the search page and a posting's page, for anyone, signed in or not."""
+
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe

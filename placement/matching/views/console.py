@@ -1,4 +1,4 @@
-"""The matching pages: the worker's "jobs for you", a posting's candidates, the secretary's workers and their jobs."""
+"""Matching in the staff console: a posting's candidates, and the employment secretary's workers with their jobs."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -8,20 +8,8 @@ from core.accounts.permissions import console_required
 from core.accounts.scoping import user_can_access_region
 from core.privacy.masking import mask_phone
 from placement.matching import selectors
-from workers.permissions import registered_required
 
 SECRETARY_PAGE_SIZE = 20
-
-
-@registered_required
-@require_safe
-def jobs_for_you(request):
-    worker = request.worker
-    return render(
-        request,
-        "matching/me/jobs_for_you.html",
-        {"worker": worker, "matches": selectors.jobs_for_worker(worker=worker)},
-    )
 
 
 @console_required

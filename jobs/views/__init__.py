@@ -1,0 +1,1 @@
+"""Jobs' pages, one module per audience: `public` (the job supermarket), `console` (the demand console)."""
