@@ -33,7 +33,7 @@ def _workbook(rows, villages):
     from openpyxl import Workbook
 
     from core.identity import make_id_number
-    from workers.imports import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+    from workers.imports.columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
     rng = random.Random(11)
     workbook = Workbook(write_only=True)
@@ -78,7 +78,7 @@ def main():
         from core.accounts.services import staff_user_create
         from core.regions.models import Region, RegionLevel
         from core.regions.services import regions_import_subdivisions, regions_load_divisions
-        from workers.imports import ledger_import_create, ledger_import_run
+        from workers.imports.services import ledger_import_create, ledger_import_run
         from workers.models import Worker
 
         call_command("migrate", verbosity=0)

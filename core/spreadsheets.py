@@ -8,15 +8,12 @@ ignored, so people can keep their own extra columns in the file.
 
 import datetime
 import io
-import logging
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.cell import WriteOnlyCell
 
 from core.errors import ApplicationError
-
-logger = logging.getLogger(__name__)
 
 # Problems kept for the report; a file with more stops being listed there (the count is still exact).
 MAX_REPORTED_PROBLEMS = 1000
@@ -105,21 +102,6 @@ def cell_text(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value).strip()
-
-
-def import_run_to_the_end(run, *, import_id, fail):
-    """`run(import_id=...)`, and whatever it raises, `fail(import_id, problems)` ends the import "failed" with a
-    message people can act on, the traceback in the log: an import is never left "running" by a bug or an outage.
-
-    Both imports write everything in one transaction, so a failure here has written nothing.
-    """
-    try:
-        return run(import_id=import_id)
-    except Exception:
-        logger.exception("Import %s broke off", import_id)
-        problems = Problems()
-        problems.add(None, "", _("导入中途出错，未导入任何数据。请稍后重新上传；如仍出错，请联系管理员。"))
-        return fail(import_id, problems)
 
 
 def read_rows(content, *, required, optional=(), problems):

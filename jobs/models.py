@@ -5,8 +5,8 @@ from django.db.models.lookups import Lookup
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.imports import ImportStatus
 from jobs.search import tsvector_literal
-from workers.models import ImportStatus
 
 CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
 

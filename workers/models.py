@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.imports import ImportStatus
 from core.privacy.crypto import decrypt_text
 from core.privacy.masking import age_band
 
@@ -260,13 +261,6 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.version} {self.given_at:%Y-%m-%d %H:%M}"
-
-
-class ImportStatus(models.TextChoices):
-    PENDING = "pending", _("排队中")
-    RUNNING = "running", _("处理中")
-    SUCCEEDED = "succeeded", _("已导入")
-    FAILED = "failed", _("有错误，未导入")
 
 
 class LedgerImport(models.Model):

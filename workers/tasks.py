@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from workers.imports import ledger_import_run
+from workers.imports.services import ledger_import_run
 from workers.selectors import workers_due_for_anonymisation
 from workers.services import worker_anonymise
 

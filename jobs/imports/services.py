@@ -1,22 +1,23 @@
 """Storing an uploaded demand sheet and running its import: every row checked first, then all written or none."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from core.accounts.scoping import user_can_access_region
 from core.errors import ApplicationError
+from core.imports import ImportKind, import_run
 from core.privacy.models import AuditAction
 from core.privacy.services import audit_record
 from core.regions.models import Region, RegionLevel
-from core.spreadsheets import Problems, import_run_to_the_end, read_rows, upload_check
+from core.spreadsheets import upload_check
 from jobs.imports.columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from jobs.imports.rows import RowParser, check_employers
 from jobs.models import DemandImport, Employer, JobPosting, PostingStatus
 from jobs.pagecache import list_cache_invalidate
 from jobs.services import posting_lexemes, region_names, user_may_edit_demand
-from workers.models import ImportStatus
 
 PROGRESS_EVERY_ROWS = 500
 # 10,000 postings in the template's columns take about 1 MB.
@@ -38,70 +39,41 @@ def demand_import_create(*, uploaded_by, county, file_name, content, publish=Fal
     )
 
 
+def _row_parser(demand_import, problems, warnings):
+    return RowParser(county=demand_import.county, problems=problems).parse
+
+
+def _checked_employers(demand_import, parsed, problems, warnings):
+    return check_employers(parsed, problems, warnings)
+
+
+def _written(demand_import, parsed, checked):
+    employers, existing = checked
+    created = _write(demand_import, parsed, employers=employers, existing=existing)
+    if demand_import.publish:
+        transaction.on_commit(list_cache_invalidate)
+    return {"employers_created": created, "employers_matched": len(existing), "postings_created": len(parsed)}
+
+
+DEMAND_IMPORT = ImportKind(
+    model=DemandImport,
+    required_columns=REQUIRED_COLUMNS,
+    optional_columns=OPTIONAL_COLUMNS,
+    row_parser=_row_parser,
+    check=_checked_employers,
+    write=_written,
+    # Someone entered one of these employers between the check and the write.
+    changed_meanwhile=gettext_lazy("导入期间有人录入了文件中的单位，未导入任何数据，请重新上传。"),
+    progress_every_rows=PROGRESS_EVERY_ROWS,
+    related=("uploaded_by", "county"),
+    keeps_warnings=True,
+)
+
+
 def demand_import_run(*, import_id):
-    """Check and import one uploaded sheet. Idempotent: a finished import is left as it is. Whatever goes wrong,
-    the import ends "failed" with a message."""
-    return import_run_to_the_end(_checked_and_written, import_id=import_id, fail=_broken_off)
-
-
-def _broken_off(import_id, problems):
-    return _finish(import_id, ImportStatus.FAILED, total=None, problems=problems, warnings=Problems())
-
-
-def _checked_and_written(*, import_id):
-    demand_import = DemandImport.objects.select_related("uploaded_by", "county").get(pk=import_id)
-    if demand_import.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED):
-        return demand_import
-    DemandImport.objects.filter(pk=import_id).update(status=ImportStatus.RUNNING)
-    problems, warnings = Problems(), Problems()
-    rows = read_rows(demand_import.content, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, problems=problems)
-    DemandImport.objects.filter(pk=import_id).update(total_rows=len(rows))
-    parser = RowParser(county=demand_import.county, problems=problems)
-    parsed = []
-    for index, (number, cells) in enumerate(rows, start=1):
-        parsed.append(parser.parse(number, cells))
-        if index % PROGRESS_EVERY_ROWS == 0:
-            DemandImport.objects.filter(pk=import_id).update(processed_rows=index)
-    employers, existing = check_employers(parsed, problems, warnings)
-    if not problems.count and not parsed:
-        problems.add(2, "", _("文件中没有数据行。"))
-    if problems.count:
-        return _finish(import_id, ImportStatus.FAILED, total=len(rows), problems=problems, warnings=warnings)
-    try:
-        # The postings and the "succeeded" mark commit together: a task redelivered after a crash either finds the
-        # import finished or finds nothing written.
-        with transaction.atomic():
-            created = _write(demand_import, parsed, employers=employers, existing=existing)
-            if demand_import.publish:
-                transaction.on_commit(list_cache_invalidate)
-            return _finish(
-                import_id,
-                ImportStatus.SUCCEEDED,
-                total=len(rows),
-                problems=problems,
-                warnings=warnings,
-                employers_created=created,
-                employers_matched=len(existing),
-                postings_created=len(parsed),
-            )
-    except IntegrityError:
-        # Someone entered one of these employers between the check and the write.
-        problems.add(None, "", _("导入期间有人录入了文件中的单位，未导入任何数据，请重新上传。"))
-        return _finish(import_id, ImportStatus.FAILED, total=len(rows), problems=problems, warnings=warnings)
-
-
-def _finish(import_id, status, *, total, problems, warnings, **counts):
-    """`total` None leaves the count of rows checked as it stood."""
-    DemandImport.objects.filter(pk=import_id).update(
-        status=status,
-        **({} if total is None else {"processed_rows": total}),
-        problems=problems.report(),
-        warnings=warnings.report(),
-        content=b"",
-        finished_at=timezone.now(),
-        **counts,
-    )
-    return DemandImport.objects.get(pk=import_id)
+    """Check and import one uploaded sheet (core.imports.import_run: idempotent, all rows or none, and whatever goes
+    wrong the import ends "failed" with a message)."""
+    return import_run(DEMAND_IMPORT, import_id=import_id)
 
 
 def _write(demand_import, parsed, *, employers, existing):

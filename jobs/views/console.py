@@ -18,6 +18,7 @@ from core.accounts.permissions import console_required
 from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
 from core.heartbeat import worker_is_running
+from core.imports import ImportStatus
 from core.paging import page_of, query_without_page
 from core.regions.models import RegionLevel
 from core.typed_input import parse_object_id
@@ -40,7 +41,6 @@ from jobs.imports.forms import DemandImportForm
 from jobs.imports.selectors import demand_imports_for
 from jobs.imports.services import demand_import_create
 from jobs.tasks import demand_import_run_task
-from workers.models import ImportStatus
 
 # How many refusals a bulk action lists by name; the rest are counted.
 BULK_REFUSALS_SHOWN = 10

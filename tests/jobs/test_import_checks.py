@@ -12,7 +12,7 @@ from jobs.models import DemandImport, JobPosting
 from portal.tasks import worker_heartbeat
 from tests.factories import EmployerFactory, UserFactory, credit_code
 from tests.jobs.test_import import good_row, run_import, sheet_bytes
-from workers.imports import ledger_import_create
+from workers.imports.services import ledger_import_create
 from workers.models import ImportStatus
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from openpyxl import Workbook, load_workbook
 from core.identity import make_id_number
 from core.privacy.models import AuditAction, AuditLog
 from tests.factories import WorkerFactory
-from workers.imports import ledger_import_create, ledger_import_run
+from workers.imports.services import ledger_import_create, ledger_import_run
 from workers.models import ImportStatus, KeyGroup, Worker
 
 pytestmark = pytest.mark.django_db
@@ -220,7 +220,7 @@ def test_an_import_that_breaks_off_for_any_reason_ends_failed_with_a_message(liu
     def broken_check(*args, **kwargs):
         raise RuntimeError("a bug in a row check")
 
-    monkeypatch.setattr("workers.imports._parse_row", broken_check)
+    monkeypatch.setattr("workers.imports.rows._parse_row", broken_check)
 
     result = run_import(liuyang_staff, [["张一", number(36), "13600000036", dayao.code, "求职中"]], header=HEADER[:5])
 

@@ -233,7 +233,7 @@ def test_a_city_supervisor_reads_the_whole_city_but_registers_no_one(client, led
 
 def test_a_dispatcher_cannot_import_workers(regions):
     from core.errors import ApplicationError
-    from workers.imports import ledger_import_create
+    from workers.imports.services import ledger_import_create
 
     dispatcher = UserFactory(role=Role.DISPATCHER, region=regions.get(code="430181"))
     with pytest.raises(ApplicationError):

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
 from core.heartbeat import worker_is_running
+from core.imports import ImportStatus
 from core.paging import page_of, query_without_page
 from core.regions.models import RegionLevel
 from core.typed_input import parse_whole_number
-from workers import exports, imports, selectors, services
+from workers import exports, selectors, services
 from workers.forms import (
     AssignSecretaryForm,
     AssistedRegistrationForm,
@@ -28,7 +29,9 @@ from workers.forms import (
     ServiceRecordForm,
     StatusForm,
 )
-from workers.models import ONE_THREE_ONE, ImportStatus, ServiceKind, Worker
+from workers.imports.columns import ledger_template_workbook
+from workers.imports.services import ledger_import_create
+from workers.models import ONE_THREE_ONE, ServiceKind, Worker
 from workers.tasks import ledger_import_run_task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -276,9 +279,7 @@ def import_new(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            ledger_import = imports.ledger_import_create(
-                uploaded_by=request.user, file_name=upload.name, content=upload.read()
-            )
+            ledger_import = ledger_import_create(uploaded_by=request.user, file_name=upload.name, content=upload.read())
         except ApplicationError as error:
             form.add_error("file", error.message)
         else:
@@ -290,7 +291,7 @@ def import_new(request):
 @console_required
 @require_safe
 def import_template(request):
-    response = HttpResponse(imports.ledger_template_workbook(user=request.user), content_type=XLSX)
+    response = HttpResponse(ledger_template_workbook(user=request.user), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="ledger-template.xlsx"'
     return response
 
