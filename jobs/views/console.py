@@ -23,7 +23,7 @@ from core.paging import page_of, query_without_page
 from core.regions.models import RegionLevel
 from core.typed_input import parse_object_id
 from jobs import exports, selectors, services
-from jobs.console_forms import (
+from jobs.forms import (
     AgreementForm,
     BulkAction,
     EmployerContactFormSet,

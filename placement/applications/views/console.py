@@ -24,7 +24,7 @@ from core.paging import CONSOLE_PAGE_SIZE, page_of, query_without_page
 from core.privacy.masking import mask_name
 from jobs import selectors as jobs_selectors
 from jobs import services as jobs_services
-from jobs.console_forms import PostingBulkForm, PostingExtendForm, PostingFilterForm
+from jobs.forms import PostingBulkForm, PostingExtendForm, PostingFilterForm
 from placement.applications import selectors, services
 from placement.applications.forms import FairCheckInForm, FairForm, MoveForm, RecommendForm
 from placement.applications.models import CLOSED_STATES, ApplicationState
