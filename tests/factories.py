@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from stdnum.cn import uscc
 
@@ -28,8 +29,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class JobSeekerFactory(UserFactory):
+    """A job seeker: they sign in with an SMS code, so no password (and no hashing), as the services make them."""
+
     username = factory.Sequence(lambda n: f"seeker{n}")
     role = Role.JOB_SEEKER
+    password = factory.LazyFunction(lambda: make_password(None))
     region = None
     phone = factory.Sequence(lambda n: f"138{n:08d}")
 

@@ -20,8 +20,7 @@ TRIP = {"trip": "湘A12345", "time": "2月10日7:30", "place": "洋溪镇政府"
 
 def queued_rows(count):
     """`count` SMS rows, committed, with their tasks enqueued (no worker in these tests unless asked)."""
-    # Job seekers have no password (they sign in by SMS code), which also spares hashing hundreds of them.
-    seekers = JobSeekerFactory.create_batch(count, password=None)
+    seekers = JobSeekerFactory.create_batch(count)
     return services.notify(recipients=seekers, template="trip_departure", context=TRIP, channels=["sms"])
 
 
