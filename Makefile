@@ -19,7 +19,8 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.runtime-installed
 
 # Embedded by default (SQLite under var/, tasks in-process). With DATABASE_URL and REDIS_URL set it uses them and
-# also starts a Celery worker and beat, stopped again when the server stops.
+# also starts a Celery worker and beat, stopped again when the server stops. Served by gunicorn with threads
+# (portal/gunicorn_run.py), not runserver, which reset connections under a burst of phones.
 run: $(VENV)/.runtime-installed
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_regions
@@ -30,7 +31,7 @@ run: $(VENV)/.runtime-installed
 		$(BIN)/celery -A portal beat --loglevel INFO & beat=$$!; \
 		trap 'kill $$worker $$beat 2>/dev/null' EXIT INT TERM; \
 	fi; \
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/gunicorn --config portal/gunicorn_run.py portal.wsgi:application
 
 # The whole suite against PostgreSQL and Redis (local defaults; override with DATABASE_URL / REDIS_URL).
 # Tests use their own database (test_<name>) and flush the Redis database number they are given.
