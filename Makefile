@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := run
-.PHONY: run test lint messages clean
+.PHONY: run test test-fast test-sqlite lint messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,23 @@ test: export DEBUG = true
 test: $(VENV)/.dev-installed node_modules/.installed
 	$(BIN)/python bin/check_services.py
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The loop while working: everything but the browser tests (tests/e2e), which need neither chromium nor npm here.
+test-fast: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chunfeng
+test-fast: export REDIS_URL ?= redis://127.0.0.1:6379/15
+test-fast: export DEBUG = true
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/python bin/check_services.py
+	$(BIN)/pytest --ignore=tests/e2e $(PYTEST_ARGS)
+
+# The services whose code has a PostgreSQL and a SQLite path (the test modules marked `twins`), run on SQLite, the
+# embedded default of `make run`, with in-process tasks and cache as `make run` has them; `make test` runs the same
+# modules on PostgreSQL. pytest-django keeps the SQLite test database in memory.
+test-sqlite: export DATABASE_URL = sqlite://:memory:
+test-sqlite: export REDIS_URL =
+test-sqlite: export DEBUG = true
+test-sqlite: $(VENV)/.dev-installed
+	$(BIN)/pytest -m twins --ignore=tests/e2e $(PYTEST_ARGS)
 
 # axe-core for the browser tests' accessibility checks (package.json, pinned by package-lock.json).
 node_modules/.installed: package.json package-lock.json

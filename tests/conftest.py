@@ -17,6 +17,16 @@ FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _session = {}
 
 
+def pytest_collection_modifyitems(items):
+    """On SQLite (`make test-sqlite`) the tests of what only PostgreSQL has are skipped, saying so."""
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason=f"PostgreSQL only; this run is on {connection.vendor}")
+    for item in items:
+        if item.get_closest_marker("postgresql"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def fast_password_hashing():
     with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):

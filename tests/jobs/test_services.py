@@ -11,7 +11,7 @@ from jobs.services import employer_create, posting_close, posting_create, postin
 from jobs.tasks import expire_postings
 from tests.factories import EmployerFactory, JobPostingFactory, credit_code
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.twins]
 
 VALID_CODE = credit_code(123456789)
 

@@ -9,7 +9,7 @@ from jobs.matching.services import matches_push
 from tests.factories import WorkerFactory
 from workers.models import Worker
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.twins]
 
 
 def messages_to(user, channel):

@@ -10,7 +10,7 @@ from tests.factories import PickupPointFactory, TripFactory
 from transport.notifications import SMS_VARIABLE_LIMIT
 from transport.services import booking_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.twins]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
