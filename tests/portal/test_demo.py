@@ -14,11 +14,11 @@ from django.test import override_settings
 from core.accounts.models import Role, User
 from core.identity import parse_id_number
 from core.regions.models import Region
-from jobs.applications.models import Application, JobFair
-from jobs.applications.selectors import fair_figures
 from jobs.demo import seed_demo_postings
 from jobs.models import Employer, JobPosting
 from jobs.selectors import PostingFilters, posting_search
+from placement.applications.models import Application, JobFair
+from placement.applications.selectors import fair_figures
 from portal.demo import DEMO_PASSWORD, DEMO_STAFF
 from transport.models import Booking, BookingStatus, Trip, TripStatus
 from workers.models import ServiceRecord, Worker
