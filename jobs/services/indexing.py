@@ -3,25 +3,23 @@
 from django.db import transaction
 
 from core.batching import chunked
+from core.regions.names import region_short_name
 from core.regions.selectors import region_path
 from jobs.models import JobPosting
 from jobs.pagecache import list_cache_invalidate
 from jobs.search import document_lexemes
 
-# Region names are indexed whole and without their suffix too, so that 浏阳 finds 浏阳市 and 新化 finds 新化县.
-_REGION_SUFFIXES = ("自治州", "自治县", "地区", "省", "市", "县", "区", "州", "盟", "旗")
 _REINDEX_BATCH = 500
 
 
 def region_names(region):
     """The names a place is searched by: 湖南省 长沙市 浏阳市 and 湖南 长沙 浏阳."""
+    # Whole and without the suffix too, so that 浏阳 finds 浏阳市 and 新化 finds 新化县.
     names = []
     for ancestor in region_path(region):
         names.append(ancestor.name)
-        for suffix in _REGION_SUFFIXES:
-            if ancestor.name.endswith(suffix) and len(ancestor.name) > len(suffix) + 1:
-                names.append(ancestor.name.removesuffix(suffix))
-                break
+        if region_short_name(ancestor.name) != ancestor.name:
+            names.append(region_short_name(ancestor.name))
     return names
 
 

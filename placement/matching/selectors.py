@@ -17,6 +17,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from core.regions.models import Region, RegionLevel
+from core.regions.names import REGION_NAME_SUFFIXES, region_short_name
 from jobs.cards import place_label
 from jobs.models import CooperationAgreement, JobPosting, PostingStatus
 from jobs.selectors import console_posting
@@ -24,7 +25,6 @@ from placement.matching import scoring
 from placement.matching.scoring import (
     OCCUPATION_KEYWORDS,
     POSTING_FIELDS,
-    SEEKING_STATUSES,
     WAGE_TOLERANCE,
     PostingProfile,
     WorkerProfile,
@@ -34,7 +34,7 @@ from placement.matching.scoring import (
     occupations_in,
     province_prefix,
 )
-from workers.models import WantedArea, Worker, WorkerKeyGroup
+from workers.models import SEEKING_STATUSES, WantedArea, Worker, WorkerKeyGroup
 
 # Rows fetched per place tier: near tiers are small anyway, far ones are cut to their newest rows. Enough to
 # fill a page of 50 candidates from one tier; more only costs Python time (see docs/matching.md).
@@ -63,14 +63,6 @@ WORKER_FIELDS = (
 # --- Profiles -----------------------------------------------------------------------------------------------------
 
 
-def _short(name):
-    """浏阳市 -> 浏阳, 东莞市 -> 东莞: what people write."""
-    for suffix in ("自治州", "地区", "市", "县", "区", "盟"):
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            return name[: -len(suffix)]
-    return name
-
-
 # How "指定城市" answers are split into names; the same in SQL (its expression index) and in Python.
 PLACE_SEPARATORS = ",，、 ;；/"
 WANTED_CITIES_SPLIT = f"regexp_split_to_array(wanted_cities, '[{PLACE_SEPARATORS}]+')"
@@ -87,13 +79,13 @@ def _split_places(text):
 def resolve_cities(texts):
     """{text: [region-code prefixes]} for the "指定城市" answers: city names give a city prefix (4 digits), names of
     county-level cities a county prefix (6 digits). One query for all the texts."""
-    wanted = {text: [_short(place) for place in _split_places(text)] for text in texts if text}
+    wanted = {text: [region_short_name(place) for place in _split_places(text)] for text in texts if text}
     names = {name for places in wanted.values() for name in places}
-    candidates = {name + suffix for name in names for suffix in ("", "市", "县", "区")}
+    candidates = {name + suffix for name in names for suffix in ("", *REGION_NAME_SUFFIXES)}
     by_short = {}
     for region in Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY], name__in=candidates):
         prefix = city_prefix(region.code) if region.level == RegionLevel.CITY else county_prefix(region.code)
-        by_short.setdefault(_short(region.name), []).append(prefix)
+        by_short.setdefault(region_short_name(region.name), []).append(prefix)
     return {
         text: sorted({prefix for name in places for prefix in by_short.get(name, [])})
         for text, places in wanted.items()
@@ -270,7 +262,7 @@ def _named_cities_include(names):
     if not names:
         return Q(pk__in=[])
     if connection.vendor == "postgresql":
-        variants = sorted({variant for name in names for variant in (name, f"{name}市", f"{name}县", f"{name}区")})
+        variants = sorted({name + suffix for name in names for suffix in ("", *REGION_NAME_SUFFIXES)})
         return Q(RawSQL(f"{WANTED_CITIES_SPLIT} && %s::text[]", [variants], output_field=BooleanField()))
     condition = Q()
     for name in names:
@@ -281,7 +273,8 @@ def _named_cities_include(names):
 def _place_names(work_code):
     """What a worker would write in "指定城市" for this place: the city's and the county's short names."""
     codes = {city_prefix(work_code) + "00", county_prefix(work_code)}
-    return sorted({_short(name) for name in Region.objects.filter(code__in=codes).values_list("name", flat=True)})
+    names = Region.objects.filter(code__in=codes).values_list("name", flat=True)
+    return sorted({region_short_name(name) for name in names})
 
 
 def matchable_workers():

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from core.errors import ApplicationError
 from core.regions import gb2260
 from core.regions.models import Region, RegionLevel
+from core.regions.names import region_short_name
 from core.regions.selectors import region_children, region_path, region_subtree
 from core.regions.services import read_subdivision_csv, regions_import_subdivisions, regions_load_divisions
 
@@ -481,3 +482,12 @@ def test_the_region_list_may_be_cached_by_anyone(regions, client):
     cache_control = response["Cache-Control"]
     assert "public" in cache_control
     assert "max-age=3600" in cache_control
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [("浏阳市", "浏阳"), ("新化县", "新化"), ("城步苗族自治县", "城步苗族"), ("神农架林区", "神农架"),
+     ("湖南省", "湖南"), ("香港特别行政区", "香港"), ("城区", "城区"), ("东莞", "东莞")],
+)  # fmt: skip
+def test_a_place_is_also_known_by_its_name_without_the_suffix_of_its_kind(name, short):
+    assert region_short_name(name) == short
