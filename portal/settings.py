@@ -173,6 +173,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # a worker busy with a long import before it takes the next heartbeat.
 WORKER_HEARTBEAT_INTERVAL_SECONDS = env.float("WORKER_HEARTBEAT_INTERVAL_SECONDS", default=30.0)
 WORKER_HEARTBEAT_TTL_SECONDS = env.int("WORKER_HEARTBEAT_TTL_SECONDS", default=180)
+# Every task goes by Celery's default name, its module and function (`transport.tasks.offers_expire`), as the
+# schedule and the routes below name them; tests/portal/test_tasks.py holds every task and entry to that.
 CELERY_BEAT_SCHEDULE = {
     # Short and local (no provider call): SQL-written rows (bookings), lost tasks, the end of the quiet hours.
     "notifications-dispatch": {
@@ -187,21 +189,24 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"queue": "notifications", "expires": 60},
     },
     # Lapsed SMS sign-in codes are useless and only hold phone numbers: cleared daily.
-    "accounts-purge-sign-in-codes": {"task": "core.accounts.purge_sign_in_codes", "schedule": 86400.0},
+    "accounts-purge-sign-in-codes": {"task": "core.accounts.tasks.sign_in_codes_purge", "schedule": 86400.0},
     # The job supermarket never shows a lapsed posting anyway; this marks them expired for the staff's lists.
-    "jobs-expire-postings": {"task": "jobs.expire_postings", "schedule": 3600.0},
+    "jobs-expire-postings": {"task": "jobs.tasks.postings_expire_due", "schedule": 3600.0},
     # Carries out workers' deletion requests once their retention period (WORKER_DELETION_RETENTION_DAYS) is over.
     "workers-anonymise-due": {"task": "workers.tasks.workers_anonymise_due", "schedule": 3600.0},
     # Seat offers to the waiting list lapse at their deadline and pass to the next in line.
-    "transport-offers-expire": {"task": "transport.offers_expire", "schedule": 60.0},
+    "transport-offers-expire": {"task": "transport.tasks.offers_expire", "schedule": 60.0},
     # 24 h and 2 h before departure; each reminder goes once per booking however often this runs.
-    "transport-reminders-send": {"task": "transport.reminders_send", "schedule": 300.0},
+    "transport-reminders-send": {"task": "transport.tasks.trip_reminders_send", "schedule": 300.0},
     # Two-way push (docs/matching.md): computed at 2:00; the SMS wait for the end of the quiet hours (8:00).
-    "matching-push-nightly": {"task": "matching.push_nightly", "schedule": crontab(hour=2, minute=0)},
+    "matching-push-nightly": {
+        "task": "placement.matching.tasks.matches_push_nightly",
+        "schedule": crontab(hour=2, minute=0),
+    },
     # Tells the import pages whether any worker serves the imports queue (core/heartbeat.py). A heartbeat nobody
     # took in time is dropped rather than left to pile up for a worker that comes back.
     "imports-worker-heartbeat": {
-        "task": "portal.worker_heartbeat",
+        "task": "portal.tasks.worker_heartbeat",
         "schedule": WORKER_HEARTBEAT_INTERVAL_SECONDS,
         "args": ("imports",),
         "options": {"queue": "imports", "expires": WORKER_HEARTBEAT_INTERVAL_SECONDS},

@@ -1,7 +1,7 @@
 """The trips offered to a worker once their application is signed (issue #8).
 
 Placement sits below transport and cannot call it: it announces the signing after commit, and portal/flows.py
-starts the task `transport.signing_offer_send` with the application's id. The offer is its own transaction, so a
+starts the task `transport.tasks.signing_offer_send` with the application's id. The offer is its own transaction, so a
 failure here never takes the signature back; one row per signing (SigningOfferSent) makes a second run send nothing.
 """
 

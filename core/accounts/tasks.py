@@ -1,8 +1,8 @@
 from celery import shared_task
 
-from core.accounts.services import sign_in_codes_purge
+from core.accounts import services
 
 
-@shared_task(name="core.accounts.purge_sign_in_codes")
-def purge_sign_in_codes():
-    return sign_in_codes_purge()
+@shared_task
+def sign_in_codes_purge():
+    return services.sign_in_codes_purge()

@@ -1,6 +1,7 @@
 """A local stand-in for Alibaba Cloud SMS: a real threaded HTTP server that answers `SendSms` and
 `QuerySendDetails` like the provider, checks each request's signature, and records every number it is asked to
-message. Tests, the benchmark and staging point `ALIYUN_SMS_ENDPOINT` at it (`manage.py fake_sms_provider`).
+message. The tests and benchmarks/fanout.py start one in their own process (`FakeSmsProvider(...).start()`, or
+as a context manager) and point `ALIYUN_SMS_ENDPOINT` at its `url`; there is no command that serves it.
 
 It can also misbehave the ways a real network does, for the next SendSms calls (`fail_next`):
 `ACCEPT_THEN_STALL` takes the numbers and answers only after the client has given up, `DROP_AFTER_READ` takes

@@ -1,7 +1,7 @@
 """Checking the demand sheet row by row: each cell parsed, each problem recorded with its row and column.
 
-Nothing here writes. `parse_row` turns one row into an `EmployerPart` (compared across the rows of the same employer)
-and a `PostingPart`; `check_employers` compares the rows of each employer and looks the credit codes up.
+Nothing here writes. `RowParser.parse` turns one row into an `EmployerPart` (compared across the rows of the same
+employer) and a `PostingPart`; `check_employers` compares the rows of each employer and looks the credit codes up.
 """
 
 import re
