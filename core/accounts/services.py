@@ -1,5 +1,5 @@
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from core.accounts.models import ROLE_REGION_LEVELS, STAFF_ROLES, Role, SignInCode, User
+from core.regions.models import Region
 from core.errors import ApplicationError
 from core.notifications.models import Channel
 from core.notifications.services import notify
@@ -20,7 +21,9 @@ from core.typed_input import normalize_phone
 
 
 @transaction.atomic
-def staff_user_create(*, username, password, role, region, full_name="", phone=None):
+def staff_user_create(
+    *, username: str, password: str, role: Role, region: Region, full_name: str = "", phone: str | None = None
+) -> User:
     """Create a staff account scoped to `region`, checking that the region's level suits the role."""
     if role not in STAFF_ROLES:
         raise ApplicationError(_("“%(role)s”不是工作人员角色。") % {"role": role}, field="role")
@@ -47,19 +50,19 @@ def staff_user_create(*, username, password, role, region, full_name="", phone=N
 
 
 @transaction.atomic
-def admin_user_create(*, username, password):
+def admin_user_create(*, username: str, password: str) -> User:
     """A system administrator: full scope in the console and the Django admin."""
     if User.objects.filter(username=username).exists():
         raise ApplicationError(_("用户名“%(username)s”已被使用。") % {"username": username}, field="username")
     return User.objects.create_superuser(username=username, password=password, role=Role.ADMIN)
 
 
-def _code_hash(phone, code):
+def _code_hash(phone: str, code: str) -> str:
     return salted_hmac("chunfeng.accounts.sign-in-code", f"{phone}:{code}", algorithm="sha256").hexdigest()
 
 
 @transaction.atomic
-def sign_in_code_send(*, phone):
+def sign_in_code_send(*, phone: str) -> str:
     """Send a new 6-digit code to `phone` by SMS (a critical message: at once); any earlier unused code is void.
 
     A phone seen for the first time gets a job seeker account without a password, so that the message has a
@@ -88,7 +91,7 @@ def sign_in_code_send(*, phone):
     return phone
 
 
-def sign_in_codes_purge(*, now=None):
+def sign_in_codes_purge(*, now: datetime | None = None) -> int:
     """Delete sign-in codes that lapsed more than a day ago; returns how many went.
 
     A lapsed code can never sign anyone in; the day of grace keeps recent ones for looking into abuse of a number.
@@ -98,7 +101,7 @@ def sign_in_codes_purge(*, now=None):
     return deleted
 
 
-def sign_in_code_check(*, phone, code):
+def sign_in_code_check(*, phone: str, code: str) -> User:
     """Use up the phone's current code and return the phone's job seeker account (made when the code was sent).
 
     A wrong code counts as an attempt, and the count is kept even though the caller gets an error: the attempt
@@ -123,7 +126,7 @@ def sign_in_code_check(*, phone, code):
 
 
 @transaction.atomic
-def _sign_in_code_consume(*, phone, code):
+def _sign_in_code_consume(*, phone: str, code: str) -> str:
     current = SignInCode.objects.select_for_update().filter(phone=phone, used_at__isnull=True).order_by("-id").first()
     if current is None:
         return "missing"
@@ -143,11 +146,11 @@ def _sign_in_code_consume(*, phone, code):
 # --- Unlocking a staff account by a code sent to its own phone ------------------------------------------------------
 
 
-def _unlock_key(username):
+def _unlock_key(username: str) -> str:
     return f"accounts:staff-unlock:{salted_hmac('chunfeng.accounts.unlock-key', username).hexdigest()}"
 
 
-def staff_unlock_code_send(*, username):
+def staff_unlock_code_send(*, username: str) -> None:
     """Text a 6-digit code to the phone of the active staff account `username`, to lift its lock-outs.
 
     Says nothing back: an unknown username, or an account without a phone, is answered by the caller exactly as
@@ -166,7 +169,7 @@ def staff_unlock_code_send(*, username):
     notify(recipients=[user], template="staff_unlock_code", context={"code": code}, channels=[Channel.SMS])
 
 
-def staff_unlock(*, username, code):
+def staff_unlock(*, username: str, code: str) -> None:
     """Check the unlock code and lift every lock-out of `username` (all addresses). ApplicationError if wrong."""
     key = _unlock_key(username)
     pending = cache.get(key)

@@ -2,17 +2,19 @@
 
 from django.db import transaction
 
+from core.regions.models import Region
+
 from core.batching import chunked
 from core.regions.names import region_short_name
 from core.regions.selectors import region_path
-from jobs.models import JobPosting
+from jobs.models import Employer, JobPosting
 from jobs.pagecache import list_cache_invalidate
 from jobs.search import document_lexemes
 
 _REINDEX_BATCH = 500
 
 
-def region_names(region):
+def region_names(region: Region) -> list[str]:
     """The names a place is searched by: 湖南省 长沙市 浏阳市 and 湖南 长沙 浏阳."""
     # Whole and without the suffix too, so that 浏阳 finds 浏阳市 and 新化 finds 新化县.
     names = []
@@ -23,7 +25,7 @@ def region_names(region):
     return names
 
 
-def posting_lexemes(posting, *, place_names):
+def posting_lexemes(posting: JobPosting, *, place_names: list[str]) -> list[str]:
     employer = posting.employer
     return document_lexemes(
         title=posting.title,
@@ -42,12 +44,12 @@ def posting_lexemes(posting, *, place_names):
     )
 
 
-def posting_index(posting):
+def posting_index(posting: JobPosting) -> None:
     """Set the posting's search lexemes from its current fields (not saved)."""
     posting.search_tokens = posting_lexemes(posting, place_names=region_names(posting.work_region))
 
 
-def employer_postings_reindex(employer):
+def employer_postings_reindex(employer: Employer) -> None:
     """Re-index every posting of `employer` after its name or industry changed, and drop the cached lists.
 
     Only the lexemes change, so the postings' history gains no entry: it records what staff changed.
