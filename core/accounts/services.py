@@ -13,10 +13,10 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from core.accounts.models import ROLE_REGION_LEVELS, STAFF_ROLES, Role, SignInCode, User
-from core.regions.models import Region
 from core.errors import ApplicationError
 from core.notifications.models import Channel
 from core.notifications.services import notify
+from core.regions.models import Region
 from core.typed_input import normalize_phone
 
 

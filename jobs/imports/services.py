@@ -1,7 +1,5 @@
 """Storing an uploaded demand sheet and running its import: every row checked first, then all written or none."""
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _

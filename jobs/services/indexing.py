@@ -2,9 +2,8 @@
 
 from django.db import transaction
 
-from core.regions.models import Region
-
 from core.batching import chunked
+from core.regions.models import Region
 from core.regions.names import region_short_name
 from core.regions.selectors import region_path
 from jobs.models import Employer, JobPosting
