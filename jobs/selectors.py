@@ -10,8 +10,10 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Q
+from django.db import models
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,11 +63,11 @@ class PostingFilters:
     sort: str = ""
 
     @property
-    def tokens(self):
+    def tokens(self) -> tuple[str, ...]:
         return query_tokens(self.q)
 
     @property
-    def effective_sort(self):
+    def effective_sort(self) -> str:
         """The sort asked for, falling back to one that makes sense (relevance needs a query, near a home)."""
         if self.sort == Sort.RELEVANCE and not self.tokens:
             return Sort.NEWEST
@@ -76,22 +78,22 @@ class PostingFilters:
 
 @dataclass
 class PostingPage:
-    postings: list
+    postings: list[JobPosting]
     next_cursor: str | None
     count: int
     count_is_capped: bool
 
     @property
-    def count_display(self):
+    def count_display(self) -> str:
         return f"{COUNT_LIMIT}+" if self.count_is_capped else str(self.count)
 
 
-def postings_visible():
+def postings_visible() -> QuerySet[JobPosting]:
     """Published and still valid: an expired posting is never shown, even before the hourly task marks it."""
     return JobPosting.objects.filter(status=PostingStatus.PUBLISHED, valid_until__gte=timezone.localdate())
 
 
-def _filtered(filters, *, by_query=True):
+def _filtered(filters: PostingFilters, *, by_query: bool = True) -> QuerySet[JobPosting]:
     postings = postings_visible()
     if filters.tokens and by_query:
         postings = postings.filter(search_tokens__matches=TokenQuery(all_of=filters.tokens))
@@ -111,7 +113,7 @@ def _filtered(filters, *, by_query=True):
     return postings
 
 
-def _tiers(filters, sort):
+def _tiers(filters: PostingFilters, sort: str) -> list[Q]:
     if sort == Sort.RELEVANCE:
         # These tiers carry the query themselves (see TokenQuery); a word in the title is in the text too.
         in_title = title_lexemes(filters.tokens)
@@ -130,7 +132,7 @@ def _tiers(filters, sort):
     return [Q()]
 
 
-def _encode_cursor(sort, tier, values, count):
+def _encode_cursor(sort: str, tier: int, values: list[Any], count: int) -> str:
     """The next page's starting point, and the first page's count so that later pages need not count again."""
     payload = [
         sort,
@@ -141,7 +143,7 @@ def _encode_cursor(sort, tier, values, count):
     return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor, sort, tier_count):
+def _decode_cursor(cursor: str, sort: str, tier_count: int) -> tuple[int, tuple[Any, int], int]:
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         cursor_sort, tier, first, last_id, count = raw
@@ -155,7 +157,7 @@ def _decode_cursor(cursor, sort, tier_count):
     return tier, (first, last_id), count
 
 
-def _after(key, values):
+def _after(key: tuple[str, ...], values: tuple[Any, int]) -> Q:
     """Rows after `values` in the descending order of `key` (a two-column keyset).
 
     The leading `<=` says the same as the rest once more, in the one form PostgreSQL can start an index scan
@@ -167,7 +169,7 @@ def _after(key, values):
     )
 
 
-def posting_search(*, filters, cursor=None, page_size=PAGE_SIZE):
+def posting_search(*, filters: PostingFilters, cursor: str | None = None, page_size: int = PAGE_SIZE) -> PostingPage:
     """One page of public postings for `filters`, with the cursor of the next page and a (capped) count."""
     sort = filters.effective_sort
     key = _SORT_KEYS.get(sort, _NEWEST_KEY)
@@ -175,7 +177,7 @@ def posting_search(*, filters, cursor=None, page_size=PAGE_SIZE):
     start_tier, after, count = _decode_cursor(cursor, sort, len(tiers)) if cursor else (0, None, None)
     matching = _filtered(filters, by_query=sort != Sort.RELEVANCE)
 
-    rows = []
+    rows: list[tuple[int, JobPosting]] = []
     for tier in range(start_tier, len(tiers)):
         postings = matching.filter(tiers[tier])
         if tier == start_tier and after is not None:
@@ -197,9 +199,8 @@ def posting_search(*, filters, cursor=None, page_size=PAGE_SIZE):
     if len(rows) > page_size:
         tier, last = rows[page_size - 1]
         next_cursor = _encode_cursor(sort, tier, [getattr(last, name) for name in key], count)
-    postings = [posting for _tier, posting in rows[:page_size]]
     return PostingPage(
-        postings=postings,
+        postings=[posting for _tier, posting in rows[:page_size]],
         next_cursor=next_cursor,
         count=min(count, COUNT_LIMIT),
         count_is_capped=count > COUNT_LIMIT,
@@ -209,7 +210,7 @@ def posting_search(*, filters, cursor=None, page_size=PAGE_SIZE):
 SIMILAR_POSTINGS = 5
 
 
-def posting_once_published(*, posting_id):
+def posting_once_published(*, posting_id: int) -> JobPosting:
     """A posting as a link shared in a WeChat group opens it, even after it stopped recruiting (a draft is 404)."""
     return get_object_or_404(
         JobPosting.objects.exclude(status=PostingStatus.DRAFT)
@@ -219,11 +220,11 @@ def posting_once_published(*, posting_id):
     )
 
 
-def posting_is_recruiting(posting):
+def posting_is_recruiting(posting: JobPosting) -> bool:
     return posting.status == PostingStatus.PUBLISHED and posting.valid_until >= timezone.localdate()
 
 
-def similar_open_postings(*, posting, limit=SIMILAR_POSTINGS):
+def similar_open_postings(*, posting: JobPosting, limit: int = SIMILAR_POSTINGS) -> list[JobPosting]:
     """Open postings of the same occupation, nearest to the posting's place first (its county, city, province),
     newest first within each."""
     code = posting.work_region_id
@@ -235,7 +236,7 @@ def similar_open_postings(*, posting, limit=SIMILAR_POSTINGS):
         .defer("search_tokens", "description", "requirements")
         .order_by("-published_at", "-id")
     )
-    found = []
+    found: list[JobPosting] = []
     for prefix in (code[:6], code[:4], code[:2]):
         nearby = candidates.filter(work_region__code__startswith=prefix).exclude(pk__in=[row.pk for row in found])
         found += nearby[: limit - len(found)]
@@ -244,7 +245,7 @@ def similar_open_postings(*, posting, limit=SIMILAR_POSTINGS):
     return found
 
 
-def posting_detail(*, posting_id):
+def posting_detail(*, posting_id: int) -> JobPosting:
     """A public posting with everything its page shows, or 404 (drafts, closed and expired ones included)."""
     return get_object_or_404(
         postings_visible().select_related("employer", "work_region").defer("search_tokens"), pk=posting_id
@@ -256,7 +257,7 @@ def posting_detail(*, posting_id):
 _CONSOLE_EXPIRING_DAYS = 7
 
 
-def console_employers(*, user, q=""):
+def console_employers(*, user: User, q: str = "") -> QuerySet[Employer]:
     """The employers entered by a county in the user's region, found by part of the name or the credit code."""
     employers = scope_to_user(user, Employer.objects.select_related("county", "liaison"), region_field="county")
     q = q.strip()
@@ -265,7 +266,7 @@ def console_employers(*, user, q=""):
     return employers.order_by("name", "id")
 
 
-def console_employer(*, user, employer_id):
+def console_employer(*, user: User, employer_id: int) -> Employer:
     employers = scope_to_user(user, Employer.objects.all(), region_field="county")
     return get_object_or_404(
         employers.select_related("county", "region", "liaison", "created_by").prefetch_related("contacts"),
@@ -273,7 +274,7 @@ def console_employer(*, user, employer_id):
     )
 
 
-def liaison_candidates(county):
+def liaison_candidates(county: Region) -> QuerySet[User]:
     """Who may be a key enterprise's liaison: the county bureau's active staff."""
     return User.objects.filter(role=Role.COUNTY_STAFF, is_active=True, region=county).order_by("first_name", "pk")
 
@@ -288,7 +289,7 @@ class ConsolePostingFilters:
     expiring: bool = False
 
 
-def console_postings(*, user, filters=ConsolePostingFilters()):
+def console_postings(*, user: User, filters: ConsolePostingFilters = ConsolePostingFilters()) -> QuerySet[JobPosting]:
     """The postings entered by a county in the user's region that match `filters`, newest first."""
     postings = scope_to_user(
         user,
@@ -314,7 +315,7 @@ def console_postings(*, user, filters=ConsolePostingFilters()):
     return postings.order_by("-created_at", "-id")
 
 
-def console_posting(*, user, posting_id):
+def console_posting(*, user: User, posting_id: int) -> JobPosting:
     postings = scope_to_user(user, JobPosting.objects.all(), region_field="county")
     return get_object_or_404(
         postings.select_related("employer", "work_region", "county", "agreement", "created_by").defer("search_tokens"),
@@ -322,7 +323,7 @@ def console_posting(*, user, posting_id):
     )
 
 
-def console_agreements(*, user):
+def console_agreements(*, user: User) -> QuerySet[CooperationAgreement]:
     """The agreements whose sending or receiving region lies in the user's region: both parties follow them."""
     agreements = CooperationAgreement.objects.select_related("sending_region", "receiving_region")
     scoped = scope_to_user(user, agreements, region_field="sending_region") | scope_to_user(
@@ -331,11 +332,11 @@ def console_agreements(*, user):
     return scoped.order_by("-signed_on", "-id")
 
 
-def console_agreement(*, user, agreement_id):
+def console_agreement(*, user: User, agreement_id: int) -> CooperationAgreement:
     return get_object_or_404(console_agreements(user=user).select_related("created_by"), pk=agreement_id)
 
 
-def agreement_postings(*, agreement):
+def agreement_postings(*, agreement: CooperationAgreement) -> QuerySet[JobPosting]:
     """Every posting attributed to the agreement, whoever entered it, newest first."""
     return (
         JobPosting.objects.filter(agreement=agreement)
@@ -359,7 +360,7 @@ class HistoryEntry:
     reason: str = ""
 
 
-def _history_value(field, value):
+def _history_value(field: models.Field | models.ForeignObjectRel, value: object) -> str:
     if isinstance(value, DeletedObject):
         # simple-history's stand-in for a foreign key that was empty (pk None) or whose row is gone.
         return "—" if value.pk is None else _("（已删除）")
@@ -378,7 +379,7 @@ def _history_value(field, value):
     return str(value)
 
 
-def history_entries(instance, *, limit=HISTORY_LIMIT):
+def history_entries(instance: models.Model, *, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     """Who changed what and when on a tracked row, newest first, each change with the field's Chinese name."""
     records = list(
         instance.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
