@@ -74,7 +74,8 @@ def pytest_runtest_teardown(item, nextitem):
         return (yield)
     finally:
         blocker = _session.get("db_blocker")
-        if blocker is not None and _is_transactional(item):
+        # After the last test the test database is gone already (nothing follows to need the regions).
+        if blocker is not None and nextitem is not None and _is_transactional(item):
             with blocker.unblock():
                 _regions_ensure()
 
