@@ -14,7 +14,7 @@ from core.accounts.scoping import scope_to_user
 from jobs import selectors as jobs_selectors
 from jobs.models import CooperationAgreement, JobPosting, PostingStatus
 from jobs.selectors import console_postings
-from placement.applications.selectors import with_ledgers
+from placement.applications.selectors import with_tallies
 from transport.models import ACTIVE_BOOKING_STATUSES, BoardingScan, Booking, BookingStatus, Trip, TripStatus
 from workers.models import Worker
 
@@ -200,19 +200,19 @@ def agreement_trips(*, agreement: CooperationAgreement) -> QuerySet[Trip]:
 def agreement_progress(*, agreement: CooperationAgreement, postings: list[JobPosting]) -> AgreementProgress:
     """Places filled (signed or at work) over the agreement's postings that left the draft, and its trips' seats taken.
 
-    `postings`: the agreement's postings, each with its headcount ledger (placement's `with_ledgers`).
+    `postings`: the agreement's postings, each with its headcount tally (placement's `with_tallies`).
     """
     live = [posting for posting in postings if posting.status != PostingStatus.DRAFT]
     trips = agreement_trips(agreement=agreement).aggregate(count=Count("id"), seats=Sum("taken"))
     return AgreementProgress(
         target=agreement.target_people,
-        posted=sum(posting.ledger.posted for posting in live),
-        filled=sum(posting.ledger.signed + posting.ledger.onboarded for posting in live),
+        posted=sum(posting.tally.posted for posting in live),
+        filled=sum(posting.tally.signed + posting.tally.onboarded for posting in live),
         trips=trips["count"],
         passengers=trips["seats"] or 0,
     )
 
 
-def agreement_postings_with_ledgers(*, agreement: CooperationAgreement) -> list[JobPosting]:
-    """Every posting attributed to the agreement, each with its headcount ledger."""
-    return with_ledgers(list(jobs_selectors.agreement_postings(agreement=agreement)))
+def agreement_postings_with_tallies(*, agreement: CooperationAgreement) -> list[JobPosting]:
+    """Every posting attributed to the agreement, each with its headcount tally."""
+    return with_tallies(list(jobs_selectors.agreement_postings(agreement=agreement)))

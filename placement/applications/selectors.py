@@ -33,7 +33,7 @@ _COUNTED_STATES = (
 
 
 @dataclass(frozen=True)
-class HeadcountLedger:
+class HeadcountTally:
     """A posting's (or an employer's) headcount and where its applications stand, each counted in its current state."""
 
     posted: int = 0
@@ -60,8 +60,8 @@ def _state_counts(prefix: str = "") -> dict[str, Count]:
     }
 
 
-def headcount_ledgers(posting_ids: Iterable[int]) -> dict[int, HeadcountLedger]:
-    """{posting id: HeadcountLedger} for these postings, in one query. Unknown ids are left out."""
+def headcount_tallies(posting_ids: Iterable[int]) -> dict[int, HeadcountTally]:
+    """{posting id: HeadcountTally} for these postings, in one query. Unknown ids are left out."""
     rows = (
         JobPosting.objects.filter(id__in=list(posting_ids))
         .order_by()
@@ -69,29 +69,29 @@ def headcount_ledgers(posting_ids: Iterable[int]) -> dict[int, HeadcountLedger]:
         .annotate(**_state_counts("applications__"))
     )
     return {
-        row["id"]: HeadcountLedger(posted=row["headcount"], **{state: row[state] for state in _COUNTED_STATES})
+        row["id"]: HeadcountTally(posted=row["headcount"], **{state: row[state] for state in _COUNTED_STATES})
         for row in rows
     }
 
 
-def headcount_ledger(posting: JobPosting) -> HeadcountLedger:
-    return headcount_ledgers([posting.id]).get(posting.id, HeadcountLedger(posted=posting.headcount))
+def headcount_tally(posting: JobPosting) -> HeadcountTally:
+    return headcount_tallies([posting.id]).get(posting.id, HeadcountTally(posted=posting.headcount))
 
 
-def with_ledgers(postings: list[JobPosting]) -> list[JobPosting]:
-    """`postings` (a list) with each one's headcount ledger attached as `.ledger`, in one query."""
-    ledgers = headcount_ledgers([posting.pk for posting in postings])
+def with_tallies(postings: list[JobPosting]) -> list[JobPosting]:
+    """`postings` (a list) with each one's headcount tally attached as `.tally`, in one query."""
+    tallies = headcount_tallies([posting.pk for posting in postings])
     for posting in postings:
-        posting.ledger = ledgers.get(posting.pk, HeadcountLedger(posted=posting.headcount))
+        posting.tally = tallies.get(posting.pk, HeadcountTally(posted=posting.headcount))
     return postings
 
 
-def employer_headcount_ledger(employer: Employer) -> HeadcountLedger:
-    """The employer's ledger over its postings that are not drafts (two queries: headcounts, then applications)."""
+def employer_headcount_tally(employer: Employer) -> HeadcountTally:
+    """The employer's tally over its postings that are not drafts (two queries: headcounts, then applications)."""
     postings = JobPosting.objects.filter(employer=employer).exclude(status=PostingStatus.DRAFT)
     posted = postings.aggregate(total=Sum("headcount"))["total"] or 0
     counts = Application.objects.filter(posting__in=postings).aggregate(**_state_counts())
-    return HeadcountLedger(posted=posted, **counts)
+    return HeadcountTally(posted=posted, **counts)
 
 
 def scope_applications(user: User, queryset: QuerySet[Application]) -> QuerySet[Application]:

@@ -28,7 +28,7 @@ from placement.applications.models import (
     JobFair,
     JobFairKind,
 )
-from placement.applications.selectors import headcount_ledger, scope_applications
+from placement.applications.selectors import headcount_tally, scope_applications
 from placement.applications.signals import application_signed
 from workers.models import ServiceKind, Worker
 from workers.services import service_record_create
@@ -95,7 +95,7 @@ def _check_posting_open(posting: JobPosting) -> None:
         )
     if posting.valid_until < timezone.localdate():
         raise ApplicationError(_("该岗位已过有效期，不再接受报名。"), code="posting_expired")
-    if headcount_ledger(posting).is_full:
+    if headcount_tally(posting).is_full:
         raise ApplicationError(_("该岗位已招满。"), code="posting_full")
 
 
@@ -134,7 +134,7 @@ def _move(
     if side not in _ACTOR_MAY[to_state]:
         label = ApplicationState(to_state).label
         raise ApplicationError(_("您不能把报名改为“%(to)s”。") % {"to": label}, code="forbidden")
-    if to_state in HIRED_STATES and from_state not in HIRED_STATES and headcount_ledger(application.posting).is_full:
+    if to_state in HIRED_STATES and from_state not in HIRED_STATES and headcount_tally(application.posting).is_full:
         raise ApplicationError(_("该岗位已招满，不能再签约。"), code="posting_full")
     application.state = to_state
     fields = ["state", "updated_at"]
