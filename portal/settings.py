@@ -40,7 +40,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Key for personal data (ID numbers are encrypted and looked up through a keyed hash with it).
 PII_KEY = env.str("PII_KEY", default="")
-if not DEBUG and not PII_KEY:
+# Rotation (docs/operations.md, "Key rotation"): the keys newest first, comma-separated. New values use the first;
+# every key listed, and PII_KEY as the oldest, still reads. `manage.py rotate_pii_key` moves the rows to the first.
+PII_KEYS = env.list("PII_KEYS", default=[])
+if not DEBUG and not (PII_KEY or PII_KEYS):
     raise ImproperlyConfigured(
         "PII_KEY is required when DEBUG is off: personal data must not be encrypted with a default key."
     )

@@ -18,7 +18,7 @@ from core.accounts.scoping import user_can_access_region
 from core.errors import ApplicationError
 from core.identity import parse_id_number
 from core.notifications.services import recipient_messages_erase
-from core.privacy.crypto import encrypt_text, keyed_hash
+from core.privacy.crypto import encrypt_text, keyed_hash, keyed_hashes
 from core.privacy.masking import mask_id_number, mask_phone
 from core.privacy.models import AuditAction
 from core.privacy.services import audit_record
@@ -50,14 +50,12 @@ class Identity:
 
     number: str
     hash: str
+    # The hash under every configured PII key (newest first): what finds the person while keys are being rotated.
+    lookup_hashes: tuple
     masked: str
     encrypted: str
     birth_date: object
     sex: str
-
-
-def id_number_hash(number):
-    return keyed_hash(number, purpose=ID_NUMBER_PURPOSE)
 
 
 def identity_from_id_number(value, *, encrypt=True):
@@ -68,7 +66,8 @@ def identity_from_id_number(value, *, encrypt=True):
         raise ApplicationError(error.messages[0], field="id_number") from error
     return Identity(
         number=parsed.number,
-        hash=id_number_hash(parsed.number),
+        hash=keyed_hash(parsed.number, purpose=ID_NUMBER_PURPOSE),
+        lookup_hashes=tuple(keyed_hashes(parsed.number, purpose=ID_NUMBER_PURPOSE)),
         masked=mask_id_number(parsed.number),
         encrypted=encrypt_text(parsed.number, purpose=ID_NUMBER_PURPOSE) if encrypt else "",
         birth_date=parsed.birth_date,
@@ -163,7 +162,9 @@ def worker_register(
     _check_home_region(home_region, registered_by)
     _check_intention(wanted_area=wanted_area, wanted_cities=wanted_cities)
 
-    existing = Worker.objects.select_related("registered_by__region", "user").filter(id_number_hash=identity.hash)
+    existing = Worker.objects.select_related("registered_by__region", "user").filter(
+        id_number_hash__in=identity.lookup_hashes
+    )
     existing = existing.first()
     if existing is not None:
         raise ApplicationError(
