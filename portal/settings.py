@@ -49,7 +49,8 @@ if not DEBUG and not (PII_KEY or PII_KEYS):
     )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, open to the three administrators only (docs/operations.md, "Administrator roles").
+    "core.accounts.admin_site.AdministratorsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
