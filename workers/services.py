@@ -413,6 +413,43 @@ def worker_anonymise(*, worker_id):
         or worker.deletion_requested_at > due_before
     ):
         return worker
+    _personal_data_erase(worker)
+    audit_record(
+        actor=None,
+        action=AuditAction.ANONYMISED,
+        subject=f"worker:{worker.pk}",
+        reason=_("本人申请删除，保留期满后匿名化"),
+        detail={"requested_at": worker.deletion_requested_at.isoformat()},
+    )
+    return worker
+
+
+@transaction.atomic
+def worker_anonymise_inactive(*, worker_id, inactive_since):
+    """Anonymise a worker nobody has touched since `inactive_since` (the end of a campaign whose retention is over,
+    core.privacy retention table), unless something changed meanwhile. Idempotent; True if it was done."""
+    worker = Worker.objects.select_for_update().select_related("user").get(pk=worker_id)
+    last_login = worker.user.last_login
+    if (
+        worker.anonymised_at is not None
+        or worker.updated_at >= inactive_since
+        or (last_login is not None and last_login >= inactive_since)
+    ):
+        return False
+    _personal_data_erase(worker)
+    audit_record(
+        actor=None,
+        action=AuditAction.ANONYMISED,
+        subject=f"worker:{worker.pk}",
+        reason=_("春风行动结束后保留期满，匿名化"),
+        detail={"inactive_since": inactive_since.isoformat()},
+    )
+    return True
+
+
+def _personal_data_erase(worker):
+    """What anonymisation removes (name, ID number, birth date, phone, free text, messages) and what it keeps so
+    that the statistics still count the person: home region, sex, status and its dates, key groups, registration."""
     worker.full_name = _("已注销")
     worker.id_number_encrypted = ""
     worker.id_number_hash = None
@@ -433,11 +470,3 @@ def worker_anonymise(*, worker_id):
     user.username = f"anonymised-{worker.pk}"
     user.is_active = False
     user.save()
-    audit_record(
-        actor=None,
-        action=AuditAction.ANONYMISED,
-        subject=f"worker:{worker.pk}",
-        reason=_("本人申请删除，保留期满后匿名化"),
-        detail={"requested_at": worker.deletion_requested_at.isoformat()},
-    )
-    return worker

@@ -167,13 +167,17 @@ def sign_in_code_send(*, phone):
     return phone
 
 
-def sign_in_codes_purge(*, now=None):
-    """Delete sign-in codes that lapsed more than a day ago; returns how many went.
+def sign_in_codes_due(*, now):
+    """Sign-in codes that lapsed longer ago than their retention (RETENTION_DAYS["sign_in_codes"]).
 
     A lapsed code can never sign anyone in; the day of grace keeps recent ones for looking into abuse of a number.
     """
-    cutoff = (now or timezone.now()) - timedelta(days=1)
-    deleted, _by_model = SignInCode.objects.filter(expires_at__lt=cutoff).delete()
+    return SignInCode.objects.filter(expires_at__lt=now - timedelta(days=settings.RETENTION_DAYS["sign_in_codes"]))
+
+
+def sign_in_codes_purge(*, now=None):
+    """Delete the sign-in codes past their retention; returns how many went."""
+    deleted, _by_model = sign_in_codes_due(now=now or timezone.now()).delete()
     return deleted
 
 
