@@ -20,6 +20,14 @@ def audit_row_aged(days):
         return cursor.fetchone()[0]
 
 
+def delete_claiming_retention(entry_id, *, days):
+    """What a session that sets the retention by hand could try, bypassing core.privacy.retention's floor."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('chunfeng.audit_retention_days', %s, true)", [str(days)])
+        AuditLog.objects.filter(pk=entry_id).delete()
+
+
 @pytest.mark.django_db
 def test_the_database_refuses_to_change_an_audit_row():
     entry = audit_record(actor=None, action=AuditAction.EXPORT, subject="workers:ledger", reason="月报")
@@ -49,10 +57,8 @@ def test_the_retention_path_deletes_rows_past_retention_and_the_database_refuses
 @pytest.mark.django_db
 def test_the_database_keeps_audit_rows_180_days_whatever_retention_a_session_claims():
     aged_100_days = audit_row_aged(100)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('chunfeng.audit_retention_days', '30', true)")
-        AuditLog.objects.filter(pk=aged_100_days).delete()
+    with pytest.raises(DatabaseError, match="append-only"):
+        delete_claiming_retention(aged_100_days, days=30)
     assert AuditLog.objects.filter(pk=aged_100_days).exists()
 
 
