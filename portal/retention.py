@@ -24,7 +24,7 @@ from core.notifications.retention import sms_bodies_blank, sms_bodies_due
 from core.privacy.models import AuditAction
 from core.privacy.retention import audit_rows_delete, audit_rows_due
 from core.privacy.services import audit_record
-from jobs.applications.models import Application
+from placement.applications.models import Application
 from transport.models import Booking
 from workers.models import Worker
 from workers.selectors import workers_inactive_since

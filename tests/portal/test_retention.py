@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.accounts.models import SignInCode
 from core.campaigns.models import Campaign
 from core.privacy.models import AuditAction, AuditLog
-from jobs.applications.services import application_apply
+from placement.applications.services import application_apply
 from portal.retention import retention_apply
 from tests.factories import JobPostingFactory, OutboxMessageFactory, WorkerFactory
 from workers.models import Worker
