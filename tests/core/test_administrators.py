@@ -249,3 +249,8 @@ def test_the_other_administrators_cannot_open_or_export_the_audit_log(client, sy
         client.force_login(admin_user)
         assert client.get("/admin/privacy/auditlog/").status_code == 403
         assert client.get("/admin/privacy/auditlog/export/").status_code == 403
+
+
+def test_the_admin_sends_whoever_is_not_signed_in_to_the_one_sign_in_page(client, db):
+    response = client.get("/admin/privacy/auditlog/", follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/login/?next=%2Fadmin%2Fprivacy%2Fauditlog%2F"
