@@ -6,10 +6,12 @@ import datetime
 import io
 import os
 
+import psycopg2
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.db import connection
 
 from core.errors import ApplicationError
 from core.identity import make_id_number
@@ -161,3 +163,29 @@ def test_anonymised_workers_have_nothing_to_rotate(settings, regions, old_key_on
     rotate_to_new_key(settings)
 
     assert "0 ID numbers to move" in rotate()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_someone_is_saving_is_left_for_later_instead_of_waited_for(settings, regions):
+    """No downtime: the rotation never waits on a row a person holds locked; it reports it and a rerun takes it."""
+    settings.PII_KEY, settings.PII_KEYS = OLD_KEY, []
+    village = regions.get(code="430181102201")
+    busy, _ = register(village, sequence=50, phone="13800000050")
+    register(village, sequence=51, phone="13800000051")
+    rotate_to_new_key(settings)
+
+    database = connection.settings_dict
+    other = psycopg2.connect(
+        dbname=database["NAME"], user=database["USER"], host=database["HOST"], port=database["PORT"] or 5432
+    )
+    try:
+        with other.cursor() as cursor:  # someone saving the worker: their transaction holds the row
+            cursor.execute("SELECT id FROM workers_worker WHERE id = %s FOR UPDATE", [busy.pk])
+            output = rotate()
+        assert "1/2 moved" in output
+        assert "1 ID numbers are still under an older key" in output
+    finally:
+        other.rollback()
+        other.close()
+
+    assert "Every ID number uses key" in rotate()
