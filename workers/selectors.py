@@ -2,7 +2,7 @@
 sees their village or township, county staff their county, supervisors their city or province."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -140,6 +140,13 @@ def own_worker(user: User) -> Worker | None:
 def workers_due_for_anonymisation() -> QuerySet[Worker]:
     due_before = timezone.now() - timedelta(days=settings.WORKER_DELETION_RETENTION_DAYS)
     return Worker.objects.filter(anonymised_at__isnull=True, deletion_requested_at__lte=due_before)
+
+
+def workers_inactive_since(moment: datetime) -> QuerySet[Worker]:
+    """Workers not anonymised whose record and account have not moved since `moment` (retention, docs/security.md)."""
+    return Worker.objects.filter(anonymised_at__isnull=True, updated_at__lt=moment).filter(
+        Q(user__last_login__isnull=True) | Q(user__last_login__lt=moment)
+    )
 
 
 def ledger_imports_for(user: User) -> QuerySet[LedgerImport]:
