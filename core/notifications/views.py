@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
 from core.notifications import selectors, services
-from core.notifications.catalog import TEMPLATES, sms_length, sms_segments
+from core.notifications.catalog import sms_length, sms_segments
 from core.notifications.forms import BroadcastForm, broadcast_templates
 from core.notifications.models import NotificationPreference
 
@@ -32,8 +32,9 @@ def broadcast_history(request):
 @require_http_methods(["GET", "POST"])
 def broadcast_new(request):
     key = request.POST.get("template") or request.GET.get("template")
-    message_template = TEMPLATES.get(key) if key else broadcast_templates()[0]
-    if message_template is None or not message_template.broadcastable:
+    offered = {template.key: template for template in broadcast_templates()}
+    message_template = offered.get(key) if key else next(iter(offered.values()))
+    if message_template is None:
         raise Http404
     form = BroadcastForm(request.POST or None, actor=request.user, message_template=message_template)
     preview = None

@@ -12,10 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.accounts.models import User
-from core.batching import chunked
 from core.errors import ApplicationError
-from core.notifications import tasks
 from core.notifications.catalog import message_template
 from core.notifications.models import (
     Channel,
@@ -24,6 +21,7 @@ from core.notifications.models import (
     OutboxMessage,
     Status,
 )
+from core.notifications.publishing import send_after_commit
 from core.notifications.rules import china_day_bounds, marketing_send_after
 
 logger = logging.getLogger(__name__)
@@ -33,25 +31,28 @@ DAILY_CAP_REASON = "已达每日推送上限"
 EXPIRED_REASON = "已过有效期，不再发送"
 
 
-def _enqueue_send(outbox_ids, *, countdown=0):
-    for chunk in chunked(outbox_ids, settings.NOTIFICATIONS_BATCH_SIZE):
-        transaction.on_commit(lambda chunk=chunk: tasks.outbox_send.apply_async(args=[chunk], countdown=countdown))
-
-
 def _sms_opted_out(user_ids):
     return set(
         NotificationPreference.objects.filter(user_id__in=user_ids, sms_enabled=False).values_list("user_id", flat=True)
     )
 
 
-def _lock_recipients(user_ids):
-    """Lock the recipients' user rows until the caller's transaction ends, in id order (no deadlock between two
-    callers), so that two notify() calls to the same person count today's pushes one after the other: the second
-    sees the first's rows, and the daily cap holds under concurrency. A row lock, not an advisory lock: a nightly
-    push locks thousands of people, and row locks do not fill PostgreSQL's shared lock table."""
-    list(
-        User.objects.select_for_update(no_key=True).filter(pk__in=user_ids).order_by("pk").values_list("pk", flat=True)
-    )
+# The key of the transaction-scoped advisory lock that the writers of marketing SMS take in turn.
+DAILY_CAP_LOCK_KEY = 0x6E6F746966696361  # "notifica"
+
+
+def _serialise_daily_cap():
+    """Make the writers of marketing SMS count today's pushes one after the other, until the caller's transaction
+    ends: the second sees the first's rows, so the daily cap holds under concurrency however many write at once.
+
+    One lock per writer, not one per recipient: locking each recipient's user row (FOR NO KEY UPDATE writes the lock
+    into every row's page) made a fan-out chunk of 1,000 people pay 1,000 row writes (docs/notifications.md,
+    Benchmark). The writers it serialises are few (a broadcast's fan-out runs chunk after chunk
+    anyway, the nightly push, a resend) and critical messages (codes, bookings) never take it. SQLite, the embedded
+    mode, lets one transaction write at a time already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DAILY_CAP_LOCK_KEY])
 
 
 def marketing_sms_per_recipient(recipients, moment):
@@ -88,8 +89,9 @@ def notify(*, recipients, template, context, channels, broadcast=None):
     """Write one outbox row per recipient and channel in the caller's transaction; SMS go out after it commits.
 
     `recipients`: User rows (a list or a queryset); SMS rows are made only for those with a phone. `template`: a
-    key of `catalog.TEMPLATES`; `context`: its variables. `channels`: any of "sms", "inbox". Returns the rows,
-    including those cancelled at once (opted out of SMS, over the daily cap) with the reason in `last_error`.
+    key of the catalogue (`catalog.register_templates`); `context`: its variables. `channels`: any of "sms",
+    "inbox". Returns the rows, including those cancelled at once (opted out of SMS, over the daily cap) with the
+    reason in `last_error`.
     """
     return notify_each(
         messages=[(user, context) for user in recipients], template=template, channels=channels, broadcast=broadcast
@@ -121,7 +123,7 @@ def notify_each(*, messages, template, channels, broadcast=None):
     opted_out = _sms_opted_out(user_ids) if Channel.SMS in channels else set()
     capped = Channel.SMS in channels and message.kind == Kind.MARKETING
     if capped:
-        _lock_recipients(user_ids)
+        _serialise_daily_cap()
     sent_today = _marketing_sms_today(user_ids, sms_send_after) if capped else {}
     rows = []
     for user, context in messages:
@@ -155,7 +157,7 @@ def notify_each(*, messages, template, channels, broadcast=None):
                     row.enqueued_at = now
             rows.append(row)
     OutboxMessage.objects.bulk_create(rows, batch_size=1000)
-    _enqueue_send([row.pk for row in rows if row.enqueued_at is not None])
+    send_after_commit([row.pk for row in rows if row.enqueued_at is not None])
     return rows
 
 

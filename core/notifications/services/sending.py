@@ -22,8 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.batching import chunked
-from core.notifications import tasks
-from core.notifications.catalog import SECRET_TEMPLATES, message_template
+from core.notifications.catalog import message_template, secret_template_keys
 from core.notifications.gateways import (
     ConnectError,
     OutcomeUnknownError,
@@ -41,9 +40,10 @@ from core.notifications.models import (
     OutboxMessage,
     Status,
 )
+from core.notifications.publishing import fan_out, send_after_commit
 from core.notifications.ratelimit import messages_per_second, rate_limit_acquire
 from core.notifications.rules import in_quiet_hours, marketing_send_after
-from core.notifications.services.messages import EXPIRED_REASON, OPTED_OUT_REASON, _enqueue_send, _sms_opted_out
+from core.notifications.services.messages import EXPIRED_REASON, OPTED_OUT_REASON, _sms_opted_out
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ def _requeue(rows, *, reason, error_code, delay, now):
     )
     retry_ids = list(rows.values_list("id", flat=True))
     rows.update(status=Status.QUEUED, last_error=reason, error_code=error_code, send_after=send_after, enqueued_at=now)
-    _enqueue_send(retry_ids, countdown=delay)
+    send_after_commit(retry_ids, countdown=delay)
 
 
 def _after_transient_error(ids, out_id, error):
@@ -202,7 +202,7 @@ def _forget_secrets(ids):
     """Blank the text of secret messages (sign-in codes) among `ids` that are done with: sent, failed or cancelled
     for good. A row that will be tried again, or whose fate the provider is still asked about, keeps its text."""
     OutboxMessage.objects.filter(
-        id__in=ids, template__in=SECRET_TEMPLATES, status__in=(Status.SENT, Status.FAILED, Status.CANCELLED)
+        id__in=ids, template__in=secret_template_keys(), status__in=(Status.SENT, Status.FAILED, Status.CANCELLED)
     ).update(params={}, text="")
 
 
@@ -305,7 +305,7 @@ def _enqueue_unclaimed_rows(now):
             .order_by("id")[: settings.NOTIFICATIONS_DISPATCH_LIMIT]
         )
         OutboxMessage.objects.filter(id__in=ids).update(enqueued_at=now)
-        _enqueue_send(ids)
+        send_after_commit(ids)
     return len(ids)
 
 
@@ -315,7 +315,7 @@ def _resume_stalled_fan_outs(now):
         Broadcast.objects.filter(status=BroadcastStatus.PREPARING, updated_at__lt=stale).values_list("id", flat=True)
     )
     for broadcast_id in broadcasts:
-        tasks.broadcast_fan_out.delay(broadcast_id)
+        fan_out(broadcast_id)
     return len(broadcasts)
 
 

@@ -10,7 +10,7 @@ from tests.factories import JobSeekerFactory
 
 pytestmark = pytest.mark.django_db
 
-TRIP = {"trip": "湘A12345", "time": "2月10日7:30", "place": "洋溪镇政府"}
+TRIP = {"trip": "湘A12345", "departure": "2月10日8:00", "time": "2月10日7:30", "place": "洋溪镇政府"}
 
 
 def _write(**arguments):
@@ -71,7 +71,7 @@ def test_variables_the_statement_knows_are_filled_in_by_the_statement_where_its_
     sql, params = message_rows_sql(
         user=user,
         template="trip_departure",
-        context={"trip": "湘A12345", "time": "2月10日7:30"},
+        context={"trip": "湘A12345", "departure": "2月10日8:00", "time": "2月10日7:30"},
         sql_context={"place": "source.place"},
         source="(VALUES ('洋溪镇政府', true), ('别处', false)) AS source (place, wanted)",
         condition="source.wanted",
@@ -82,7 +82,7 @@ def test_variables_the_statement_knows_are_filled_in_by_the_statement_where_its_
     rows = _rows(user)
     assert len(rows) == 2
     for row in rows.values():
-        assert "从洋溪镇政府出发" in row.text
+        assert "到洋溪镇政府集合" in row.text
         assert row.params == TRIP
 
 

@@ -61,7 +61,10 @@ def test_the_tencent_gateway_sends_each_number_once_with_the_variables_in_the_te
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
     assert sorted(tencent.phones()) == sorted(row.phone for row in rows)
     _arrived, _phone, out_id, template_id, param = tencent.received[0]
-    assert (template_id, json.loads(param)) == ("2000002", [TRIP["trip"], TRIP["time"], TRIP["place"]])
+    assert (template_id, json.loads(param)) == (
+        "2000002",
+        [TRIP["trip"], TRIP["departure"], TRIP["time"], TRIP["place"]],
+    )
     assert out_id == OutboxMessage.objects.first().provider_out_id
 
 
