@@ -8,9 +8,7 @@ class TransportConfig(AppConfig):
 
     def ready(self):
         from jobs.applications.hooks import on_application_signed
-        from transport.notifications import register_trip_templates
-        from transport.signing_offers import offer_trips_on_signing, register_offer_template
+        from transport import notifications  # noqa: F401  (registers the trip message templates)
+        from transport.signing_offers import offer_trips_on_signing
 
-        register_trip_templates()
-        register_offer_template()
         on_application_signed(offer_trips_on_signing)

@@ -32,7 +32,7 @@ def test_each_worker_gets_one_sms_and_inbox_message_with_their_best_three_new_jo
         == inbox.text
         == (
             "春风就业为您推荐3个新岗位，如包吃包住普工 5000-6500元；普工3 5300元。"
-            "请登录春风就业，在“为您推荐”中查看并报名。"
+            "请登录春风就业，在“为您推荐”中查看并报名。拒收请回复R"
         )
     )
     # The third job does not fit the provider's 35 characters a variable; the count still says three.
