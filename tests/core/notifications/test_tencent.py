@@ -5,6 +5,7 @@ import hashlib
 import json
 
 import pytest
+from django.utils import timezone
 
 from core.notifications import services
 from core.notifications.fake_provider import DROP_AFTER_READ, FakeSmsProvider
@@ -95,4 +96,24 @@ def test_a_lost_tencent_answer_is_settled_through_its_status_pull_and_the_receip
     assert (delivered.status, delivered.delivery) == (Status.SENT, Delivery.DELIVERED)
     assert (refused.status, refused.delivery, refused.delivery_error) == (Status.SENT, Delivery.UNDELIVERED, "空号")
     assert delivered.delivered_at is not None
+    assert tencent.duplicates() == {}
+
+
+def test_tencent_receipts_of_sent_sms_are_pulled_and_recorded_per_person_with_the_carriers_reason(
+    transactional_db, tencent
+):
+    delivered, refused, waiting = queued_rows(3)
+    tencent.undelivered[refused.phone] = "空号"
+    tencent.awaiting_receipt.add(waiting.phone)
+    services.outbox_send(outbox_ids=[delivered.pk, refused.pk, waiting.pk])
+    OutboxMessage.objects.update(reconcile_after=timezone.now())
+
+    outcome = services.outbox_reconcile()
+
+    assert (outcome["delivered"], outcome["undelivered"], outcome["no-receipt"]) == (1, 1, 1)
+    delivered, refused, waiting = OutboxMessage.objects.order_by("id")
+    assert (delivered.delivery_explanation, delivered.reconcile_after) == ("已送达", None)
+    assert (refused.delivery, refused.delivery_explanation) == (Delivery.UNDELIVERED, "运营商未送达（空号）")
+    assert (waiting.status, waiting.delivery) == (Status.SENT, "")
+    assert waiting.reconcile_after > timezone.now()
     assert tencent.duplicates() == {}
