@@ -58,9 +58,12 @@ def time_locks(user_ids, rounds, chunk_size):
 
 
 def time_fan_out(staff):
+    """The broadcast from its creation to its last row: without Redis the fan-out task runs in-process as soon as
+    the creation commits, so the creation's call returns when every row is written."""
     from core.notifications.models import Broadcast
-    from core.notifications.services import broadcast_create, broadcast_fan_out
+    from core.notifications.services import broadcast_create
 
+    started = time.perf_counter()
     broadcast, _created = broadcast_create(
         actor=staff,
         filters={"role": "job_seeker"},
@@ -68,8 +71,6 @@ def time_fan_out(staff):
         context={"content": "浏阳市春风行动招聘会2月12日在大瑶镇举行，欢迎参加。"},
         channels=["sms"],
     )
-    started = time.perf_counter()
-    broadcast_fan_out(broadcast_id=broadcast.pk)
     seconds = time.perf_counter() - started
     return seconds, Broadcast.objects.get(pk=broadcast.pk).prepared_count
 
@@ -114,7 +115,10 @@ def main():
         per_chunk = statistics.median(seconds) * 1000
         per_broadcast = sum(seconds) / arguments.rounds
         print(f"{name:<20} median {per_chunk:7.1f} ms a chunk, {per_broadcast:6.2f} s a {arguments.recipients} fan-out")
-    print(f"whole fan-out now (rows written, held for the quiet hours): {fan_out_seconds:.1f} s for {prepared}")
+    print(
+        f"whole broadcast now, created and fanned out (rows written, held for the quiet hours): {fan_out_seconds:.1f} s"
+        f" for {prepared} recipients"
+    )
 
 
 if __name__ == "__main__":

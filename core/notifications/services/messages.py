@@ -5,6 +5,7 @@ import functools
 import json
 import logging
 import uuid
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -161,10 +162,22 @@ def notify_each(*, messages, template, channels, broadcast=None):
     return rows
 
 
+class MessageRows(NamedTuple):
+    """One message's outbox rows as SQL (message_rows_sql): an INSERT and its named parameters."""
+
+    sql: str
+    params: dict
+
+    def as_cte(self, name):
+        """The INSERT as a data-modifying CTE `name AS (INSERT …)`, for a WITH list that writes it with its own
+        rows: the statement lists the CTEs rather than splicing SQL text into a template string."""
+        return f"{name} AS ({self.sql})"
+
+
 # The columns message_rows_sql fills; the others keep their defaults (NULL, no broadcast).
 _ROW_COLUMNS = (
     "recipient_id, channel, phone, template, kind, params, text, status, attempts, last_error, provider_message_id,"
-    " provider_out_id, idempotency_key, send_after, sent_at, created_at, updated_at"
+    " provider_out_id, idempotency_key, send_after, sent_at, created_at, updated_at, expires_at"
 )
 
 
@@ -178,21 +191,23 @@ def _message_rows_statement(template, has_phone, sql_context, source, condition,
         return f"%({name % key})s"
 
     text_sql, params_sql = param("text"), param("params")
-    user_sql, now_sql = param("user"), param("now")
+    user_sql, now_sql, expires_sql = param("user"), param("now"), param("expires_at")
     if vendor == "postgresql":
         # Typed here, not by the driver's literals: in a prepared statement (core/prepared.py) the UNION would
         # otherwise resolve the untyped parameters as text.
         params_sql = f"CAST({params_sql} AS jsonb)"
         user_sql, now_sql = f"CAST({user_sql} AS bigint)", f"CAST({now_sql} AS timestamptz)"
+        expires_sql = f"CAST({expires_sql} AS timestamptz)"
     for variable, expression in sql_context:
         text_sql = f"replace({text_sql}, '${{{variable}}}', ({expression})::text)"
         params_sql = f"{params_sql} || jsonb_build_object('{variable}', ({expression})::text)"
     tail = (f" FROM {source}" if source else "") + (f" WHERE {condition}" if condition else "")
 
-    def row(*, channel, phone, status, error, key, sent_at):
+    def row(*, channel, phone, status, error, key, sent_at, expires_at):
         return (
             f"SELECT {user_sql}, {channel}, {phone}, {param('template')}, {param('kind')}, {params_sql}, "
-            f"{text_sql}, {status}, 0, {error}, '', '', {key}, {now_sql}, {sent_at}, {now_sql}, {now_sql}{tail}"
+            f"{text_sql}, {status}, 0, {error}, '', '', {key}, {now_sql}, {sent_at}, {now_sql}, {now_sql}, "
+            f"{expires_at}{tail}"
         )
 
     rows = [
@@ -203,6 +218,7 @@ def _message_rows_statement(template, has_phone, sql_context, source, condition,
             error="''",
             key=param("inbox_key"),
             sent_at=now_sql,
+            expires_at="NULL",
         )
     ]
     if has_phone:
@@ -220,6 +236,8 @@ def _message_rows_statement(template, has_phone, sql_context, source, condition,
                 error=f"CASE WHEN {opted_out} THEN {param('opted_out')} ELSE '' END",
                 key=param("sms_key"),
                 sent_at="NULL",
+                # A sign-in code's life, as notify gives it: never sent after it.
+                expires_at=expires_sql,
             )
         )
     return f"INSERT INTO {OutboxMessage._meta.db_table} ({_ROW_COLUMNS}) " + " UNION ALL ".join(rows)
@@ -229,8 +247,8 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
     """The rows `notify` writes for one critical message to one user on SMS and inbox, as one INSERT statement (or
     a data-modifying CTE's body) for a caller that must write them in the same statement as its own rows.
 
-    Returns `(sql, params)`; `prefix` names the params so that two calls can share one statement. The same rules as
-    `notify`: the inbox row delivered at once, an SMS row only for a user with a phone, cancelled with
+    Returns a `MessageRows` (sql, params); `prefix` names the params so that two calls can share one statement.
+    The same rules as `notify`: the inbox row delivered at once, an SMS row only for a user with a phone, cancelled with
     OPTED_OUT_REASON when they turned SMS off (decided by the statement itself), the text and the provider's
     parameters rendered from the catalogue. The SMS row is left queued and not enqueued: the outbox sender's
     dispatch (`outbox_dispatch`, every two seconds) publishes it, a batch to a Celery message, so the statement's caller
@@ -257,6 +275,7 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
         connection.vendor,
     )
     name = f"{prefix}_%s"
+    now = timezone.now()
     values = {
         "user": user.pk,
         "phone": user.phone,
@@ -264,7 +283,8 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
         "kind": message.kind,
         "params": json.dumps(params, ensure_ascii=False),
         "text": text,
-        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "now": connection.ops.adapt_datetimefield_value(now),
+        "expires_at": connection.ops.adapt_datetimefield_value(message.expires_at(now)),
         "inbox": Channel.INBOX,
         "sms": Channel.SMS,
         "sent": Status.SENT,
@@ -274,4 +294,4 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
         "inbox_key": uuid.uuid4().hex,
         "sms_key": uuid.uuid4().hex,
     }
-    return sql, {name % key: value for key, value in values.items()}
+    return MessageRows(sql, {name % key: value for key, value in values.items()})
