@@ -7,8 +7,4 @@ class TransportConfig(AppConfig):
     verbose_name = _("返岗专车")
 
     def ready(self):
-        from jobs.applications.hooks import on_application_signed
         from transport import notifications  # noqa: F401  (registers the trip message templates)
-        from transport.signing_offers import offer_trips_on_signing
-
-        on_application_signed(offer_trips_on_signing)
