@@ -141,8 +141,9 @@ def inbox(request):
 @csrf_exempt
 @require_POST
 def sms_receipts(request, token):
-    """The provider's push of delivery receipts (阿里云 SmsReport, HTTP batch push): a JSON list of reports. The URL's
-    secret token is the only credential the push carries; without the setting the address does not exist."""
+    """The provider's push of delivery receipts (阿里云 SmsReport by HTTP batch push, 腾讯云's status callback): a JSON
+    list of reports. The URL's secret token is the only credential the push carries; without the setting the address
+    does not exist. The answer carries each provider's own success fields (code / msg, result / errmsg)."""
     expected = settings.NOTIFICATIONS_SMS_RECEIPT_TOKEN
     if not expected or not constant_time_compare(token, expected):
         raise Http404
@@ -150,5 +151,5 @@ def sms_receipts(request, token):
         reports = json.loads(request.body)
         recorded = services.receipts_record(reports=reports)
     except (ValueError, TypeError, AttributeError, KeyError):
-        return JsonResponse({"code": 1, "msg": "bad report"}, status=400)
-    return JsonResponse({"code": 0, "msg": "成功", "recorded": recorded})
+        return JsonResponse({"code": 1, "msg": "bad report", "result": 1, "errmsg": "bad report"}, status=400)
+    return JsonResponse({"code": 0, "msg": "成功", "result": 0, "errmsg": "OK", "recorded": recorded})

@@ -18,7 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from core.batching import chunked
@@ -259,12 +259,24 @@ def _send_call_rows(gateway, call, ids):
     OutboxMessage.objects.filter(id__in=ids, status=Status.SENDING, provider_out_id=call.out_id).update(
         status=Status.SENT,
         sent_at=now,
-        provider_message_id=result.provider_message_id,
+        provider_message_id=_message_ids(call, result),
         last_error="",
         error_code="",
         # When to ask for the carrier's receipt, if the receipt push has not brought it by then.
         reconcile_after=_first_receipt_question(gateway, now),
     )
+
+
+def _message_ids(call, result):
+    """Each row's provider message id: its own number's where the provider gives one (Tencent's SerialNo, which
+    its receipt push names), else the call's."""
+    whens = [
+        When(id=row_id, then=Value(result.message_ids[phone]))
+        for row_id, phone in call.rows
+        if phone in result.message_ids
+    ]
+    fallback = Value(result.provider_message_id)
+    return Case(*whens, default=fallback) if whens else fallback
 
 
 def _first_receipt_question(gateway, sent_at):
@@ -470,28 +482,35 @@ def outbox_reconcile():
 # --- Receipts pushed by the provider -----------------------------------------------------------------------------
 
 
+def _pushed_receipt(report):
+    """One pushed receipt as (the rows it names, delivered, the carrier's code, when): 阿里云 SmsReport names our
+    OutId (phone_number, success, err_code, report_time, out_id); 腾讯云's status callback names the number's
+    SerialNo (mobile, report_status, errmsg, user_receive_time, sid)."""
+    if "sid" in report:
+        rows = Q(provider_message_id=str(report["sid"]), phone=str(report["mobile"]))
+        delivered = report["report_status"] == "SUCCESS"
+        return rows, delivered, str(report.get("errmsg", "")), report.get("user_receive_time", "")
+    rows = Q(provider_out_id=str(report["out_id"]), phone=str(report["phone_number"]))
+    return rows, bool(report["success"]), str(report.get("err_code", "")), report.get("report_time", "")
+
+
 def receipts_record(*, reports):
-    """Record the provider's pushed delivery receipts (SmsReport: phone_number, success, err_code, report_time,
-    out_id per message). A receipt also settles a row of unknown fate: the provider sent it. Returns how many rows
-    changed; receipts of messages we do not know are ignored (the same account may serve other systems)."""
+    """Record the provider's pushed delivery receipts (either provider's shape, `_pushed_receipt`). A receipt also
+    settles a row of unknown fate: the provider sent it. Returns how many rows changed; receipts of messages we do
+    not know are ignored (the same account may serve other systems)."""
     recorded = 0
     with transaction.atomic():
         for report in reports:
-            delivered = bool(report["success"])
-            reported_at = china_time(report.get("report_time", "")) or timezone.now()
-            rows = OutboxMessage.objects.filter(
-                channel=Channel.SMS,
-                provider_out_id=str(report["out_id"]),
-                phone=str(report["phone_number"]),
-                status__in=[Status.SENT, Status.UNKNOWN],
-            )
+            named, delivered, code, reported_at = _pushed_receipt(report)
+            reported_at = china_time(reported_at) or timezone.now()
+            rows = OutboxMessage.objects.filter(named, channel=Channel.SMS, status__in=[Status.SENT, Status.UNKNOWN])
             rows.filter(status=Status.UNKNOWN).update(
                 status=Status.SENT, sent_at=F("claimed_at"), last_error="", error_code=""
             )
             _forget_secrets(list(rows.values_list("id", flat=True)))
             recorded += rows.update(
                 delivery=Delivery.DELIVERED if delivered else Delivery.UNDELIVERED,
-                delivery_error="" if delivered else str(report.get("err_code", "")),
+                delivery_error="" if delivered else code,
                 delivered_at=reported_at,
                 reconcile_after=None,
             )

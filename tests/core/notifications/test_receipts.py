@@ -110,7 +110,7 @@ def test_pushed_receipts_are_recorded_per_person_and_settle_a_row_of_unknown_fat
         content_type="application/json",
     )
 
-    assert response.json() == {"code": 0, "msg": "成功", "recorded": 2}
+    assert response.json() == {"code": 0, "msg": "成功", "result": 0, "errmsg": "OK", "recorded": 2}
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.delivery, first.delivered_at.isoformat()) == (Delivery.DELIVERED, "2026-02-09T23:30:05+00:00")

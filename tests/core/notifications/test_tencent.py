@@ -5,6 +5,7 @@ import hashlib
 import json
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from core.notifications import services
@@ -117,3 +118,38 @@ def test_tencent_receipts_of_sent_sms_are_pulled_and_recorded_per_person_with_th
     assert (waiting.status, waiting.delivery) == (Status.SENT, "")
     assert waiting.reconcile_after > timezone.now()
     assert tencent.duplicates() == {}
+
+
+def test_tencents_status_callback_records_each_numbers_receipt_by_its_serial_number(
+    transactional_db, tencent, client, settings
+):
+    settings.NOTIFICATIONS_SMS_RECEIPT_TOKEN = "receipt-secret-2"
+    delivered, refused = queued_rows(2)
+    services.outbox_send(outbox_ids=[delivered.pk, refused.pk])
+    delivered.refresh_from_db()
+    refused.refresh_from_db()
+    # Each number's own SerialNo, which is what the callback names.
+    assert delivered.provider_message_id != refused.provider_message_id
+
+    def callback(row, status, errmsg):
+        return {
+            "user_receive_time": "2026-02-10 07:30:05",
+            "nationcode": "86",
+            "mobile": row.phone,
+            "report_status": status,
+            "errmsg": errmsg,
+            "description": "",
+            "sid": row.provider_message_id,
+        }
+
+    response = client.post(
+        reverse("sms_provider:receipts", args=["receipt-secret-2"]),
+        json.dumps([callback(delivered, "SUCCESS", "DELIVRD"), callback(refused, "FAIL", "MK:0001")]),
+        content_type="application/json",
+    )
+
+    assert (response.json()["result"], response.json()["recorded"]) == (0, 2)
+    delivered.refresh_from_db()
+    refused.refresh_from_db()
+    assert (delivered.delivery, delivered.delivered_at.isoformat()) == (Delivery.DELIVERED, "2026-02-09T23:30:05+00:00")
+    assert (refused.delivery_explanation, refused.reconcile_after) == ("运营商未送达（MK:0001）", None)
