@@ -165,7 +165,7 @@ WITH claim AS (
 _CLAIM_AND_INSERT_RESULT = "SELECT id, seat, position FROM placed"
 
 
-def _claim_and_insert_statement(message_ctes):
+def _claim_and_insert_statement(message_ctes: list[str]) -> str:
     return "".join([_CLAIM_AND_INSERT_CTES, *(f", {cte}" for cte in message_ctes), "\n", _CLAIM_AND_INSERT_RESULT])
 
 
