@@ -75,6 +75,7 @@ _FILTER_PARAMETERS = [
     OpenApiParameter("home", str, description="家乡县代码, 与 sort=near 一起用"),
     OpenApiParameter("sort", str, enum=[value for value, _label in Sort.CHOICES]),
     OpenApiParameter("cursor", str, description="上一页返回的 next"),
+    OpenApiParameter("words_only", bool, description="为 true 时 q 里的地名只当关键词, 不当作工作地点筛选"),
 ]
 
 

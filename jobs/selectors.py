@@ -8,8 +8,9 @@ short list of tiers, each read newest first through the same index; a cursor say
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
@@ -21,12 +22,17 @@ from simple_history.models import DeletedObject
 from core.accounts.models import Role, User
 from core.accounts.scoping import scope_to_user
 from core.errors import ApplicationError
-from core.regions.models import Region
+from core.regions.models import Region, RegionLevel
+from core.regions.selectors import region_path
 from jobs.applications.selectors import HeadcountLedger, employer_headcount_ledger, headcount_ledgers
+from jobs.everyday import near_words
 from jobs.models import CooperationAgreement, Employer, JobPosting, PostingStatus
-from jobs.search import TokenQuery, query_tokens, title_lexemes
+from jobs.query import read_query
+from jobs.ranking import relevance_tiers
+from jobs.search import TokenQuery
 
 PAGE_SIZE = 20
+SUGGESTIONS = 3
 # Counting every match of a common word costs more than finding a page of it, so counts stop here ("1000+").
 COUNT_LIMIT = 1000
 
@@ -60,19 +66,26 @@ class PostingFilters:
     kind: str = ""
     home: Region | None = None
     sort: str = ""
+    # Place names in `q` are words, not a filter: the one-tap undo of "已按 新化县 筛选".
+    words_only: bool = False
+
+    @cached_property
+    def read(self):
+        """`q` read as a search: its words, place and wage (jobs/query.py)."""
+        return read_query(self.q, places=not self.words_only)
 
     @property
-    def tokens(self):
-        return query_tokens(self.q)
+    def _ranks(self):
+        return bool(self.read.terms or self.read.boost)
 
     @property
     def effective_sort(self):
         """The sort asked for, falling back to one that makes sense (relevance needs a query, near a home)."""
-        if self.sort == Sort.RELEVANCE and not self.tokens:
+        if self.sort == Sort.RELEVANCE and not self._ranks:
             return Sort.NEWEST
         if self.sort == Sort.NEAR and self.home is None:
-            return Sort.RELEVANCE if self.tokens else Sort.NEWEST
-        return self.sort or (Sort.RELEVANCE if self.tokens else Sort.NEWEST)
+            return Sort.RELEVANCE if self._ranks else Sort.NEWEST
+        return self.sort or (Sort.RELEVANCE if self._ranks else Sort.NEWEST)
 
 
 @dataclass
@@ -81,6 +94,10 @@ class PostingPage:
     next_cursor: str | None
     count: int
     count_is_capped: bool
+    place: Region | None = None  # the place read out of the query and applied as a filter
+    # When nothing is found: the words the seeker may have meant, and the nearest wider place that has postings.
+    suggestions: list = field(default_factory=list)
+    wider: tuple | None = None  # (Region, count)
 
     @property
     def count_display(self):
@@ -92,17 +109,21 @@ def postings_visible():
     return JobPosting.objects.filter(status=PostingStatus.PUBLISHED, valid_until__gte=timezone.localdate())
 
 
-def _filtered(filters, *, by_query=True):
+def _filtered(filters, *, by_query=True, places=None):
+    """The postings `filters` match; `places` replaces the regions asked for (to count a wider place)."""
+    read = filters.read
     postings = postings_visible()
-    if filters.tokens and by_query:
-        postings = postings.filter(search_tokens__matches=TokenQuery(all_of=filters.tokens))
-    if filters.region is not None:
-        # A region's primary key is its code: the subtree is a prefix match on the foreign key itself, no join.
-        postings = postings.filter(work_region__code__startswith=filters.region.prefix)
+    if read.terms and by_query:
+        postings = postings.filter(search_tokens__matches=TokenQuery(read.matches()))
+    for region in places if places is not None else (filters.region, read.place):
+        if region is not None:
+            # A region's primary key is its code: the subtree is a prefix match on the foreign key itself, no join.
+            postings = postings.filter(work_region__code__startswith=region.prefix)
     if filters.occupation:
         postings = postings.filter(occupation=filters.occupation)
-    if filters.wage_min:
-        postings = postings.filter(wage_max__gte=filters.wage_min)
+    wage_floor = max(filters.wage_min or 0, read.wage_floor or 0)
+    if wage_floor:
+        postings = postings.filter(wage_max__gte=wage_floor)
     if filters.benefits:
         postings = postings.filter(**{benefit: True for benefit in filters.benefits})
     if filters.key_enterprise:
@@ -114,12 +135,8 @@ def _filtered(filters, *, by_query=True):
 
 def _tiers(filters, sort):
     if sort == Sort.RELEVANCE:
-        # These tiers carry the query themselves (see TokenQuery); a word in the title is in the text too.
-        in_title = title_lexemes(filters.tokens)
-        return [
-            Q(search_tokens__matches=TokenQuery(all_of=in_title)),
-            Q(search_tokens__matches=TokenQuery(all_of=filters.tokens, none_of=in_title)),
-        ]
+        # These tiers carry the query themselves (see jobs/ranking.py).
+        return relevance_tiers(filters.read)
     if sort == Sort.NEAR:
         code = filters.home.code
         county, city, province = (
@@ -199,12 +216,43 @@ def posting_search(*, filters, cursor=None, page_size=PAGE_SIZE):
         tier, last = rows[page_size - 1]
         next_cursor = _encode_cursor(sort, tier, [getattr(last, name) for name in key], count)
     postings = [posting for _tier, posting in rows[:page_size]]
-    return PostingPage(
+    page = PostingPage(
         postings=postings,
         next_cursor=next_cursor,
         count=min(count, COUNT_LIMIT),
         count_is_capped=count > COUNT_LIMIT,
+        place=filters.read.place,
     )
+    if count == 0:
+        page.suggestions = _suggestions(filters)
+        page.wider = _wider_place(filters)
+    return page
+
+
+def _suggestions(filters):
+    """Known words near the query's words (保结 -> 保洁) that would find something, in its place and filters."""
+    found = []
+    for term in filters.read.terms:
+        for word in near_words(term.word):
+            q = filters.q.replace(term.word, word) if term.word in filters.q else word
+            if _filtered(replace(filters, q=q)).exists():
+                found.append((word, q))
+            if len(found) == SUGGESTIONS:
+                return found
+    return found
+
+
+def _wider_place(filters):
+    """The nearest place above the one searched (its city, then its province) with postings, and how many."""
+    place = filters.read.place or filters.region
+    if place is None:
+        return None
+    for ancestor in reversed(region_path(place)[:-1]):
+        if ancestor.level in (RegionLevel.CITY, RegionLevel.PROVINCE) and not ancestor.is_placeholder:
+            count = _filtered(filters, places=[ancestor]).order_by()[: COUNT_LIMIT + 1].count()
+            if count:
+                return ancestor, count
+    return None
 
 
 SIMILAR_POSTINGS = 5
