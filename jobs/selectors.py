@@ -88,20 +88,31 @@ class PostingFilters:
         return self.sort or (Sort.RELEVANCE if self._ranks else Sort.NEWEST)
 
 
+class _CappedCount:
+    @property
+    def count_display(self):
+        return f"{COUNT_LIMIT}+" if self.count_is_capped else str(self.count)
+
+
+@dataclass(frozen=True)
+class WiderPlace(_CappedCount):
+    """The nearest place above the one searched that has postings for the search, and how many."""
+
+    region: Region
+    count: int
+    count_is_capped: bool
+
+
 @dataclass
-class PostingPage:
+class PostingPage(_CappedCount):
     postings: list
     next_cursor: str | None
     count: int
     count_is_capped: bool
     place: Region | None = None  # the place read out of the query and applied as a filter
-    # When nothing is found: the words the seeker may have meant, and the nearest wider place that has postings.
+    # When nothing is found: the words the seeker may have meant (word, query), and a wider place with postings.
     suggestions: list = field(default_factory=list)
-    wider: tuple | None = None  # (Region, count)
-
-    @property
-    def count_display(self):
-        return f"{COUNT_LIMIT}+" if self.count_is_capped else str(self.count)
+    wider: WiderPlace | None = None
 
 
 def postings_visible():
@@ -251,7 +262,7 @@ def _wider_place(filters):
         if ancestor.level in (RegionLevel.CITY, RegionLevel.PROVINCE) and not ancestor.is_placeholder:
             count = _filtered(filters, places=[ancestor]).order_by()[: COUNT_LIMIT + 1].count()
             if count:
-                return ancestor, count
+                return WiderPlace(region=ancestor, count=min(count, COUNT_LIMIT), count_is_capped=count > COUNT_LIMIT)
     return None
 
 
