@@ -24,7 +24,7 @@ _ONE_WAY = "->"
 class Everyday:
     related: dict = field(default_factory=dict)  # word -> the other words it also finds, in the file's order
     ignored: frozenset = frozenset()
-    words: tuple = ()  # every word of both dictionaries, longest first (for reading them out of a query)
+    words: tuple = ()  # every word of the file, longest first (for reading them out of a query)
 
     def related_words(self, word):
         return self.related.get(word, ())
@@ -54,7 +54,8 @@ def parse_everyday(text):
     return Everyday(
         related={word: tuple(others) for word, others in related.items()},
         ignored=frozenset(ignored),
-        words=tuple(sorted(set(words), key=len, reverse=True)),
+        # The ignored words too, so that 急招司机 is read as 急招 and 司机, not 急, 招 and 司机.
+        words=tuple(sorted(set(words) | ignored, key=len, reverse=True)),
     )
 
 
