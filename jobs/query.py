@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from jobs.everyday import everyday, vocabulary, words_for_pinyin
+from jobs.everyday import dictionary_words, everyday, words_for_pinyin
 from jobs.places import gazetteer
 from jobs.search import AllOf, AnyOf, all_of, query_tokens
 
@@ -107,7 +107,7 @@ def _read_wage(text):
 
 def _read_places(text):
     """The place filter (one place named without doubt, the innermost if several nest), boosts, and the rest."""
-    found, rest = gazetteer(other_meanings=frozenset(vocabulary())).find(text)
+    found, rest = gazetteer(other_meanings=dictionary_words()).find(text)
     certain = [match for match in found if not match.ambiguous]
     doubtful = [region for match in found if match.ambiguous for region in match.regions]
     innermost = max(certain, key=lambda match: len(match.regions[0].prefix), default=None)

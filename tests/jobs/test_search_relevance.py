@@ -3,10 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from core.regions.models import Region
-from jobs.everyday import near_words, parse_everyday, words_for_pinyin
+from jobs.everyday import TITLE_WORDS_KEY, near_words, parse_everyday, words_for_pinyin
 from jobs.places import Gazetteer, short_name
 from jobs.query import read_query
 from jobs.search import document_lexemes
@@ -206,6 +207,13 @@ def test_pinyin_and_initials_find_the_words_they_spell(regions):
     assert search("pugong") == ["普工"]
     assert search("pg") == ["普工"]
     assert search("baojie") == ["保洁员"]
+
+
+def test_pinyin_also_spells_the_words_of_the_titles_on_offer(regions):
+    JobPostingFactory(title="理货员", occupation="courier", description="仓库")
+    cache.delete(TITLE_WORDS_KEY)
+    assert words_for_pinyin("lihuoyuan") == ("理货员",)
+    assert search("lihuoyuan") == ["理货员"]
 
 
 def test_a_homophone_typo_suggests_the_word_it_sounds_like():
