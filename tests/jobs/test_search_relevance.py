@@ -252,3 +252,21 @@ def test_relevance_pages_keep_their_order_across_tiers(regions):
         if cursor is None:
             break
     assert seen == search("保洁") == ["保洁员", "清洁工", "电子厂普工"]
+
+
+@pytest.mark.parametrize("window", [1, 2, 100])
+def test_a_large_search_reads_its_tiers_in_the_same_order_as_a_small_one(regions, monkeypatch, window):
+    """Above COUNT_LIMIT matches the tiers are read one by one (a window of the newest, then the text index)."""
+    newer_first(
+        ("电子厂普工", {"description": "包住，车间保洁"}),
+        ("保洁员", {"occupation": "cleaning", "description": "包住"}),
+        ("清洁工", {"occupation": "cleaning", "description": "提供住宿"}),
+        ("保安", {"occupation": "security", "description": "宿舍，协助保洁"}),
+        ("小区保洁", {"occupation": "cleaning", "description": "包住"}),
+        ("保洁 包住", {"occupation": "cleaning"}),
+    )
+    small = search("保洁 包住")
+    monkeypatch.setattr("jobs.selectors.COUNT_LIMIT", 1)
+    monkeypatch.setattr("jobs.ranking.WINDOW", window)
+    assert search("保洁 包住") == small
+    assert small[:3] == ["保洁 包住", "保洁员", "小区保洁"]
