@@ -61,9 +61,9 @@ class ReadQuery:
     boost: tuple = ()  # the Regions a doubtful place name may mean: ranked first
     wage_floor: int | None = None
 
-    def matches(self):
-        """Postings that hold every term (or a word it means)."""
-        return AllOf(tuple(term.anywhere() for term in self.terms))
+    def matches(self, *, exact_only=False):
+        """Postings that hold every term (or, unless `exact_only`, a word it means)."""
+        return AllOf(tuple(term.anywhere(exact_only=exact_only) for term in self.terms))
 
 
 def normalised(q):
