@@ -270,3 +270,15 @@ def test_a_large_search_reads_its_tiers_in_the_same_order_as_a_small_one(regions
     monkeypatch.setattr("jobs.ranking.WINDOW", window)
     assert search("保洁 包住") == small
     assert small[:3] == ["保洁 包住", "保洁员", "小区保洁"]
+
+
+def test_the_re_index_gives_postings_saved_before_their_title_marks_in_batches(regions):
+    from jobs.models import JobPosting
+    from jobs.services import postings_reindex
+
+    for title in ("厨师帮工", "物业保洁员", "食堂厨师"):
+        JobPostingFactory(title=title)
+    JobPosting.objects.update(search_tokens=["旧"])  # as indexed by an older version
+    assert search("厨") == []
+    assert postings_reindex(batch_size=2) == 3
+    assert sorted(search("厨")) == ["厨师帮工", "食堂厨师"]
