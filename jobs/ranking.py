@@ -81,9 +81,6 @@ def relevance_tiers(read):
 WINDOW = 2_000
 
 
-_SWITCH_INDEX_WALKS = "SELECT set_config('enable_indexscan', '%s', true), set_config('enable_seqscan', '%s', true)"
-
-
 @contextmanager
 def through_the_text_index():
     """Plan the statements inside without index walks or table scans: through the GIN index (a bitmap), sorted.
@@ -116,7 +113,9 @@ def _ids_in_window(candidates, condition, *, order, wanted):
     inner_sql, inner_params = window.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id FROM ({inner_sql}) recent WHERE search_tokens @@ %s::tsquery LIMIT %s",
+            # The window's own order, which PostgreSQL keeps without sorting again, so the LIMIT still stops early.
+            f"SELECT id FROM ({inner_sql}) recent WHERE search_tokens @@ %s::tsquery"
+            " ORDER BY published_at DESC, id DESC LIMIT %s",
             [*inner_params, condition.tsquery(), wanted],
         )
         return [row[0] for row in cursor.fetchall()]
