@@ -23,6 +23,7 @@ from functools import partial
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -57,7 +58,7 @@ class ImportKind:
     row_parser: Callable
     check: Callable
     write: Callable
-    changed_meanwhile: str
+    changed_meanwhile: str | Promise
     progress_every_rows: int
     related: tuple = ()
     keeps_warnings: bool = False

@@ -40,13 +40,17 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Key for personal data (ID numbers are encrypted and looked up through a keyed hash with it).
 PII_KEY = env.str("PII_KEY", default="")
-if not DEBUG and not PII_KEY:
+# Rotation (docs/operations.md, "Key rotation"): the keys newest first, comma-separated. New values use the first;
+# every key listed, and PII_KEY as the oldest, still reads. `manage.py rotate_pii_key` moves the rows to the first.
+PII_KEYS = env.list("PII_KEYS", default=[])
+if not DEBUG and not (PII_KEY or PII_KEYS):
     raise ImproperlyConfigured(
         "PII_KEY is required when DEBUG is off: personal data must not be encrypted with a default key."
     )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, open to the three administrators only (docs/operations.md, "Administrator roles").
+    "core.accounts.admin_site.AdministratorsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -119,6 +123,18 @@ VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default under a burst (a county trying the portal at a job fair, many phones at once): WAL lets
+    # readers go on while one request writes; IMMEDIATE takes the write lock when a transaction begins, so that two
+    # transactions never both read and then both wait to write (a deadlock SQLite answers with "database is locked"
+    # at once, whatever the timeout); the timeout (seconds) lets a writer wait its turn for the lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=30),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache -----------------------------------------------------------------------------
@@ -161,6 +177,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # a worker busy with a long import before it takes the next heartbeat.
 WORKER_HEARTBEAT_INTERVAL_SECONDS = env.float("WORKER_HEARTBEAT_INTERVAL_SECONDS", default=30.0)
 WORKER_HEARTBEAT_TTL_SECONDS = env.int("WORKER_HEARTBEAT_TTL_SECONDS", default=180)
+# Every task goes by Celery's default name, its module and function (`transport.tasks.offers_expire`), as the
+# schedule and the routes below name them; tests/portal/test_tasks.py holds every task and entry to that.
 CELERY_BEAT_SCHEDULE = {
     # Short and local (no provider call): SQL-written rows (bookings), lost tasks, the end of the quiet hours.
     "notifications-dispatch": {
@@ -174,22 +192,25 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("NOTIFICATIONS_RECONCILE_INTERVAL_SECONDS", default=10.0),
         "options": {"queue": "notifications", "expires": 60},
     },
-    # Lapsed SMS sign-in codes are useless and only hold phone numbers: cleared daily.
-    "accounts-purge-sign-in-codes": {"task": "core.accounts.purge_sign_in_codes", "schedule": 86400.0},
+    # Deletes or anonymises what has passed its retention (RETENTION_DAYS), lapsed sign-in codes included.
+    "retention-apply": {"task": "portal.tasks.retention_apply", "schedule": crontab(hour=3, minute=30)},
     # The job supermarket never shows a lapsed posting anyway; this marks them expired for the staff's lists.
-    "jobs-expire-postings": {"task": "jobs.expire_postings", "schedule": 3600.0},
+    "jobs-expire-postings": {"task": "jobs.tasks.postings_expire_due", "schedule": 3600.0},
     # Carries out workers' deletion requests once their retention period (WORKER_DELETION_RETENTION_DAYS) is over.
     "workers-anonymise-due": {"task": "workers.tasks.workers_anonymise_due", "schedule": 3600.0},
     # Seat offers to the waiting list lapse at their deadline and pass to the next in line.
-    "transport-offers-expire": {"task": "transport.offers_expire", "schedule": 60.0},
+    "transport-offers-expire": {"task": "transport.tasks.offers_expire", "schedule": 60.0},
     # 24 h and 2 h before departure; each reminder goes once per booking however often this runs.
-    "transport-reminders-send": {"task": "transport.reminders_send", "schedule": 300.0},
+    "transport-reminders-send": {"task": "transport.tasks.trip_reminders_send", "schedule": 300.0},
     # Two-way push (docs/matching.md): computed at 2:00; the SMS wait for the end of the quiet hours (8:00).
-    "matching-push-nightly": {"task": "matching.push_nightly", "schedule": crontab(hour=2, minute=0)},
+    "matching-push-nightly": {
+        "task": "placement.matching.tasks.matches_push_nightly",
+        "schedule": crontab(hour=2, minute=0),
+    },
     # Tells the import pages whether any worker serves the imports queue (core/heartbeat.py). A heartbeat nobody
     # took in time is dropped rather than left to pile up for a worker that comes back.
     "imports-worker-heartbeat": {
-        "task": "portal.worker_heartbeat",
+        "task": "portal.tasks.worker_heartbeat",
         "schedule": WORKER_HEARTBEAT_INTERVAL_SECONDS,
         "args": ("imports",),
         "options": {"queue": "imports", "expires": WORKER_HEARTBEAT_INTERVAL_SECONDS},
@@ -312,6 +333,22 @@ REGISTRATION_RATES_PER_IP = env.list("REGISTRATION_RATES_PER_IP", default=["60/h
 # A worker's request for deletion is carried out (the record anonymised) after this many days, so that a request
 # made by mistake or under pressure can still be withdrawn.
 WORKER_DELETION_RETENTION_DAYS = env.int("WORKER_DELETION_RETENTION_DAYS", default=30)
+
+# --- Retention (PIPL; docs/security.md, "Retention") -------------------------------------------------------------
+# Days each kind of data is kept once it has served; past them the nightly task (portal/retention.py) deletes or
+# anonymises it. `manage.py retention_purge --dry-run` lists what is due now.
+RETENTION_DAYS = {
+    # after the code lapsed
+    "sign_in_codes": env.int("RETENTION_SIGN_IN_CODES_DAYS", default=1),
+    # text and variables of settled SMS, after they were written (the row itself stays for the statistics)
+    "outbox_bodies": env.int("RETENTION_OUTBOX_BODIES_DAYS", default=90),
+    # the personal-data audit log; never under 180 days (the database's trigger refuses it anyway)
+    "audit_rows": env.int("RETENTION_AUDIT_ROWS_DAYS", default=3 * 365),
+    # workers untouched since a campaign that ended this long ago are anonymised
+    "closed_campaign_workers": env.int("RETENTION_CLOSED_CAMPAIGN_WORKERS_DAYS", default=2 * 365),
+}
+if RETENTION_DAYS["audit_rows"] < 180:
+    raise ImproperlyConfigured("RETENTION_AUDIT_ROWS_DAYS must be at least 180 (Cybersecurity Law, art. 21).")
 
 # --- Internationalisation ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

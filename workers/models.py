@@ -19,6 +19,11 @@ class WorkerStatus(models.TextChoices):
     WORKING_AWAY = "working_away", _("外出务工")
 
 
+# The statuses of a worker looking for work: matching's candidates and push recipients, and the partial indexes that
+# serve them (here, workers/0003 and placement/matching's 0003 in SQL). Changing the set needs migrations for those.
+SEEKING_STATUSES = (WorkerStatus.RETURNED, WorkerStatus.SEEKING)
+
+
 class KeyGroup(models.TextChoices):
     POVERTY_ALLEVIATED = "poverty_alleviated", _("脱贫人口")
     RETIRED_FISHER = "retired_fisher", _("退捕渔民")
@@ -105,12 +110,12 @@ class Worker(models.Model):
             models.Index(
                 fields=["home_region", "-registered_at"],
                 name="worker_match_home",
-                condition=Q(status__in=[WorkerStatus.RETURNED, WorkerStatus.SEEKING], anonymised_at__isnull=True),
+                condition=Q(status__in=list(SEEKING_STATUSES), anonymised_at__isnull=True),
             ),
             models.Index(
                 fields=["wanted_area", "-registered_at"],
                 name="worker_match_area",
-                condition=Q(status__in=[WorkerStatus.RETURNED, WorkerStatus.SEEKING], anonymised_at__isnull=True),
+                condition=Q(status__in=list(SEEKING_STATUSES), anonymised_at__isnull=True),
             ),
         ]
         constraints = [

@@ -1,20 +1,23 @@
 """Storing an uploaded demand sheet and running its import: every row checked first, then all written or none."""
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from core.accounts.models import User
 from core.accounts.scoping import user_can_access_region
 from core.errors import ApplicationError
 from core.imports import ImportKind, import_run
 from core.privacy.models import AuditAction
 from core.privacy.services import audit_record
 from core.regions.models import Region, RegionLevel
-from core.spreadsheets import upload_check
+from core.spreadsheets import Problems, upload_check
 from jobs.imports.columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
-from jobs.imports.rows import RowParser, check_employers
+from jobs.imports.rows import EmployerPart, ParsedRow, RowParser, check_employers
 from jobs.models import DemandImport, Employer, JobPosting, PostingStatus
 from jobs.pagecache import list_cache_invalidate
 from jobs.services import posting_lexemes, region_names, user_may_edit_demand
@@ -26,7 +29,9 @@ BATCH_SIZE = 2000
 
 
 @transaction.atomic
-def demand_import_create(*, uploaded_by, county, file_name, content, publish=False):
+def demand_import_create(
+    *, uploaded_by: User, county: Region, file_name: str, content: bytes, publish: bool = False
+) -> DemandImport:
     """Store an uploaded sheet for `demand_import_run` (the caller queues the task); its postings are imported as
     drafts unless `publish`."""
     if not user_may_edit_demand(uploaded_by):
@@ -39,15 +44,17 @@ def demand_import_create(*, uploaded_by, county, file_name, content, publish=Fal
     )
 
 
-def _row_parser(demand_import, problems, warnings):
+def _row_parser(demand_import: DemandImport, problems: Problems, warnings: Problems) -> Callable[..., ParsedRow]:
     return RowParser(county=demand_import.county, problems=problems).parse
 
 
-def _checked_employers(demand_import, parsed, problems, warnings):
+def _checked_employers(
+    demand_import: DemandImport, parsed: list[ParsedRow], problems: Problems, warnings: Problems
+) -> tuple[dict[str, EmployerPart], dict[str, Employer]]:
     return check_employers(parsed, problems, warnings)
 
 
-def _written(demand_import, parsed, checked):
+def _written(demand_import: DemandImport, parsed: list[ParsedRow], checked: tuple) -> dict[str, int]:
     employers, existing = checked
     created = _write(demand_import, parsed, employers=employers, existing=existing)
     if demand_import.publish:
@@ -70,13 +77,19 @@ DEMAND_IMPORT = ImportKind(
 )
 
 
-def demand_import_run(*, import_id):
+def demand_import_run(*, import_id: int) -> DemandImport:
     """Check and import one uploaded sheet (core.imports.import_run: idempotent, all rows or none, and whatever goes
     wrong the import ends "failed" with a message)."""
     return import_run(DEMAND_IMPORT, import_id=import_id)
 
 
-def _write(demand_import, parsed, *, employers, existing):
+def _write(
+    demand_import: DemandImport,
+    parsed: list[ParsedRow],
+    *,
+    employers: dict[str, EmployerPart],
+    existing: dict[str, Employer],
+) -> int:
     """The new employers and every posting, in batches, inside the caller's transaction; returns how many
     employers were created."""
     county_id, uploader = demand_import.county_id, demand_import.uploaded_by

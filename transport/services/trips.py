@@ -1,12 +1,19 @@
 """Dispatchers' trips: create, edit, and the status changes draft -> open -> closed -> departed -> arrived, or
 cancelled, each telling the passengers what it means for them."""
 
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.accounts.models import User
 from core.accounts.scoping import user_can_access_region
 from core.errors import ApplicationError
+from jobs.models import JobPosting
 from transport.models import (
     ACTIVE_BOOKING_STATUSES,
     BoardingCheck,
@@ -20,12 +27,12 @@ from transport.notifications import trip_notify
 from transport.services.seats import booking_release, offer_free_seats
 
 
-def check_trip_scope(*, actor, origin_county_id):
+def check_trip_scope(*, actor: User, origin_county_id: str) -> None:
     if not user_can_access_region(actor, origin_county_id):
         raise ApplicationError(_("只能安排本辖区出发的专车。"), field="origin_county", code="permission_denied")
 
 
-def check_boarding_checks(checks, *, field):
+def check_boarding_checks(checks: Iterable[str], *, field: str) -> None:
     unknown = set(checks) - set(BoardingCheck.values)
     if unknown:
         raise ApplicationError(
@@ -35,14 +42,14 @@ def check_boarding_checks(checks, *, field):
 
 def trip_problems(
     *,
-    destination_employer=None,
-    destination_region=None,
-    departs_at=None,
-    arrives_at=None,
-    booking_opens_at=None,
-    booking_closes_at=None,
-    **other_fields,
-):
+    destination_employer: object = None,
+    destination_region: object = None,
+    departs_at: datetime | None = None,
+    arrives_at: datetime | None = None,
+    booking_opens_at: datetime | None = None,
+    booking_closes_at: datetime | None = None,
+    **other_fields: Any,
+) -> list[tuple[str, str]]:
     """Every rule a trip's destination and times break, as (field, message) pairs: the form shows each next to its
     field, the services refuse on the first. Times that are None are not compared (the form reports them missing)."""
     problems = []
@@ -57,20 +64,26 @@ def trip_problems(
     return problems
 
 
-def _refuse_problems(fields):
+def _refuse_problems(fields: Mapping[str, Any]) -> None:
     problems = trip_problems(**fields)
     if problems:
         field_name, message = problems[0]
         raise ApplicationError(message, field=field_name)
 
 
-def _pickup_points_replace(trip, pickup_points):
+def _pickup_points_replace(trip: Trip, pickup_points: Iterable[Mapping[str, Any]]) -> None:
     trip.pickup_points.all().delete()
     PickupPoint.objects.bulk_create(PickupPoint(trip=trip, **point) for point in pickup_points)
 
 
 @transaction.atomic
-def trip_create(*, actor, fields, postings=(), pickup_points=()):
+def trip_create(
+    *,
+    actor: User,
+    fields: dict[str, Any],
+    postings: Iterable[JobPosting] = (),
+    pickup_points: Iterable[Mapping[str, Any]] = (),
+) -> Trip:
     """A new trip in draft. `fields`: Trip field values; `pickup_points`: dicts of name, address, meets_at."""
     check_trip_scope(actor=actor, origin_county_id=fields["origin_county"].pk)
     check_boarding_checks(fields.get("boarding_checks", ()), field="boarding_checks")
@@ -82,7 +95,14 @@ def trip_create(*, actor, fields, postings=(), pickup_points=()):
 
 
 @transaction.atomic
-def trip_update(*, actor, trip_id, fields, postings=(), pickup_points=()):
+def trip_update(
+    *,
+    actor: User,
+    trip_id: int,
+    fields: dict[str, Any],
+    postings: Iterable[JobPosting] = (),
+    pickup_points: Iterable[Mapping[str, Any]] = (),
+) -> Trip:
     trip = Trip.objects.select_for_update().get(pk=trip_id)
     check_trip_scope(actor=actor, origin_county_id=trip.origin_county_id)
     check_trip_scope(actor=actor, origin_county_id=fields["origin_county"].pk)
@@ -116,7 +136,7 @@ _TRANSITIONS = {
 }
 
 
-def _trip_transition(*, actor, trip_id, to):
+def _trip_transition(*, actor: User, trip_id: int, to: TripStatus) -> Trip:
     trip = Trip.objects.select_for_update().get(pk=trip_id)
     check_trip_scope(actor=actor, origin_county_id=trip.origin_county_id)
     if trip.status not in _TRANSITIONS[to]:
@@ -128,14 +148,14 @@ def _trip_transition(*, actor, trip_id, to):
     return trip
 
 
-def _passengers(trip, statuses):
+def _passengers(trip: Trip, statuses: Iterable[str]) -> QuerySet[Booking]:
     return trip.bookings.select_related("trip__origin_county", "worker__user", "pickup_point").filter(
         status__in=statuses
     )
 
 
 @transaction.atomic
-def trip_open(*, actor, trip_id):
+def trip_open(*, actor: User, trip_id: int) -> Trip:
     trip = _trip_transition(actor=actor, trip_id=trip_id, to=TripStatus.OPEN)
     trip.save(update_fields=["status"])
     offer_free_seats(trip_id=trip.pk, now=timezone.now())
@@ -143,7 +163,7 @@ def trip_open(*, actor, trip_id):
 
 
 @transaction.atomic
-def trip_close(*, actor, trip_id):
+def trip_close(*, actor: User, trip_id: int) -> Trip:
     """Stop booking: passengers get the meeting time and place, the rest of the waiting list is told no seat came."""
     trip = _trip_transition(actor=actor, trip_id=trip_id, to=TripStatus.CLOSED)
     trip.save(update_fields=["status"])
@@ -157,7 +177,7 @@ def trip_close(*, actor, trip_id):
 
 
 @transaction.atomic
-def trip_cancel(*, actor, trip_id):
+def trip_cancel(*, actor: User, trip_id: int) -> Trip:
     """Cancel the trip and every booking on it, and tell every passenger (confirmed and waiting)."""
     trip = _trip_transition(actor=actor, trip_id=trip_id, to=TripStatus.CANCELLED)
     trip.taken = trip.seats_issued = 0
@@ -171,7 +191,7 @@ def trip_cancel(*, actor, trip_id):
 
 
 @transaction.atomic
-def trip_depart(*, actor, trip_id):
+def trip_depart(*, actor: User, trip_id: int) -> tuple[Trip, int]:
     """The coach leaves: whoever has a seat and has not boarded is a no-show; the waiting list is closed."""
     trip = _trip_transition(actor=actor, trip_id=trip_id, to=TripStatus.DEPARTED)
     trip.save(update_fields=["status"])
@@ -184,7 +204,7 @@ def trip_depart(*, actor, trip_id):
 
 
 @transaction.atomic
-def trip_arrive(*, actor, trip_id):
+def trip_arrive(*, actor: User, trip_id: int) -> Trip:
     trip = _trip_transition(actor=actor, trip_id=trip_id, to=TripStatus.ARRIVED)
     trip.arrived_at = timezone.now()
     trip.save(update_fields=["status", "arrived_at"])

@@ -1,6 +1,6 @@
 """The dispatcher's console (/console/trips/): trips, their status, booking for a worker, the manifest and the
 boarding desk; and the cooperation agreement's page of the demand console, assembled here because it shows
-placement's ledgers and transport's trips (portal/urls.py mounts it among jobs' console routes).
+placement's headcount tallies and transport's trips (portal/urls.py mounts it among jobs' console routes).
 Thin: parse, call one service or selector, render."""
 
 from django.contrib import messages
@@ -185,7 +185,7 @@ def trip_boarding(request, trip_id):
 @require_safe
 def agreement_detail(request, agreement_id):
     agreement = jobs_selectors.console_agreement(user=request.user, agreement_id=agreement_id)
-    postings = selectors.agreement_postings_with_ledgers(agreement=agreement)
+    postings = selectors.agreement_postings_with_tallies(agreement=agreement)
     context = {
         "agreement": agreement,
         "postings": postings,

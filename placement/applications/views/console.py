@@ -1,6 +1,6 @@
 """The staff console of placement: the applications pipeline (/console/applications/), job fairs and their
 on-the-day desk (/console/applications/fairs/), and the demand console's pages that show each posting's headcount
-ledger (/console/jobs/: the postings list, a posting, an employer), which count applications and so are assembled
+tally (/console/jobs/: the postings list, a posting, an employer), which count applications and so are assembled
 here from jobs' selectors; portal/urls.py mounts them among jobs' console routes. Thin: parse, call one service or
 selector, render."""
 
@@ -28,7 +28,7 @@ from jobs.forms import PostingBulkForm, PostingExtendForm, PostingFilterForm
 from placement.applications import selectors, services
 from placement.applications.forms import FairCheckInForm, FairForm, MoveForm, RecommendForm
 from placement.applications.models import CLOSED_STATES, ApplicationState
-from placement.applications.selectors import employer_headcount_ledger, headcount_ledgers, with_ledgers
+from placement.applications.selectors import employer_headcount_tally, headcount_tallies, with_tallies
 from workers.selectors import worker_phone_as_seen_by
 
 
@@ -129,7 +129,7 @@ def posting_pipeline(request, posting_id):
     query = request.GET.get("q", "").strip()
     context = {
         "posting": posting,
-        "ledger": headcount_ledgers([posting.id])[posting.id],
+        "tally": headcount_tallies([posting.id])[posting.id],
         "applications": _with_next_states(applications, viewer=request.user),
         "q": query,
         "candidates": selectors.workers_to_recommend(user=request.user, query=query),
@@ -145,10 +145,10 @@ def employer_pipeline(request, employer_id):
     if found is None:
         raise Http404
     postings, applications = found
-    ledgers = headcount_ledgers([posting.id for posting in postings])
+    tallies = headcount_tallies([posting.id for posting in postings])
     context = {
         "employer": postings[0].employer,
-        "postings": [(posting, ledgers[posting.id]) for posting in postings],
+        "postings": [(posting, tallies[posting.id]) for posting in postings],
         "applications": _with_next_states(applications, viewer=request.user),
         "may_move": services.staff_may_move(request.user),
     }
@@ -285,7 +285,7 @@ def fair_detail(request, fair_id):
     return render(request, "applications/console/fair_detail.html", context, status=400 if form.errors else 200)
 
 
-# --- The demand console's pages with headcount ledgers ---------------------------------------------------------------
+# --- The demand console's pages with headcount tallies ---------------------------------------------------------------
 
 
 @console_required
@@ -297,9 +297,9 @@ def employer_detail(request, employer_id):
     )
     context = {
         "employer": employer,
-        "postings": with_ledgers(list(postings[:CONSOLE_PAGE_SIZE])),
+        "postings": with_tallies(list(postings[:CONSOLE_PAGE_SIZE])),
         "more_postings": postings.count() > CONSOLE_PAGE_SIZE,
-        "ledger": employer_headcount_ledger(employer),
+        "tally": employer_headcount_tally(employer),
         "history": jobs_selectors.history_entries(employer),
         "may_edit": jobs_services.user_may_edit_demand(request.user),
     }
@@ -312,7 +312,7 @@ def posting_list(request):
     filter_form = PostingFilterForm(request.GET or None)
     postings = jobs_selectors.console_postings(user=request.user, filters=filter_form.filters())
     page = page_of(request, postings)
-    page.object_list = with_ledgers(list(page.object_list))
+    page.object_list = with_tallies(list(page.object_list))
     context = {
         "filter_form": filter_form,
         "page": page,
@@ -330,7 +330,7 @@ def posting_detail(request, posting_id):
     posting = jobs_selectors.console_posting(user=request.user, posting_id=posting_id)
     context = {
         "posting": posting,
-        "ledger": with_ledgers([posting])[0].ledger,
+        "tally": with_tallies([posting])[0].tally,
         "history": jobs_selectors.history_entries(posting),
         "extend_form": PostingExtendForm(),
         "may_edit": jobs_services.user_may_edit_demand(request.user),
