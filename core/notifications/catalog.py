@@ -129,6 +129,13 @@ TEMPLATES = {
             kind=Kind.MARKETING,
         ),
         MessageTemplate(
+            # portal.statistics: every Monday morning, to each city and province supervisor; inbox only.
+            key="weekly_report",
+            label=gettext_lazy("春风行动进展周报"),
+            text="${region}春风行动进展周报（${week}）已生成，请查看：${link}",
+            kind=Kind.CRITICAL,
+        ),
+        MessageTemplate(
             key="job_fair",
             label=gettext_lazy("招聘会通知"),
             text="${date}在${place}举办春风行动招聘会，${detail}欢迎参加。",

@@ -1,0 +1,34 @@
+"""Beat tasks of the statistics app (CELERY_BEAT_SCHEDULE): thin wrappers over services, safe to run twice."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from portal.statistics.notifications import weekly_report_announce
+from portal.statistics.services import daily_figures_rebuild, daily_figures_rebuild_range
+from portal.statistics.visits import visits_fold
+
+
+@shared_task(name="statistics.rebuild_nightly")
+def rebuild_nightly():
+    """Yesterday and the days before it that late changes still reach (STATISTICS_NIGHTLY_REBUILD_DAYS)."""
+    yesterday = timezone.localdate() - timedelta(days=1)
+    first = yesterday - timedelta(days=settings.STATISTICS_NIGHTLY_REBUILD_DAYS - 1)
+    return daily_figures_rebuild_range(first=first, last=yesterday)
+
+
+@shared_task(name="statistics.rebuild_today")
+def rebuild_today():
+    return daily_figures_rebuild(day=timezone.localdate())
+
+
+@shared_task(name="statistics.fold_visits")
+def fold_visits():
+    return visits_fold()
+
+
+@shared_task(name="statistics.weekly_report_announce")
+def announce_weekly_report():
+    return weekly_report_announce()
