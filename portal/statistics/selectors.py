@@ -98,6 +98,8 @@ class Figures:
 
     values: dict = field(default_factory=_zeros)
     visits: int = 0
+    # Whether any row was counted into it: the stocks of a period are read on its last counted day.
+    counted: bool = False
 
     def __getitem__(self, name):
         return self.derived().get(name, 0)
@@ -116,7 +118,7 @@ class Figures:
         }
 
 
-def _sums(queryset, names):
+def _sums(names):
     return {name: Sum(name) for name in names}
 
 
@@ -125,12 +127,14 @@ def daily_series(prefix, period):
     rows = (
         DailyFigures.objects.filter(region_code__startswith=prefix, day__range=(period.first, period.last))
         .values("day")
-        .annotate(**_sums(None, [figure.name for figure in FIGURES]))
+        .annotate(**_sums([figure.name for figure in FIGURES]))
         .order_by("day")
     )
     series = {day: Figures() for day in period.days}
     for row in rows:
-        series[row.pop("day")].values.update({name: value or 0 for name, value in row.items()})
+        figures = series[row.pop("day")]
+        figures.values.update({name: value or 0 for name, value in row.items()})
+        figures.counted = True
     visits = (
         DailyVisits.objects.filter(region_code__startswith=prefix, day__range=(period.first, period.last))
         .values_list("day")
@@ -142,8 +146,8 @@ def daily_series(prefix, period):
     return series
 
 
-def _last_day_with_figures(series):
-    days = [day for day, figures in series.items() if any(figures.values[name] for name in STOCKS)]
+def _last_counted_day(series):
+    days = [day for day, figures in series.items() if figures.counted]
     return max(days) if days else None
 
 
@@ -155,7 +159,7 @@ def totals_from_series(series, *, upto=None, since=None):
         for name in FLOWS:
             total.values[name] += series[day].values[name]
         total.visits += series[day].visits
-    stock_day = _last_day_with_figures({day: series[day] for day in series if upto is None or day <= upto})
+    stock_day = _last_counted_day({day: series[day] for day in series if upto is None or day <= upto})
     if stock_day is not None:
         for name in STOCKS:
             total.values[name] = series[stock_day].values[name]
@@ -213,14 +217,14 @@ def figures_by_sub_region(region, period):
         return own
 
     in_period = DailyFigures.objects.filter(region_code__startswith=prefix, day__range=(period.first, period.last))
-    flows = in_period.values("region_code").annotate(**_sums(None, FLOWS)).order_by()
+    flows = in_period.values("region_code").annotate(**_sums(FLOWS)).order_by()
     for row in flows:
         target = row_for(row.pop("region_code")).figures.values
         for name, value in row.items():
             target[name] += value or 0
     stock_day = in_period.aggregate(day=Max("day"))["day"]
     if stock_day is not None:
-        stocks = in_period.filter(day=stock_day).values("region_code").annotate(**_sums(None, STOCKS)).order_by()
+        stocks = in_period.filter(day=stock_day).values("region_code").annotate(**_sums(STOCKS)).order_by()
         for row in stocks:
             target = row_for(row.pop("region_code")).figures.values
             for name, value in row.items():
