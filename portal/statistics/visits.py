@@ -82,10 +82,14 @@ def visits_fold():
     client = redis_client()
     if client is None:
         return 0
+    # What an earlier fold took and did not finish goes first, so that the rename below finds its name free.
+    folded = _fold_taken(client)
     for key in client.scan_iter(match=f"{KEY_PREFIX}*"):
-        folding = FOLDING_PREFIX + key.decode()[len(KEY_PREFIX) :]
-        # RENAMENX: if an earlier fold left the same day behind, that one is added first and this waits a run.
-        client.renamenx(key, folding)
+        client.renamenx(key, FOLDING_PREFIX + key.decode()[len(KEY_PREFIX) :])
+    return folded + _fold_taken(client)
+
+
+def _fold_taken(client):
     folded = 0
     for key in client.scan_iter(match=f"{FOLDING_PREFIX}*"):
         day = key.decode()[len(FOLDING_PREFIX) :]
