@@ -9,11 +9,13 @@ from core.accounts.permissions import console_required
 from core.api import not_found_response
 from core.regions.selectors import region_path
 from portal import health
+from portal.statistics.public import home_figures, visitor_province
 
 
 @require_safe
 def home(request):
-    return render(request, "portal/home.html")
+    province = visitor_province(request.user)
+    return render(request, "portal/home.html", {"campaign_figures": home_figures(province)})
 
 
 @never_cache

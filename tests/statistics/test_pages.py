@@ -2,9 +2,11 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from core.accounts.models import Role
+from core.campaigns.models import Campaign
 from core.notifications.models import OutboxMessage
 from portal.statistics.notifications import weekly_report_announce
 from portal.statistics.services import daily_figures_rebuild
@@ -123,3 +125,13 @@ def test_each_supervisor_gets_one_monday_message_with_the_link_to_last_weeks_rep
     assert message.channel == "inbox"
     assert "长沙市春风行动进展周报（2026-02-02—02-08）已生成" in message.text
     assert "/console/stats/weekly/?week=2026-02-02&region=430100" in message.text
+
+
+def test_the_home_page_shows_this_campaigns_figures_for_the_visitors_province(client, regions, figures, settings):
+    Campaign.objects.create(name="2026年春风行动", starts_on=date(2026, 1, 20), ends_on=date(2026, 3, 31))
+    cache.delete("statistics:home:430000")
+    page = client.get(reverse("home")).content.decode()
+    assert "湖南省 · 2026年春风行动" in page
+    assert '<span class="stats-tile__label">发布岗位（个）</span><strong class="stats-tile__value">2</strong>' in page
+    settings.STATISTICS_PROVINCE = "440000"
+    assert "广东省" in client.get(reverse("home")).content.decode()
