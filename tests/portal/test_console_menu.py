@@ -8,12 +8,13 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 EVERY_STAFF_SECTION = ["概览", "群发消息", "实名制台账", "就业秘书", "招聘岗位", "用工单位", "劳务协作", "人岗匹配"]
-EVERY_STAFF_SECTION += ["报名进度", "招聘会", "返岗专车"]
+EVERY_STAFF_SECTION += ["报名进度", "招聘会", "返岗专车", "统计"]
 
 
 def menu_of(client, user):
     client.force_login(user)
-    page = client.get("/console/").content.decode()
+    # Followed: a supervisor's console opens on the statistics dashboard.
+    page = client.get("/console/", follow=True).content.decode()
     menu = page[page.index('<nav class="console-nav"') : page.index("</nav>", page.index('<nav class="console-nav"'))]
     return menu
 
