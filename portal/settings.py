@@ -194,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
     "statistics-rebuild-nightly": {"task": "statistics.rebuild_nightly", "schedule": crontab(hour=1, minute=30)},
     "statistics-rebuild-today": {"task": "statistics.rebuild_today", "schedule": 900.0, "options": {"expires": 600}},
     "statistics-fold-visits": {"task": "statistics.fold_visits", "schedule": 60.0, "options": {"expires": 50}},
+    "statistics-retention-reminders": {
+        "task": "statistics.retention_reminders_send",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "statistics-weekly-report": {
         "task": "statistics.weekly_report_announce",
         "schedule": crontab(day_of_week=1, hour=7, minute=30),

@@ -136,6 +136,13 @@ TEMPLATES = {
             kind=Kind.CRITICAL,
         ),
         MessageTemplate(
+            # portal.statistics: a secretary's 稳岗回访 falls due 30 and 90 days after a worker started; inbox only.
+            key="retention_due",
+            label=gettext_lazy("稳岗回访提醒"),
+            text="${name}上岗已满${days}天，请做稳岗回访并在服务记录中登记是否仍在岗：${link}",
+            kind=Kind.CRITICAL,
+        ),
+        MessageTemplate(
             key="job_fair",
             label=gettext_lazy("招聘会通知"),
             text="${date}在${place}举办春风行动招聘会，${detail}欢迎参加。",

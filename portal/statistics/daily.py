@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, Left
 
 from core.accounts.models import Role
 from core.notifications.models import Channel, Delivery, OutboxMessage, Status
-from jobs.applications.models import (
+from placement.applications.models import (
     HIRED_STATES,
     Application,
     ApplicationState,

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from portal.statistics.notifications import weekly_report_announce
+from portal.statistics.retention import retention_reminders_send
 from portal.statistics.services import daily_figures_rebuild, daily_figures_rebuild_range
 from portal.statistics.visits import visits_fold
 
@@ -32,3 +33,8 @@ def fold_visits():
 @shared_task(name="statistics.weekly_report_announce")
 def announce_weekly_report():
     return weekly_report_announce()
+
+
+@shared_task(name="statistics.retention_reminders_send")
+def send_retention_reminders():
+    return retention_reminders_send()

@@ -15,6 +15,8 @@ from core.errors import ApplicationError
 from core.regions.models import RegionLevel
 from portal.statistics import selectors
 from portal.statistics.catalogue import SECTIONS
+from portal.statistics.credit import CREDIT_COLUMNS, agent_credit, agent_credit_workbook
+from portal.statistics.funnel import STEPS, region_funnel
 from portal.statistics.reports import last_complete_week, week_of, weekly_report, weekly_report_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -136,4 +138,60 @@ def weekly_excel(request):
     response = HttpResponse(weekly_report_workbook(report), content_type=XLSX)
     file_name = f"weekly-report-{report.region.code if report.region else 'all'}-{report.week.first:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+@console_required
+@require_safe
+def funnel(request):
+    form = PeriodForm(request.GET or None)
+    period = form.period()
+    region = _region_of(request, form)
+    context = {
+        "form": form,
+        "region": region,
+        "period": period,
+        "campaigns": selectors.campaigns(),
+        "steps": [label for _name, label in STEPS],
+    }
+    funnel_rows = region_funnel(region, period)
+    context.update(
+        total_rows=[funnel_rows["total"]], secretaries=funnel_rows["secretaries"], agents=funnel_rows["agents"]
+    )
+    return render(request, "statistics/console/funnel.html", context)
+
+
+def _agent_credit(request):
+    form = PeriodForm(request.GET or None)
+    period = form.period()
+    region = _region_of(request, form)
+    return form, period, region, agent_credit(user=request.user, region=region, period=period)
+
+
+@console_required
+@require_safe
+def agents(request):
+    form, period, region, credits = _agent_credit(request)
+    context = {
+        "form": form,
+        "region": region,
+        "period": period,
+        "campaigns": selectors.campaigns(),
+        "columns": [label for _name, label in CREDIT_COLUMNS],
+        "credits": credits,
+    }
+    return render(request, "statistics/console/agents.html", context)
+
+
+@console_required
+@require_safe
+def agents_excel(request):
+    _form, period, region, credits = _agent_credit(request)
+    title = _("%(place)s劳务经纪人业绩（%(first)s—%(last)s）") % {
+        "place": region.name if region else _("全国"),
+        "first": period.first.isoformat(),
+        "last": period.last.isoformat(),
+    }
+    response = HttpResponse(agent_credit_workbook(credits, title=title), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="agents-{period.first:%Y%m%d}-{period.last:%Y%m%d}.xlsx"'
     return response
