@@ -15,8 +15,10 @@ from openpyxl import Workbook
 from core.accounts.models import Role, User
 from core.accounts.scoping import scope_to_user
 from core.spreadsheets import append_row, workbook_bytes
+from placement.applications.models import HIRED_STATES, Application
 from portal.statistics.daily import day_bounds
-from workers.models import Worker
+from transport.models import Booking, BookingStatus
+from workers.models import ServiceKind, ServiceRecord, Worker
 
 CREDIT_COLUMNS = (
     ("registered", gettext_lazy("登记人数")),
@@ -39,30 +41,26 @@ class AgentCredit:
 
 def _outcomes():
     """Per registered worker, whether each step was reached (subqueries on the worker row)."""
-    from placement.applications.models import HIRED_STATES, Application
-    from transport.models import Booking, BookingStatus
-    from workers.models import ServiceRecord
-
     return {
         "applied": Exists(Application.objects.filter(worker=OuterRef("pk"))),
         "signed": Exists(Application.objects.filter(worker=OuterRef("pk"), state__in=HIRED_STATES)),
         "carried": Exists(Booking.objects.filter(worker=OuterRef("pk"), status=BookingStatus.BOARDED)),
         "retained_90": Exists(
-            ServiceRecord.objects.filter(worker=OuterRef("pk"), kind="retention_90", still_employed=True)
+            ServiceRecord.objects.filter(worker=OuterRef("pk"), kind=ServiceKind.RETENTION_90, still_employed=True)
         ),
     }
 
 
 def agent_credit(*, user, region, period):
-    """One AgentCredit per village agent whose region lies in `region` (and the reader's scope), most registered first."""
+    """One AgentCredit per village agent of `region` (inside the reader's scope), those with most people first."""
     agents = scope_to_user(user, User.objects.filter(role=Role.VILLAGE_AGENT).select_related("region"))
     if region is not None:
         agents = agents.filter(region__code__startswith=region.prefix)
     start, _next = day_bounds(period.first)
     _start, end = day_bounds(period.last)
-    workers = Worker.objects.filter(
-        registered_by__in=agents, registered_at__gte=start, registered_at__lt=end
-    ).annotate(**_outcomes())
+    workers = Worker.objects.filter(registered_by__in=agents, registered_at__gte=start, registered_at__lt=end).annotate(
+        **_outcomes()
+    )
     counts = {
         row.pop("registered_by_id"): row
         for row in workers.values("registered_by_id")

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, Left
 
 from core.accounts.models import Role
 from core.notifications.models import Channel, Delivery, OutboxMessage, Status
+from jobs.models import Employer, JobPosting, PostingStatus
 from placement.applications.models import (
     HIRED_STATES,
     Application,
@@ -24,7 +25,6 @@ from placement.applications.models import (
     ApplicationStateChange,
     JobFair,
 )
-from jobs.models import Employer, JobPosting, PostingStatus
 from transport.models import Booking, BookingStatus, Trip, TripStatus
 from workers.models import ONE_THREE_ONE, Consent, ServiceRecord, Worker, WorkerKeyGroup
 

@@ -42,11 +42,7 @@ def retention_reminders_send(*, today=None):
             link = f"{settings.PORTAL_BASE_URL}{reverse('workers:detail', args=[worker.pk])}"
             context = {"name": worker.full_name, "days": days, "link": link}
             messages.append((worker.secretary, context))
-    sent = set(
-        OutboxMessage.objects.filter(template=TEMPLATE).values_list("params__link", "params__days").order_by()
-    )
+    sent = set(OutboxMessage.objects.filter(template=TEMPLATE).values_list("params__link", "params__days").order_by())
     due = [(user, context) for user, context in messages if (context["link"], str(context["days"])) not in sent]
     unique = list({(context["link"], context["days"]): (user, context) for user, context in due}.values())
     return len(notify_each(messages=unique, template=TEMPLATE, channels=[Channel.INBOX]))
-
-

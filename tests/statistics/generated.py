@@ -16,8 +16,8 @@ from django.utils import timezone
 from core.accounts.models import Role
 from core.campaigns.models import Campaign
 from core.notifications.models import OutboxMessage
-from jobs.applications.models import Application, ApplicationStateChange, JobFair
 from jobs.models import Employer, JobPosting
+from placement.applications.models import Application, ApplicationStateChange, JobFair
 from tests.factories import EmployerFactory, JobPostingFactory, OutboxMessageFactory, UserFactory, WorkerFactory
 from transport.models import Booking, Trip
 from workers.models import ONE_THREE_ONE, Consent, KeyGroup, ServiceRecord, Worker, WorkerKeyGroup
