@@ -37,15 +37,16 @@ def campaign(regions):
     return built
 
 
-def expected_total(expected, prefix, days, *, own_codes=None):
+def expected_total(expected, prefix, days, *, within=None, own_only=False):
     """A region's figures over `days` from the one-row-at-a-time count: flows added, stocks on the last day counted.
 
-    `own_codes` restricts to codes a sub-region holds (a predicate on the code).
+    `within` narrows the rows to a sub-region's code prefix; `own_only` to the county's own rows (6-digit codes).
+    The stocks' day is the region's (`prefix`) last counted day, as on the pages.
     """
     figures, _carried = expected
 
     def inside(code):
-        return code.startswith(prefix) and (own_codes is None or own_codes(code))
+        return code.startswith(within or prefix) and (not own_only or len(code) == 6)
 
     counted_days = [
         day for (code, day), values in figures.items() if day in days and code.startswith(prefix) and +values
