@@ -489,6 +489,9 @@ FORM_CASES = {
             ("dashboard", "statistics:dashboard"),
             ("weekly report", "statistics:weekly"),
             ("weekly excel", "statistics:weekly_excel"),
+            ("funnel", "statistics:funnel"),
+            ("agents", "statistics:agents"),
+            ("agents excel", "statistics:agents_excel"),
             ("api", "api:stats"),
         )
     },
