@@ -7,7 +7,7 @@ last day that has figures.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Max, Sum
 from django.http import Http404
@@ -262,6 +262,9 @@ def breadcrumbs(region):
 
 # The longest period one request may ask for: a year of days (the campaign itself is about three months).
 MAX_PERIOD_DAYS = 366
+# Dates outside these are typing mistakes (and a day's end past year 9999 cannot even be computed).
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
 
 
 def period_choose(*, campaign_id=None, first=None, last=None, today=None):
@@ -277,6 +280,11 @@ def period_choose(*, campaign_id=None, first=None, last=None, today=None):
         return campaign_period(campaign, today)
     if first is None and last is None:
         return default_period(today)
+    if any(day is not None and not EARLIEST_DAY <= day <= LATEST_DAY for day in (first, last)):
+        raise ApplicationError(
+            _("日期须在 %(earliest)s 至 %(latest)s 之间。") % {"earliest": EARLIEST_DAY, "latest": LATEST_DAY},
+            field="from",
+        )
     last = last or min(today, first + timedelta(days=DEFAULT_DAYS - 1))
     first = first or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:

@@ -1,6 +1,6 @@
 """The statistics pages under /console/stats/: the dashboard, the weekly report (printable page and Excel)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.http import HttpResponse
@@ -114,7 +114,8 @@ def _weekly(request):
     data = form.cleaned_data if form.is_valid() else {}
     region = selectors.stats_region(user=request.user, code=data.get("region") or "")
     day = data.get("week")
-    week = week_of(day) if day and day >= date(2000, 1, 1) else last_complete_week(timezone.localdate())
+    in_range = day is not None and selectors.EARLIEST_DAY <= day <= selectors.LATEST_DAY
+    week = week_of(day) if in_range else last_complete_week(timezone.localdate())
     return weekly_report(region, week)
 
 

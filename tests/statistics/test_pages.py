@@ -94,6 +94,9 @@ def test_the_api_answers_a_region_outside_the_scope_as_missing_and_bad_dates_wit
     assert bad.status_code == 400
     assert bad.json()["error"]["message"] == "开始日期不能晚于结束日期。"
     assert client.get(reverse("api:stats"), {"from": "2026-13-01"}).status_code == 400
+    assert client.get(reverse("api:stats"), {"to": "9999-12-31"}).json()["error"]["message"].startswith("日期须在")
+    assert client.get(reverse("statistics:weekly"), {"week": "9999-12-31"}).status_code == 200
+    assert client.get(reverse("statistics:agents"), {"end": "9999-12-31"}).status_code == 200
     body = client.get(reverse("api:stats"), {"from": "2026-02-01", "to": "2026-02-07"}).json()
     assert body["region_name"] == "浏阳市"
     assert body["figures"]["postings_published"] == 1
