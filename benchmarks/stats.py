@@ -52,7 +52,7 @@ def fill_province_days(first_day):
     from portal.statistics.catalogue import FIGURES
 
     names = [figure.name for figure in FIGURES]
-    values = ", ".join(f"abs(hashint4(n * {index + 7} + d)) % 50" for index, _name in enumerate(names))
+    values = ", ".join(f"abs(hashint4(n::int * {index + 7} + d)) %% 50" for index, _name in enumerate(names))
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -95,23 +95,24 @@ def main():
         from benchmarks.matching_speed import generate
         from core.accounts.models import Role, User
         from core.regions.models import Region
+        from core.regions.services import regions_load_divisions
         from portal.statistics.services import daily_figures_rebuild
 
         call_command("migrate", verbosity=0)
-        start = time.perf_counter()
-        generate(postings=options.postings, workers=options.workers)
-        took = time.perf_counter() - start
-        print(f"generated {options.workers:,} workers, {options.postings:,} postings in {took:.0f} s")
-
-        yesterday = timezone.localdate() - timedelta(days=1)
-        rebuilds = []
-        for _ in range(3):
+        if options.workers or options.postings:
             start = time.perf_counter()
-            regions = daily_figures_rebuild(day=yesterday)
-            rebuilds.append(time.perf_counter() - start)
-        print(
-            f"nightly rebuild of one day: {min(rebuilds):.1f}-{max(rebuilds):.1f} s ({regions:,} regions with figures)"
-        )
+            generate(postings=options.postings, workers=options.workers)
+            took = time.perf_counter() - start
+            print(f"generated {options.workers:,} workers, {options.postings:,} postings in {took:.0f} s")
+            yesterday = timezone.localdate() - timedelta(days=1)
+            rebuilds = []
+            for _ in range(3):
+                start = time.perf_counter()
+                regions = daily_figures_rebuild(day=yesterday)
+                rebuilds.append(time.perf_counter() - start)
+            print(f"nightly rebuild of one day: {min(rebuilds):.1f}-{max(rebuilds):.1f} s ({regions:,} regions)")
+        else:  # only the dashboards (--workers 0 --postings 0): they read the daily rows alone
+            regions_load_divisions()
 
         from portal.statistics.models import DailyFigures
 

@@ -65,7 +65,9 @@ def test_a_supervisor_reads_the_province_drills_down_to_a_county_and_downloads_t
 
     with page.expect_download() as download:
         page.get_by_role("link", name="下载上周周报（Excel）").click()
-    sheet = load_workbook(download.value.path()).active
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with open(download.value.path(), "rb") as saved:
+        sheet = load_workbook(saved).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0].startswith("浏阳市春风行动进展周报")
     assert rows[-1][0] == "合计"
