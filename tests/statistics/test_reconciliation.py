@@ -143,3 +143,18 @@ def test_the_county_dashboard_shows_the_same_tiles_and_township_rows(campaign, c
     cells = [cell.split("</td>")[0] for cell in row.split("<td>")[1:]]
     assert cells[2] == f"{township['workers_registered']:,}"
     assert cells[7] == f"{township['services']:,}"
+
+
+def test_the_dashboard_lists_the_people_carried_to_each_destination_province(campaign, client, regions):
+    _figures, carried = expected_figures()
+    supervisor = UserFactory(role=Role.SUPERVISOR, region=regions.get(code="430000"))
+    client.force_login(supervisor)
+    page = client.get(reverse("statistics:dashboard"), {"start": WEEK[0].isoformat(), "end": WEEK[-1].isoformat()})
+    table = page.content.decode().split('id="carried"', 1)[1].split("</table>", 1)[0]
+    by_province = Counter()
+    for (code, day), provinces in carried.items():
+        if code.startswith("43") and day in WEEK:
+            by_province.update(provinces)
+    assert by_province
+    for province, n in by_province.items():
+        assert f'<th scope="row">{regions.get(code=province + "0000").name}</th><td>{n:,}</td>' in table
