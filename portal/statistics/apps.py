@@ -9,3 +9,7 @@ class StatisticsConfig(AppConfig):
     label = "statistics"
     verbose_name = _("统计")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Registers the weekly report's and the 稳岗回访 reminder's message templates with core.notifications.
+        from portal.statistics import notifications  # noqa: F401

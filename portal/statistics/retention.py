@@ -12,9 +12,9 @@ from core.notifications.models import Channel, OutboxMessage
 from core.notifications.services import notify_each
 from placement.applications.models import ApplicationState, ApplicationStateChange
 from portal.statistics.daily import day_bounds
+from portal.statistics.notifications import RETENTION_TEMPLATE as TEMPLATE
 from workers.models import ServiceKind
 
-TEMPLATE = "retention_due"
 MILESTONES = {30: ServiceKind.RETENTION_30, 90: ServiceKind.RETENTION_90}
 # A reminder missed (beat down for a few days) is still sent within this many days of falling due.
 CATCH_UP_DAYS = 7
