@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "placement.matching",
     "transport",
     "portal",
+    "portal.statistics",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.PersonalDataNoStoreMiddleware",
+    # One Redis HINCRBY per page served, no database write (portal/statistics/visits.py).
+    "portal.statistics.visits.PageVisitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the user and messages are known, so that its 400 page can be drawn in the site's frame.
     "core.malformed_requests.RefuseMalformedRequestsMiddleware",
@@ -206,6 +209,30 @@ CELERY_BEAT_SCHEDULE = {
     "matching-push-nightly": {
         "task": "placement.matching.tasks.matches_push_nightly",
         "schedule": crontab(hour=2, minute=0),
+    },
+    # Campaign figures (docs/statistics.md): last nights' days counted again, today every 15 minutes, the page-visit
+    # counters folded in every minute, and the weekly report announced to supervisors on Monday morning.
+    "statistics-rebuild-nightly": {
+        "task": "portal.statistics.tasks.rebuild_nightly",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "statistics-rebuild-today": {
+        "task": "portal.statistics.tasks.rebuild_today",
+        "schedule": 900.0,
+        "options": {"expires": 600},
+    },
+    "statistics-fold-visits": {
+        "task": "portal.statistics.tasks.fold_visits",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "statistics-retention-reminders": {
+        "task": "portal.statistics.tasks.send_retention_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "statistics-weekly-report": {
+        "task": "portal.statistics.tasks.announce_weekly_report",
+        "schedule": crontab(day_of_week=1, hour=7, minute=30),
     },
     # Tells the import pages whether any worker serves the imports queue (core/heartbeat.py). A heartbeat nobody
     # took in time is dropped rather than left to pile up for a worker that comes back.
@@ -376,6 +403,17 @@ STORAGES = {
 # --- Transport (docs/transport.md) -------------------------------------------------------------------------------
 # How long a seat freed by a cancellation stays offered to the first on the waiting list.
 TRANSPORT_OFFER_MINUTES = env.int("TRANSPORT_OFFER_MINUTES", default=120)
+
+# --- Statistics (docs/statistics.md) -----------------------------------------------------------------------------
+# The province the portal serves: the public home page shows its figures, and page visits of people with no region
+# of their own (anonymous visitors) are counted there. A 6-digit GB/T 2260 province code.
+STATISTICS_PROVINCE = env.str("STATISTICS_PROVINCE", default="430000")
+if not (len(STATISTICS_PROVINCE) == 6 and STATISTICS_PROVINCE.isdigit() and STATISTICS_PROVINCE.endswith("0000")):
+    raise ImproperlyConfigured("STATISTICS_PROVINCE must be a 6-digit province code such as 430000")
+# How many days back the nightly rebuild counts again, so that late changes (a cancelled booking) reach them.
+STATISTICS_NIGHTLY_REBUILD_DAYS = env.int("STATISTICS_NIGHTLY_REBUILD_DAYS", default=7)
+# How long the home page's figures are kept in the cache.
+STATISTICS_HOME_CACHE_SECONDS = env.int("STATISTICS_HOME_CACHE_SECONDS", default=300)
 
 # --- API --------------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("core.accounts.api_urls")),
     path("", include("workers.api_urls")),
     path("", include("transport.api_urls")),
+    path("", include("portal.statistics.api_urls")),
 ]
 
 console_patterns = [
@@ -43,6 +44,7 @@ urlpatterns = [
     path("console/trips/", include("transport.console_urls")),
     path("console/applications/", include("placement.applications.console_urls")),
     path("console/matching/", include("placement.matching.console_urls")),
+    path("console/stats/", include("portal.statistics.urls")),
     path("trips/", include("transport.urls")),
     path("me/trips/", include("transport.me_urls")),
     path("me/applications/", include("placement.applications.me_urls")),

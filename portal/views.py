@@ -1,18 +1,21 @@
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core.accounts.models import Role
 from core.accounts.permissions import console_required
 from core.api import not_found_response
 from core.regions.selectors import region_path
 from portal import health
+from portal.statistics.public import home_figures, visitor_province
 
 
 @require_safe
 def home(request):
-    return render(request, "portal/home.html")
+    province = visitor_province(request.user)
+    return render(request, "portal/home.html", {"campaign_figures": home_figures(province)})
 
 
 @never_cache
@@ -26,6 +29,9 @@ def healthz(request):
 @console_required
 def console_home(request):
     user = request.user
+    # City and province supervisors read figures; their console opens on their region's dashboard.
+    if user.role == Role.SUPERVISOR:
+        return redirect("statistics:dashboard")
     return render(
         request,
         "console/home.html",
