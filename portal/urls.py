@@ -20,6 +20,7 @@ console_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
     path("jobs/", include("jobs.urls")),
     path("accounts/", include("core.accounts.urls")),
     path("inbox/", include("core.notifications.urls")),

@@ -25,6 +25,7 @@ from core.notifications.models import (
     Status,
 )
 from core.notifications.rules import china_day_bounds, marketing_send_after
+from core.observability.request_id import current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +124,7 @@ def notify_each(*, messages, template, channels, broadcast=None):
     if capped:
         _lock_recipients(user_ids)
     sent_today = _marketing_sms_today(user_ids, sms_send_after) if capped else {}
+    request_id = current_request_id()
     rows = []
     for user, context in messages:
         text, params = text_and_params(context)
@@ -141,6 +143,7 @@ def notify_each(*, messages, template, channels, broadcast=None):
                 idempotency_key=f"b{broadcast.pk}-u{user.pk}-{channel}" if broadcast else uuid.uuid4().hex,
                 send_after=now,
                 expires_at=expires_at if channel == Channel.SMS else None,
+                request_id=request_id,
             )
             if channel == Channel.INBOX:
                 # The inbox is our own table: the row is the delivered message.
@@ -162,7 +165,7 @@ def notify_each(*, messages, template, channels, broadcast=None):
 # The columns message_rows_sql fills; the others keep their defaults (NULL, no broadcast).
 _ROW_COLUMNS = (
     "recipient_id, channel, phone, template, kind, params, text, status, attempts, last_error, provider_message_id,"
-    " provider_out_id, idempotency_key, send_after, sent_at, created_at, updated_at"
+    " provider_out_id, idempotency_key, send_after, sent_at, created_at, updated_at, request_id"
 )
 
 
@@ -190,7 +193,8 @@ def _message_rows_statement(template, has_phone, sql_context, source, condition,
     def row(*, channel, phone, status, error, key, sent_at):
         return (
             f"SELECT {user_sql}, {channel}, {phone}, {param('template')}, {param('kind')}, {params_sql}, "
-            f"{text_sql}, {status}, 0, {error}, '', '', {key}, {now_sql}, {sent_at}, {now_sql}, {now_sql}{tail}"
+            f"{text_sql}, {status}, 0, {error}, '', '', {key}, {now_sql}, {sent_at}, {now_sql}, {now_sql},"
+            f" {param('request')}{tail}"
         )
 
     rows = [
@@ -271,5 +275,6 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
         "opted_out": OPTED_OUT_REASON,
         "inbox_key": uuid.uuid4().hex,
         "sms_key": uuid.uuid4().hex,
+        "request": current_request_id(),
     }
     return sql, {name % key: value for key, value in values.items()}
