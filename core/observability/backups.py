@@ -84,7 +84,7 @@ def backup_create(*, directory, keep_days, timeout=3600):
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     connection_settings = _connection_settings()
-    dump = directory / f"chunfeng-{started_at:%Y%m%dT%H%M%SZ}{DUMP_SUFFIX}"
+    dump = directory / f"chunfeng-{started_at:%Y%m%dT%H%M%S%fZ}{DUMP_SUFFIX}"
     partial = dump.with_name(dump.name + ".partial")
     try:
         # The snapshot is held open by this transaction while pg_dump reads through it: the manifest and the dump
