@@ -1,8 +1,14 @@
 """/metrics: Prometheus' scrape, behind METRICS_TOKEN, with the request measurements and the portal's own state."""
 
+import os
+import re
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+import yaml
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -14,6 +20,8 @@ from transport.services import booking_create
 from workers.models import ImportStatus, LedgerImport
 
 pytestmark = pytest.mark.django_db
+
+PROJECT = Path(__file__).resolve().parents[2]
 
 TOKEN = "metrics-token-for-the-tests-0123456789abcdef"
 
@@ -152,3 +160,58 @@ def test_a_reading_that_fails_is_left_out_and_the_others_still_arrive(scrape, se
 def test_the_primary_reports_no_replica_when_none_is_connected(scrape):
     samples = scrape()
     assert value(samples, "chunfeng_replicas_connected") == 0
+
+
+def test_every_metric_the_example_alert_rules_use_is_exposed(scrape, client):
+    client.get("/healthz")
+    now = timezone.now()
+    beat_tick_record()
+    OperationRun.objects.create(kind=OperationKind.BACKUP, succeeded=True, started_at=now, finished_at=now)
+    OperationRun.objects.create(kind=OperationKind.RESTORE_DRILL, succeeded=True, started_at=now, finished_at=now)
+    exposed = {name for name, _labels in scrape()}
+    # Labelled families with nothing to report here (no replica, no Redis in the embedded mode) have no sample.
+    exposed |= {"chunfeng_replica_lag_seconds", "chunfeng_celery_queue_length"}
+    rules = yaml.safe_load((PROJECT / "deploy" / "prometheus" / "chunfeng-alerts.yml").read_text())["groups"][0]
+    used = {name for rule in rules["rules"] for name in re.findall(r"chunfeng_[a-z_]+", rule["expr"])}
+
+    assert len(rules["rules"]) >= 4
+    assert used - exposed == set()
+    assert {"ChunfengOutboxRowLate", "ChunfengBeatSilent", "ChunfengSmsFailing", "ChunfengReplicaLagging"} <= {
+        rule["alert"] for rule in rules["rules"]
+    }
+
+
+def test_under_several_gunicorn_workers_the_scrape_adds_up_every_workers_requests(tmp_path, settings):
+    """PROMETHEUS_MULTIPROC_DIR: two worker processes answer a request each; a third, scraped, reports both."""
+    env = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+        "DEBUG": "true",
+        "METRICS_TOKEN": TOKEN,
+        # Quiet: the scrape is read from standard output (the readings of this empty database fail and say so).
+        "LOG_LEVEL": "CRITICAL",
+        "DATABASE_URL": "sqlite:///" + str(tmp_path / "empty.sqlite3"),
+    }
+    env.pop("REDIS_URL", None)
+    request = (
+        "import django; django.setup(); from django.test import Client;"
+        "print(Client().get('/healthz', HTTP_HOST='localhost').status_code)"
+    )
+    scrape = (
+        "import django; django.setup(); from django.test import Client;"
+        f"response = Client().get('/metrics', HTTP_HOST='localhost', HTTP_AUTHORIZATION='Bearer {TOKEN}');"
+        "print(response.content.decode())"
+    )
+    for code in (request, request):
+        subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=env, check=True, capture_output=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", scrape], cwd=PROJECT, env=env, check=True, capture_output=True, text=True, timeout=120
+    )
+
+    counts = [
+        sample.value
+        for family in text_string_to_metric_families(result.stdout)
+        for sample in family.samples
+        if sample.name == "chunfeng_http_request_duration_seconds_count" and sample.labels == {"view": "healthz"}
+    ]
+    assert counts == [2.0]
