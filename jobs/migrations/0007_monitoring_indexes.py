@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0006_demand_import_warnings'),
-        ('regions', '0001_initial'),
+        ("jobs", "0006_demand_import_warnings"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='demandimport',
-            index=models.Index(condition=models.Q(('status__in', ['pending', 'running'])), fields=['status'], name='demandimport_unfinished'),
+            model_name="demandimport",
+            index=models.Index(
+                condition=models.Q(("status__in", ["pending", "running"])),
+                fields=["status"],
+                name="demandimport_unfinished",
+            ),
         ),
     ]

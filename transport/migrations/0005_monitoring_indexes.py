@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('transport', '0004_trip_agreement'),
-        ('workers', '0005_monitoring_indexes'),
+        ("transport", "0004_trip_agreement"),
+        ("workers", "0005_monitoring_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['created_at'], name='booking_created_at'),
+            model_name="booking",
+            index=models.Index(fields=["created_at"], name="booking_created_at"),
         ),
     ]

@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workers', '0004_id_number_masked_keeps_province_and_check_character'),
+        ("workers", "0004_id_number_masked_keeps_province_and_check_character"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='ledgerimport',
-            index=models.Index(condition=models.Q(('status__in', ['pending', 'running'])), fields=['status'], name='ledgerimport_unfinished'),
+            model_name="ledgerimport",
+            index=models.Index(
+                condition=models.Q(("status__in", ["pending", "running"])),
+                fields=["status"],
+                name="ledgerimport_unfinished",
+            ),
         ),
     ]
