@@ -58,15 +58,18 @@ def test_one_booking_is_followed_from_the_api_call_to_the_providers_answer(
     assert (sms.request_id, inbox.request_id) == (REQUEST_ID, REQUEST_ID)
     # The booking statement leaves its SMS to the dispatch (beat's, every two seconds), which hands it to a worker.
     services.outbox_dispatch()
-    wait_until(lambda: OutboxMessage.objects.filter(pk=sms.pk, status=Status.SENT).exists(), message="the SMS")
+
+    def answers():
+        return [record for record in request_ids_in_caplog.records if "the provider took" in record.getMessage()]
+
+    # The worker logs the provider's answer just after it commits the row as sent.
+    wait_until(answers, message="the provider's answer in the worker's log")
     sms.refresh_from_db()
+    assert sms.status == Status.SENT
     assert provider.phones() == [worker.user.phone]
-    answers = [
-        record
-        for record in request_ids_in_caplog.records
-        if "the provider took" in record.getMessage() and sms.provider_out_id in record.getMessage()
-    ]
-    assert [record.request_id for record in answers] == [REQUEST_ID]
-    assert sms.provider_message_id in answers[0].getMessage()
+    [answer] = answers()
+    assert answer.request_id == REQUEST_ID
+    assert sms.provider_out_id in answer.getMessage()
+    assert sms.provider_message_id in answer.getMessage()
     requests = [record for record in request_ids_in_caplog.records if record.name == "chunfeng.requests"]
     assert [(record.request_id, record.status) for record in requests] == [(REQUEST_ID, 201)]
