@@ -69,8 +69,8 @@ INSTALLED_APPS = [
     "core.observability",
     "workers",
     "jobs",
-    "jobs.applications",
-    "jobs.matching",
+    "placement.applications",
+    "placement.matching",
     "transport",
     "portal",
 ]
