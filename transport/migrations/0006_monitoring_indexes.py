@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("transport", "0004_trip_agreement"),
+        ("transport", "0005_signing_offer_sent"),
         ("workers", "0005_monitoring_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
