@@ -102,3 +102,9 @@ def test_the_defaults_are_chinese_and_shanghai_time(settings, language_setting):
     expected = {"LANGUAGE_CODE": "zh-hans", "TIME_ZONE": "Asia/Shanghai"}[language_setting]
     assert getattr(settings, language_setting) == expected
     assert settings.USE_TZ
+
+
+def test_it_refuses_a_guessable_metrics_token():
+    result = run_python(SETUP, DEBUG="false", PII_KEY="pii", SECRET_KEY=GOOD_SECRET, METRICS_TOKEN="metrics")
+    assert result.returncode != 0
+    assert "METRICS_TOKEN must be at least 32 characters" in result.stderr
