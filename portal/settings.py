@@ -40,13 +40,17 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Key for personal data (ID numbers are encrypted and looked up through a keyed hash with it).
 PII_KEY = env.str("PII_KEY", default="")
-if not DEBUG and not PII_KEY:
+# Rotation (docs/operations.md, "Key rotation"): the keys newest first, comma-separated. New values use the first;
+# every key listed, and PII_KEY as the oldest, still reads. `manage.py rotate_pii_key` moves the rows to the first.
+PII_KEYS = env.list("PII_KEYS", default=[])
+if not DEBUG and not (PII_KEY or PII_KEYS):
     raise ImproperlyConfigured(
         "PII_KEY is required when DEBUG is off: personal data must not be encrypted with a default key."
     )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, open to the three administrators only (docs/operations.md, "Administrator roles").
+    "core.accounts.admin_site.AdministratorsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -183,8 +187,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("NOTIFICATIONS_RECONCILE_INTERVAL_SECONDS", default=10.0),
         "options": {"queue": "notifications", "expires": 60},
     },
-    # Lapsed SMS sign-in codes are useless and only hold phone numbers: cleared daily.
-    "accounts-purge-sign-in-codes": {"task": "core.accounts.purge_sign_in_codes", "schedule": 86400.0},
+    # Deletes or anonymises what has passed its retention (RETENTION_DAYS), lapsed sign-in codes included.
+    "retention-apply": {"task": "portal.retention_apply", "schedule": crontab(hour=3, minute=30)},
     # The job supermarket never shows a lapsed posting anyway; this marks them expired for the staff's lists.
     "jobs-expire-postings": {"task": "jobs.expire_postings", "schedule": 3600.0},
     # Carries out workers' deletion requests once their retention period (WORKER_DELETION_RETENTION_DAYS) is over.
@@ -321,6 +325,22 @@ REGISTRATION_RATES_PER_IP = env.list("REGISTRATION_RATES_PER_IP", default=["60/h
 # A worker's request for deletion is carried out (the record anonymised) after this many days, so that a request
 # made by mistake or under pressure can still be withdrawn.
 WORKER_DELETION_RETENTION_DAYS = env.int("WORKER_DELETION_RETENTION_DAYS", default=30)
+
+# --- Retention (PIPL; docs/security.md, "Retention") -------------------------------------------------------------
+# Days each kind of data is kept once it has served; past them the nightly task (portal/retention.py) deletes or
+# anonymises it. `manage.py retention_purge --dry-run` lists what is due now.
+RETENTION_DAYS = {
+    # after the code lapsed
+    "sign_in_codes": env.int("RETENTION_SIGN_IN_CODES_DAYS", default=1),
+    # text and variables of settled SMS, after they were written (the row itself stays for the statistics)
+    "outbox_bodies": env.int("RETENTION_OUTBOX_BODIES_DAYS", default=90),
+    # the personal-data audit log; never under 180 days (the database's trigger refuses it anyway)
+    "audit_rows": env.int("RETENTION_AUDIT_ROWS_DAYS", default=3 * 365),
+    # workers untouched since a campaign that ended this long ago are anonymised
+    "closed_campaign_workers": env.int("RETENTION_CLOSED_CAMPAIGN_WORKERS_DAYS", default=2 * 365),
+}
+if RETENTION_DAYS["audit_rows"] < 180:
+    raise ImproperlyConfigured("RETENTION_AUDIT_ROWS_DAYS must be at least 180 (Cybersecurity Law, art. 21).")
 
 # --- Internationalisation ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

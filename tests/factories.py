@@ -95,8 +95,8 @@ class OutboxMessageFactory(factory.django.DjangoModelFactory):
     phone = factory.SelfAttribute("recipient.phone")
     template = "trip_departure"
     kind = "critical"
-    params = factory.LazyFunction(lambda: {"trip": "G1", "time": "8:00", "place": "县汽车站"})
-    text = "您预约的返岗专车G1将于8:00从县汽车站出发，请提前15分钟到达并携带身份证。"
+    params = factory.LazyFunction(lambda: {"trip": "G1", "departure": "8:20", "time": "8:00", "place": "县汽车站"})
+    text = "您预约的返岗专车G1将于8:20发车，请于8:00到县汽车站集合，携带身份证。"
     idempotency_key = factory.Sequence(lambda n: f"test-{n}")
     send_after = factory.LazyFunction(timezone.now)
 

@@ -140,6 +140,13 @@ def workers_due_for_anonymisation():
     return Worker.objects.filter(anonymised_at__isnull=True, deletion_requested_at__lte=due_before)
 
 
+def workers_inactive_since(moment):
+    """Workers not anonymised whose record and account have not moved since `moment` (retention, docs/security.md)."""
+    return Worker.objects.filter(anonymised_at__isnull=True, updated_at__lt=moment).filter(
+        Q(user__last_login__isnull=True) | Q(user__last_login__lt=moment)
+    )
+
+
 def ledger_imports_for(user):
     """A staff member's own imports (system admins see all); the file content itself is never loaded."""
     imports = LedgerImport.objects.defer("content")

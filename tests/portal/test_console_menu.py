@@ -46,8 +46,9 @@ def test_every_section_in_a_menu_opens_for_that_user(client, regions):
             assert client.get(link).status_code == 200, (role, link)
 
 
-def test_a_superuser_also_sees_the_system_administration(client, regions):
+def test_the_business_admin_sees_every_section_but_no_django_admin_which_is_the_three_administrators(client, regions):
     menu = menu_of(client, UserFactory(role=Role.ADMIN, region=None, is_staff=True, is_superuser=True))
 
     assert "导入需求" in menu
-    assert "系统管理" in menu
+    assert "系统管理" not in menu
+    assert "/admin/" not in menu

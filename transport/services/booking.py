@@ -129,8 +129,9 @@ def _pickup_point(trip, pickup_point_id):
 # decided here: confirmed with that seat, or waitlisted because the trip is full. No row (the trip has gaps left by
 # cancellations, or changed since this statement's snapshot) inserts nothing and the caller takes the general path.
 # The waiting-list position counts the waitlisted bookings this statement can see, which are exactly those that
-# came before it. The message rows (core.notifications' message_rows_sql) read the seat or the position off `placed`.
-_CLAIM_AND_INSERT = f"""
+# came before it. The message rows (core.notifications' message_rows_sql, as more CTEs after `placed`) read the seat
+# or the position off `placed`.
+_CLAIM_AND_INSERT_CTES = f"""
 WITH claim AS (
     UPDATE {Trip._meta.db_table}
        SET taken = taken + 1, seats_issued = seats_issued + 1
@@ -157,9 +158,12 @@ WITH claim AS (
                   AND waiting.offer_expires_at IS NULL)
            END AS position
       FROM booking
-){{messages}}
-SELECT id, seat, position FROM placed
-"""
+)"""
+_CLAIM_AND_INSERT_RESULT = "SELECT id, seat, position FROM placed"
+
+
+def _claim_and_insert_statement(message_ctes):
+    return "".join([_CLAIM_AND_INSERT_CTES, *(f", {cte}" for cte in message_ctes), "\n", _CLAIM_AND_INSERT_RESULT])
 
 
 def _claim_and_insert(booking, *, notify):
@@ -179,24 +183,24 @@ def _claim_and_insert(booking, *, notify):
         "confirmed": BookingStatus.CONFIRMED,
         "waitlisted": BookingStatus.WAITLISTED,
     }
-    messages = ""
+    message_ctes = []
     if notify:
         for template, variable, condition in (
             ("trip_booking_confirmed", "seat", "placed.seat IS NOT NULL"),
             ("trip_waitlisted", "position", "placed.seat IS NULL"),
         ):
-            sql, message_params = booking_message_sql(
+            rows = booking_message_sql(
                 booking=booking,
                 template=template,
                 sql_context={variable: f"placed.{variable}"},
                 source="placed",
                 condition=condition,
             )
-            messages += f", {template} AS ({sql})"
-            params.update(message_params)
+            message_ctes.append(rows.as_cte(template))
+            params.update(rows.params)
     # Inside a caller's transaction a refusal must not break it: a savepoint then; on its own, autocommit.
     with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
-        execute_prepared(connection, cursor, _CLAIM_AND_INSERT.format(messages=messages), params)
+        execute_prepared(connection, cursor, _claim_and_insert_statement(message_ctes), params)
         row = cursor.fetchone()
     if row is None:
         return False

@@ -18,12 +18,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from core.batching import chunked
-from core.notifications import tasks
-from core.notifications.catalog import SECRET_TEMPLATES, message_template
+from core.notifications.catalog import message_template, secret_template_keys
 from core.notifications.gateways import (
     ConnectError,
     OutcomeUnknownError,
@@ -42,9 +41,10 @@ from core.notifications.models import (
     Status,
 )
 from core.notifications.outcome_counts import sms_outcome_count, sms_settled_count
+from core.notifications.publishing import fan_out, send_after_commit
 from core.notifications.ratelimit import messages_per_second, rate_limit_acquire
 from core.notifications.rules import in_quiet_hours, marketing_send_after
-from core.notifications.services.messages import EXPIRED_REASON, OPTED_OUT_REASON, _enqueue_send, _sms_opted_out
+from core.notifications.services.messages import EXPIRED_REASON, OPTED_OUT_REASON, _sms_opted_out
 from core.observability.request_id import current_request_id, request_id_bound
 
 logger = logging.getLogger(__name__)
@@ -167,7 +167,7 @@ def _requeue(rows, *, reason, error_code, delay, now):
     )
     retry_ids = list(rows.values_list("id", flat=True))
     rows.update(status=Status.QUEUED, last_error=reason, error_code=error_code, send_after=send_after, enqueued_at=now)
-    _enqueue_send(retry_ids, countdown=delay)
+    send_after_commit(retry_ids, countdown=delay)
 
 
 def _after_transient_error(ids, out_id, error):
@@ -208,7 +208,7 @@ def _forget_secrets(ids):
     """Blank the text of secret messages (sign-in codes) among `ids` that are done with: sent, failed or cancelled
     for good. A row that will be tried again, or whose fate the provider is still asked about, keeps its text."""
     OutboxMessage.objects.filter(
-        id__in=ids, template__in=SECRET_TEMPLATES, status__in=(Status.SENT, Status.FAILED, Status.CANCELLED)
+        id__in=ids, template__in=secret_template_keys(), status__in=(Status.SENT, Status.FAILED, Status.CANCELLED)
     ).update(params={}, text="")
 
 
@@ -268,7 +268,7 @@ def _send_call_rows(gateway, call, ids):
     sent = OutboxMessage.objects.filter(id__in=ids, status=Status.SENDING, provider_out_id=call.out_id).update(
         status=Status.SENT,
         sent_at=now,
-        provider_message_id=result.provider_message_id,
+        provider_message_id=_message_ids(call, result),
         last_error="",
         error_code="",
         # When to ask for the carrier's receipt, if the receipt push has not brought it by then.
@@ -276,6 +276,18 @@ def _send_call_rows(gateway, call, ids):
     )
     sms_outcome_count("sent", sent)
     logger.info("SMS call %s: the provider took %d numbers (%s)", call.out_id, sent, result.provider_message_id)
+
+
+def _message_ids(call, result):
+    """Each row's provider message id: its own number's where the provider gives one (Tencent's SerialNo, which
+    its receipt push names), else the call's."""
+    whens = [
+        When(id=row_id, then=Value(result.message_ids[phone]))
+        for row_id, phone in call.rows
+        if phone in result.message_ids
+    ]
+    fallback = Value(result.provider_message_id)
+    return Case(*whens, default=fallback) if whens else fallback
 
 
 def _first_receipt_question(gateway, sent_at):
@@ -316,7 +328,7 @@ def _enqueue_unclaimed_rows(now):
             .order_by("id")[: settings.NOTIFICATIONS_DISPATCH_LIMIT]
         )
         OutboxMessage.objects.filter(id__in=ids).update(enqueued_at=now)
-        _enqueue_send(ids)
+        send_after_commit(ids)
     return len(ids)
 
 
@@ -326,7 +338,7 @@ def _resume_stalled_fan_outs(now):
         Broadcast.objects.filter(status=BroadcastStatus.PREPARING, updated_at__lt=stale).values_list("id", flat=True)
     )
     for broadcast_id in broadcasts:
-        tasks.broadcast_fan_out.delay(broadcast_id)
+        fan_out(broadcast_id)
     return len(broadcasts)
 
 
@@ -483,21 +495,28 @@ def outbox_reconcile():
 # --- Receipts pushed by the provider -----------------------------------------------------------------------------
 
 
+def _pushed_receipt(report):
+    """One pushed receipt as (the rows it names, delivered, the carrier's code, when): 阿里云 SmsReport names our
+    OutId (phone_number, success, err_code, report_time, out_id); 腾讯云's status callback names the number's
+    SerialNo (mobile, report_status, errmsg, user_receive_time, sid)."""
+    if "sid" in report:
+        rows = Q(provider_message_id=str(report["sid"]), phone=str(report["mobile"]))
+        delivered = report["report_status"] == "SUCCESS"
+        return rows, delivered, str(report.get("errmsg", "")), report.get("user_receive_time", "")
+    rows = Q(provider_out_id=str(report["out_id"]), phone=str(report["phone_number"]))
+    return rows, bool(report["success"]), str(report.get("err_code", "")), report.get("report_time", "")
+
+
 def receipts_record(*, reports):
-    """Record the provider's pushed delivery receipts (SmsReport: phone_number, success, err_code, report_time,
-    out_id per message). A receipt also settles a row of unknown fate: the provider sent it. Returns how many rows
-    changed; receipts of messages we do not know are ignored (the same account may serve other systems)."""
+    """Record the provider's pushed delivery receipts (either provider's shape, `_pushed_receipt`). A receipt also
+    settles a row of unknown fate: the provider sent it. Returns how many rows changed; receipts of messages we do
+    not know are ignored (the same account may serve other systems)."""
     recorded = 0
     with transaction.atomic():
         for report in reports:
-            delivered = bool(report["success"])
-            reported_at = china_time(report.get("report_time", "")) or timezone.now()
-            rows = OutboxMessage.objects.filter(
-                channel=Channel.SMS,
-                provider_out_id=str(report["out_id"]),
-                phone=str(report["phone_number"]),
-                status__in=[Status.SENT, Status.UNKNOWN],
-            )
+            named, delivered, code, reported_at = _pushed_receipt(report)
+            reported_at = china_time(reported_at) or timezone.now()
+            rows = OutboxMessage.objects.filter(named, channel=Channel.SMS, status__in=[Status.SENT, Status.UNKNOWN])
             settled = rows.filter(status=Status.UNKNOWN).update(
                 status=Status.SENT, sent_at=F("claimed_at"), last_error="", error_code=""
             )
@@ -506,7 +525,7 @@ def receipts_record(*, reports):
             delivery = Delivery.DELIVERED if delivered else Delivery.UNDELIVERED
             updated = rows.update(
                 delivery=delivery,
-                delivery_error="" if delivered else str(report.get("err_code", "")),
+                delivery_error="" if delivered else code,
                 delivered_at=reported_at,
                 reconcile_after=None,
             )
