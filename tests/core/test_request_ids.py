@@ -15,11 +15,10 @@ from core.notifications.services import message_rows_sql, notify
 from core.observability.log_context import RequestIdLogFilter
 from core.observability.request_id import current_request_id, request_id_bound
 from core.observability.task_context import request_id_publish, request_id_release, request_id_resume
+from tests.core.notifications.test_sending import TRIP
 from tests.factories import JobSeekerFactory
 
 pytestmark = pytest.mark.django_db
-
-TRIP = {"trip": "湘A12345", "time": "2月10日7:30", "place": "洋溪镇政府"}
 
 
 def test_an_answer_carries_back_the_request_id_the_caller_sent(client):
