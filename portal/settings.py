@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "core.accounts",
     "core.notifications",
     "core.campaigns",
+    "core.observability",
     "workers",
     "jobs",
     "placement.applications",
@@ -80,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the request's measurements cover everything below (docs/operations.md).
+    "core.observability.middleware.RequestObservationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -175,6 +178,8 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # Redis redelivers an unacknowledged task after this long; it must exceed the longest task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Workers log through LOGGING below (JSON lines with the request id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A queue with no heartbeat for WORKER_HEARTBEAT_TTL_SECONDS has no worker (core/heartbeat.py). The margin covers
 # a worker busy with a long import before it takes the next heartbeat.
@@ -182,6 +187,10 @@ WORKER_HEARTBEAT_INTERVAL_SECONDS = env.float("WORKER_HEARTBEAT_INTERVAL_SECONDS
 WORKER_HEARTBEAT_TTL_SECONDS = env.int("WORKER_HEARTBEAT_TTL_SECONDS", default=180)
 # Every task goes by Celery's default name, its module and function (`transport.tasks.offers_expire`), as the
 # schedule and the routes below name them; tests/portal/test_tasks.py holds every task and entry to that.
+# The queues whose pages say when no worker serves them (each needs its heartbeat entry in CELERY_BEAT_SCHEDULE).
+WORKER_HEARTBEAT_QUEUES = ("imports",)
+# Beat records each tick (portal/beat.py): the health check and the metrics tell a silent beat.
+CELERY_BEAT_SCHEDULER = "portal.beat:TickRecordingScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Short and local (no provider call): SQL-written rows (bookings), lost tasks, the end of the quiet hours.
     "notifications-dispatch": {
@@ -446,8 +455,8 @@ SPECTACULAR_SETTINGS = {
 # Behind a reverse proxy that terminates TLS (the usual county set-up) the proxy says so in this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-# The container health check speaks plain HTTP from inside the container.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The container health check and Prometheus speak plain HTTP from inside the intranet (docs/operations.md).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 # A year, as browsers' preload lists ask; 0 on a laptop, where a year of "HTTPS only" for 127.0.0.1 would hurt.
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
@@ -474,6 +483,19 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+# --- Operations: metrics and the full health check (docs/operations.md) ------------------------------------------
+# The bearer token Prometheus sends to /metrics and an operator to /healthz?full=1; empty turns both off (404 / the
+# cheap check only). Long and random, like SECRET_KEY: the metrics tell how busy the bureau is.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured(
+        "METRICS_TOKEN must be at least 32 characters: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
+# `manage.py backup_database` writes its dumps (with their manifests) here and removes those older than
+# BACKUP_KEEP_DAYS; bin/restore-drill restores the newest. Put it on another disk than the database's.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=14)
+
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
 # --- Logging: structured, to stdout -----------------------------------------------------------------------------
@@ -485,12 +507,21 @@ LOGGING = {
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
     },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT}},
+    # Every line says which request it belongs to (or caused the task that wrote it): core/observability.
+    "filters": {"request_id": {"()": "core.observability.log_context.RequestIdLogFilter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

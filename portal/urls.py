@@ -34,6 +34,7 @@ demand_console_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
     path("jobs/", include("jobs.urls")),
     path("accounts/", include("core.accounts.urls")),
     path("inbox/", include("core.notifications.urls")),

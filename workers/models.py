@@ -310,6 +310,14 @@ class LedgerImport(models.Model):
         constraints = [
             models.CheckConstraint(name="ledgerimport_status_is_known", condition=Q(status__in=ImportStatus.values)),
         ]
+        # The imports waiting or running, for the metrics (portal/monitoring.py): a few rows among all ever made.
+        indexes = [
+            models.Index(
+                fields=["status"],
+                name="ledgerimport_unfinished",
+                condition=Q(status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]),
+            )
+        ]
 
     def __str__(self):
         return self.file_name
