@@ -12,8 +12,8 @@ from core.accounts.permissions import console_required
 from core.api import not_found_response
 from core.regions.selectors import region_path
 from portal import health
-from portal.statistics.public import home_figures, visitor_province
 from portal.metrics import metrics_text
+from portal.statistics.public import home_figures, visitor_province
 
 
 @require_safe
