@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := run
-.PHONY: run test test-fast test-sqlite lint messages clean
+.PHONY: run test test-fast test-sqlite lint messages vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ test-sqlite: $(VENV)/.dev-installed
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
+
+# Browser assets served from static/vendor/ (no CDN): copied out of node_modules after a version change in package.json.
+vendor: node_modules/.installed
+	mkdir -p static/vendor/echarts
+	cp node_modules/echarts/dist/echarts.common.min.js node_modules/echarts/LICENSE node_modules/echarts/NOTICE static/vendor/echarts/
 
 lint: export DEBUG = true
 lint: $(VENV)/.dev-installed

@@ -341,6 +341,14 @@ class DemandImport(models.Model):
         constraints = [
             models.CheckConstraint(name="demandimport_status_is_known", condition=Q(status__in=ImportStatus.values)),
         ]
+        # The imports waiting or running, for the metrics (portal/monitoring.py): a few rows among all ever made.
+        indexes = [
+            models.Index(
+                fields=["status"],
+                name="demandimport_unfinished",
+                condition=Q(status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]),
+            )
+        ]
 
     def __str__(self):
         return self.file_name

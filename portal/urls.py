@@ -17,6 +17,7 @@ api_patterns = [
     path("", include("core.accounts.api_urls")),
     path("", include(workers.api_routes)),
     path("", include(transport.api_routes)),
+    path("", include("portal.statistics.api_urls")),
 ]
 
 console_patterns = [
@@ -34,6 +35,7 @@ demand_console_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
     path("jobs/", include((jobs.public_routes, "jobs"))),
     path("accounts/", include("core.accounts.urls")),
     path("inbox/", include("core.notifications.urls")),
@@ -44,6 +46,7 @@ urlpatterns = [
     path("console/trips/", include((transport.console_routes, "transport"))),
     path("console/applications/", include((applications.console_routes, "applications_console"))),
     path("console/matching/", include((matching.console_routes, "matching_console"))),
+    path("console/stats/", include("portal.statistics.urls")),
     path("trips/", include((transport.public_routes, "trips"))),
     path("me/trips/", include((transport.me_routes, "me_trips"))),
     path("me/applications/", include((applications.me_routes, "me_applications"))),

@@ -211,6 +211,13 @@ class ServiceKind(models.TextChoices):
     POLICY = "policy", _("政策咨询")
     PHONE_FOLLOW_UP = "phone_follow_up", _("电话回访")
     HOME_VISIT = "home_visit", _("上门走访")
+    # 稳岗回访: the secretary's call 30 and 90 days after a worker started a job (portal/statistics/retention.py
+    # reminds them), recording whether the person is still in work.
+    RETENTION_30 = "retention_30", _("稳岗回访（上岗30天）")
+    RETENTION_90 = "retention_90", _("稳岗回访（上岗90天）")
+
+
+RETENTION_KINDS = (ServiceKind.RETENTION_30, ServiceKind.RETENTION_90)
 
 
 # The "1-3-1" norm of the employment secretary: per worker, 1 guidance, 3 job recommendations, 1 training offer.
@@ -228,6 +235,8 @@ class ServiceRecord(models.Model):
     served_on = models.DateField(_("服务日期"))
     notes = models.TextField(_("服务内容"), blank=True)
     outcome = models.CharField(_("结果"), max_length=200, blank=True)
+    # The answer of a 稳岗回访, and only of one.
+    still_employed = models.BooleanField(_("仍在岗"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -237,6 +246,11 @@ class ServiceRecord(models.Model):
         indexes = [models.Index(fields=["worker", "kind"])]
         constraints = [
             models.CheckConstraint(name="servicerecord_kind_is_known", condition=Q(kind__in=ServiceKind.values)),
+            models.CheckConstraint(
+                name="servicerecord_retention_says_if_still_employed",
+                condition=Q(kind__in=RETENTION_KINDS, still_employed__isnull=False)
+                | (~Q(kind__in=RETENTION_KINDS) & Q(still_employed__isnull=True)),
+            ),
         ]
 
     def __str__(self):
@@ -289,6 +303,14 @@ class LedgerImport(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(name="ledgerimport_status_is_known", condition=Q(status__in=ImportStatus.values)),
+        ]
+        # The imports waiting or running, for the metrics (portal/monitoring.py): a few rows among all ever made.
+        indexes = [
+            models.Index(
+                fields=["status"],
+                name="ledgerimport_unfinished",
+                condition=Q(status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]),
+            )
         ]
 
     def __str__(self):

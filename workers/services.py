@@ -30,6 +30,7 @@ from core.typed_input import normalize_phone
 from workers.consent import CONSENT_TEXT, CONSENT_VERSION
 from workers.models import (
     ID_NUMBER_PURPOSE,
+    RETENTION_KINDS,
     Consent,
     KeyGroup,
     ServiceRecord,
@@ -338,14 +339,32 @@ def workers_assign_secretary(*, actor: User, workers: QuerySet[Worker], secretar
 
 @transaction.atomic
 def service_record_create(
-    *, worker: Worker, secretary: User, kind: str, served_on: date, notes: str = "", outcome: str = ""
+    *,
+    worker: Worker,
+    secretary: User,
+    kind: str,
+    served_on: date,
+    notes: str = "",
+    outcome: str = "",
+    still_employed: bool | None = None,
 ) -> ServiceRecord:
+    """`still_employed` is the answer of a 稳岗回访 (RETENTION_KINDS), required there and nowhere else."""
     if secretary.role not in (Role.COUNTY_STAFF, Role.VILLAGE_AGENT) and not secretary.has_full_scope:
         raise ApplicationError(_("只有工作人员可以填写服务记录。"))
     if served_on > timezone.localdate():
         raise ApplicationError(_("服务日期不能晚于今天。"), field="served_on")
+    if kind in RETENTION_KINDS and still_employed is None:
+        raise ApplicationError(_("稳岗回访请选择是否仍在岗。"), field="still_employed")
+    if kind not in RETENTION_KINDS:
+        still_employed = None
     return ServiceRecord.objects.create(
-        worker=worker, secretary=secretary, kind=kind, served_on=served_on, notes=notes, outcome=outcome
+        worker=worker,
+        secretary=secretary,
+        kind=kind,
+        served_on=served_on,
+        notes=notes,
+        outcome=outcome,
+        still_employed=still_employed,
     )
 
 

@@ -104,6 +104,12 @@ def test_the_defaults_are_chinese_and_shanghai_time(settings, language_setting):
     assert settings.USE_TZ
 
 
+def test_it_refuses_a_guessable_metrics_token():
+    result = run_python(SETUP, DEBUG="false", PII_KEY="pii", SECRET_KEY=GOOD_SECRET, METRICS_TOKEN="metrics")
+    assert result.returncode != 0
+    assert "METRICS_TOKEN must be at least 32 characters" in result.stderr
+
+
 def test_it_refuses_to_keep_audit_rows_under_six_months():
     result = run_python(SETUP, DEBUG="true", RETENTION_AUDIT_ROWS_DAYS="90")
     assert result.returncode != 0

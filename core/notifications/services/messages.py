@@ -24,6 +24,7 @@ from core.notifications.models import (
 )
 from core.notifications.publishing import send_after_commit
 from core.notifications.rules import china_day_bounds, marketing_send_after
+from core.observability.request_id import current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +127,7 @@ def notify_each(*, messages, template, channels, broadcast=None):
     if capped:
         _serialise_daily_cap()
     sent_today = _marketing_sms_today(user_ids, sms_send_after) if capped else {}
+    request_id = current_request_id()
     rows = []
     for user, context in messages:
         text, params = text_and_params(context)
@@ -144,6 +146,7 @@ def notify_each(*, messages, template, channels, broadcast=None):
                 idempotency_key=f"b{broadcast.pk}-u{user.pk}-{channel}" if broadcast else uuid.uuid4().hex,
                 send_after=now,
                 expires_at=expires_at if channel == Channel.SMS else None,
+                request_id=request_id,
             )
             if channel == Channel.INBOX:
                 # The inbox is our own table: the row is the delivered message.
@@ -177,7 +180,7 @@ class MessageRows(NamedTuple):
 # The columns message_rows_sql fills; the others keep their defaults (NULL, no broadcast).
 _ROW_COLUMNS = (
     "recipient_id, channel, phone, template, kind, params, text, status, attempts, last_error, provider_message_id,"
-    " provider_out_id, idempotency_key, send_after, sent_at, created_at, updated_at, expires_at"
+    " provider_out_id, idempotency_key, send_after, sent_at, created_at, updated_at, expires_at, request_id"
 )
 
 
@@ -207,7 +210,7 @@ def _message_rows_statement(template, has_phone, sql_context, source, condition,
         return (
             f"SELECT {user_sql}, {channel}, {phone}, {param('template')}, {param('kind')}, {params_sql}, "
             f"{text_sql}, {status}, 0, {error}, '', '', {key}, {now_sql}, {sent_at}, {now_sql}, {now_sql}, "
-            f"{expires_at}{tail}"
+            f"{expires_at}, {param('request')}{tail}"
         )
 
     rows = [
@@ -293,5 +296,6 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
         "opted_out": OPTED_OUT_REASON,
         "inbox_key": uuid.uuid4().hex,
         "sms_key": uuid.uuid4().hex,
+        "request": current_request_id(),
     }
     return MessageRows(sql, {name % key: value for key, value in values.items()})
