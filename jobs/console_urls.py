@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jobs import console_views, import_views
+from jobs import console_views, import_views, report_views
 
 app_name = "jobs_console"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("postings/<int:posting_id>/", console_views.posting_detail, name="posting"),
     path("postings/<int:posting_id>/edit/", console_views.posting_edit, name="posting_edit"),
     path("postings/<int:posting_id>/<slug:action>/", console_views.posting_action, name="posting_action"),
+    path("reports/", report_views.report_queue, name="reports"),
+    path("reports/<int:posting_id>/", report_views.report_review, name="report_review"),
     path("employers/", console_views.employer_list, name="employers"),
     path("employers/new/", console_views.employer_edit, name="employer_new"),
     path("employers/<int:employer_id>/", console_views.employer_detail, name="employer"),

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.display.elder_mode import elder_mode_switch
 from portal import views
 
 api_patterns = [
@@ -37,6 +38,7 @@ urlpatterns = [
     path("me/jobs-for-you/", include("jobs.matching.me_urls")),
     path("me/", include("workers.me_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("display/elder/", elder_mode_switch, name="elder-mode"),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (?script), so the docs need no inline script either.

@@ -125,6 +125,13 @@ def secretary_workers(*, secretary, not_contacted_days=None):
     return workers
 
 
+def home_region_code(user):
+    """The signed-in job seeker's home region code, or None (a visitor, staff, or not registered yet): one query."""
+    if not user.is_authenticated:
+        return None
+    return Worker.objects.filter(user=user, anonymised_at__isnull=True).values_list("home_region_id", flat=True).first()
+
+
 def own_worker(user):
     """The signed-in job seeker's own worker record, or None before they registered."""
     return (
