@@ -6,45 +6,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0006_demand_import_warnings'),
+        ("jobs", "0006_demand_import_warnings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicaljobposting',
-            name='is_urgent',
-            field=models.BooleanField(default=False, help_text='在就业超市的卡片上标“急招”。', verbose_name='急招'),
+            model_name="historicaljobposting",
+            name="is_urgent",
+            field=models.BooleanField(default=False, help_text="在就业超市的卡片上标“急招”。", verbose_name="急招"),
         ),
         migrations.AddField(
-            model_name='jobposting',
-            name='held_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='因举报暂停展示'),
+            model_name="jobposting",
+            name="held_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="因举报暂停展示"),
         ),
         migrations.AddField(
-            model_name='jobposting',
-            name='is_urgent',
-            field=models.BooleanField(default=False, help_text='在就业超市的卡片上标“急招”。', verbose_name='急招'),
+            model_name="jobposting",
+            name="is_urgent",
+            field=models.BooleanField(default=False, help_text="在就业超市的卡片上标“急招”。", verbose_name="急招"),
         ),
         migrations.CreateModel(
-            name='PostingReport',
+            name="PostingReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('fake', '虚假招聘'), ('fee', '收费'), ('wage', '工资不符'), ('other', '其他')], max_length=10, verbose_name='举报原因')),
-                ('details', models.CharField(blank=True, max_length=200, verbose_name='补充说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='举报时间')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
-                ('posting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='jobs.jobposting', verbose_name='岗位')),
-                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='举报人')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='处理人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[("fake", "虚假招聘"), ("fee", "收费"), ("wage", "工资不符"), ("other", "其他")],
+                        max_length=10,
+                        verbose_name="举报原因",
+                    ),
+                ),
+                ("details", models.CharField(blank=True, max_length=200, verbose_name="补充说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="举报时间")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="处理时间")),
+                (
+                    "posting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="jobs.jobposting",
+                        verbose_name="岗位",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="举报人",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="处理人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '岗位举报',
-                'verbose_name_plural': '岗位举报',
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('reviewed_at__isnull', True)), fields=('posting', 'reporter'), name='report_one_open_per_person'), models.CheckConstraint(condition=models.Q(('reason__in', ['fake', 'fee', 'wage', 'other'])), name='report_reason_valid')],
+                "verbose_name": "岗位举报",
+                "verbose_name_plural": "岗位举报",
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("reviewed_at__isnull", True)),
+                        fields=("posting", "reporter"),
+                        name="report_one_open_per_person",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("reason__in", ["fake", "fee", "wage", "other"])), name="report_reason_valid"
+                    ),
+                ],
             },
         ),
     ]
