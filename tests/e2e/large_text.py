@@ -22,7 +22,8 @@ _MEASURE = """
     if (element.closest(skipped) || element.closest("[hidden]")) continue;
     const style = getComputedStyle(element);
     if (style.display === "none" || style.visibility === "hidden") continue;
-    const name = element.tagName.toLowerCase() + (element.className ? "." + String(element.className).trim().split(/\\s+/).join(".") : "");
+    const classes = String(element.className || "").trim().split(/\\s+/).filter(Boolean);
+    const name = [element.tagName.toLowerCase(), ...classes].join(".");
     const text = (element.innerText || "").trim().slice(0, 30);
     if (element.clientWidth > 0 && element.scrollWidth > element.clientWidth + 1) {
       problems.push(`${name} "${text}": content ${element.scrollWidth} px in a ${element.clientWidth} px box`);
