@@ -427,5 +427,7 @@ LOGGING = {
 # --- Job supermarket (docs/jobs.md) ------------------------------------------------------------------------------
 # How long a rendered search result is reused (0: not cached); publishing or closing a posting refreshes them all.
 JOBS_LIST_CACHE_SECONDS = env.int("JOBS_LIST_CACHE_SECONDS", default=60)
+# The county bureau's phone printed on posters for the village board (docs/accessibility.md); 12333 is always there.
+COUNTY_BUREAU_PHONE = env.str("COUNTY_BUREAU_PHONE", default="")
 
 PORTAL_NAME = _("春风就业服务平台")

@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.display.elder_mode import elder_mode_switch
-from portal import views
+from portal import posters, views
 
 api_patterns = [
     path("", include("core.regions.urls")),
@@ -15,12 +15,18 @@ api_patterns = [
 
 console_patterns = [
     path("", views.console_home, name="home"),
+    path("posters/board/", posters.board_picker, name="board_picker"),
     path("notifications/", include("core.notifications.console_urls")),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Posters for the village board (portal/posters.py), ahead of the job pages they print.
+    path("jobs/<int:posting_id>/poster/", posters.posting_poster, name="posting_poster"),
+    path("jobs/board/", posters.board, name="board"),
+    path("jobs/board/poster/", posters.board_poster, name="board_poster"),
+    path("fairs/<int:fair_id>/poster/", posters.fair_poster, name="fair_poster"),
     path("jobs/", include("jobs.urls")),
     path("accounts/", include("core.accounts.urls")),
     path("inbox/", include("core.notifications.urls")),
