@@ -86,7 +86,7 @@ def board(request):
 
 @require_safe
 def board_poster(request):
-    ids, postings = _board_postings(request)
+    _ids, postings = _board_postings(request)
     if not postings:
         raise Http404
     board_url = reverse("board") + "?ids=" + ",".join(str(posting.pk) for posting in postings)
