@@ -16,7 +16,7 @@ in five says something else), an expected wage rounded to 500 with noise, or non
 before this benchmark existed and it shares no formula with the generator.
 
 Three rankings over the same postings, each giving ten per worker:
-- the matcher (`jobs.matching.scoring.rank`, the code behind "jobs for you");
+- the matcher (`placement.matching.scoring.rank`, the code behind "jobs for you");
 - newest first (what the job supermarket shows without a query);
 - keyword search on the worker's wanted occupation, newest first.
 
@@ -44,9 +44,9 @@ django.setup()
 
 from django.utils import timezone  # noqa: E402
 
-from jobs.matching import scoring  # noqa: E402
-from jobs.matching.scoring import PostingProfile, WorkerProfile, age_on, occupations_in, place_tier  # noqa: E402
 from jobs.models import Occupation  # noqa: E402
+from placement.matching import scoring  # noqa: E402
+from placement.matching.scoring import PostingProfile, WorkerProfile, age_on, occupations_in, place_tier  # noqa: E402
 
 # The everyday words people use for each occupation, as a worker would type them.
 WORDS = {

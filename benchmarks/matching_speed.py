@@ -249,8 +249,8 @@ def time_the_push(options):
     from django.utils import timezone
 
     from core.notifications.models import Channel, OutboxMessage
-    from jobs.matching.models import MatchRun
-    from jobs.matching.services import matches_push
+    from placement.matching.models import MatchRun
+    from placement.matching.services import matches_push
 
     started = time.monotonic()
     run = matches_push(now=timezone.now())
@@ -293,7 +293,7 @@ def main():
     from django.db import connection
 
     from core.accounts.models import Role, User
-    from jobs.matching.selectors import candidates_for_posting, jobs_for_worker
+    from placement.matching.selectors import candidates_for_posting, jobs_for_worker
     from workers.models import Worker
 
     try:

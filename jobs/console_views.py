@@ -4,7 +4,6 @@ the buttons). Thin: parse, call one service or selector, render."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.accounts.permissions import console_required
 from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
+from core.paging import page_of, query_without_page
 from core.regions.models import RegionLevel
 from core.typed_input import parse_object_id
 from jobs import selectors, services
@@ -31,7 +31,6 @@ from jobs.console_forms import (
     posting_initial,
 )
 
-PAGE_SIZE = 50
 # How many refusals a bulk action lists by name; the rest are counted.
 BULK_REFUSALS_SHOWN = 10
 
@@ -39,16 +38,6 @@ BULK_REFUSALS_SHOWN = 10
 def _editor_required(request):
     if not services.user_may_edit_demand(request.user):
         raise PermissionDenied
-
-
-def _without_page(query):
-    query = query.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def _page(request, rows):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _users_county(user):
@@ -65,8 +54,8 @@ def employer_list(request):
     q = form.cleaned_data["q"] if form.is_valid() else ""
     context = {
         "form": form,
-        "page": _page(request, selectors.console_employers(user=request.user, q=q)),
-        "query": _without_page(request.GET),
+        "page": page_of(request, selectors.console_employers(user=request.user, q=q)),
+        "query": query_without_page(request.GET),
         "search_query": request.GET.urlencode(),
         "may_edit": services.user_may_edit_demand(request.user),
     }
@@ -114,43 +103,7 @@ def employer_edit(request, employer_id=None):
     )
 
 
-@console_required
-@require_safe
-def employer_detail(request, employer_id):
-    employer = selectors.console_employer(user=request.user, employer_id=employer_id)
-    postings = selectors.console_postings(
-        user=request.user, filters=selectors.ConsolePostingFilters(employer_id=employer.pk)
-    )
-    context = {
-        "employer": employer,
-        "postings": selectors.with_ledgers(list(postings[:PAGE_SIZE])),
-        "more_postings": postings.count() > PAGE_SIZE,
-        "ledger": selectors.employer_ledger(employer),
-        "history": selectors.history_entries(employer),
-        "may_edit": services.user_may_edit_demand(request.user),
-    }
-    return render(request, "jobs/console/employer_detail.html", context)
-
-
 # --- Postings ----------------------------------------------------------------------------------------------------
-
-
-@console_required
-@require_safe
-def posting_list(request):
-    filter_form = PostingFilterForm(request.GET or None)
-    postings = selectors.console_postings(user=request.user, filters=filter_form.filters())
-    page = _page(request, postings)
-    page.object_list = selectors.with_ledgers(list(page.object_list))
-    context = {
-        "filter_form": filter_form,
-        "page": page,
-        "bulk_form": PostingBulkForm(),
-        "query": _without_page(request.GET),
-        "filter_query": request.GET.urlencode(),
-        "may_edit": services.user_may_edit_demand(request.user),
-    }
-    return render(request, "jobs/console/posting_list.html", context)
 
 
 @console_required
@@ -209,20 +162,6 @@ def posting_edit(request, posting_id):
         {"form": form, "posting": posting},
         status=400 if request.method == "POST" else 200,
     )
-
-
-@console_required
-@require_safe
-def posting_detail(request, posting_id):
-    posting = selectors.console_posting(user=request.user, posting_id=posting_id)
-    context = {
-        "posting": posting,
-        "ledger": selectors.with_ledgers([posting])[0].ledger,
-        "history": selectors.history_entries(posting),
-        "extend_form": PostingExtendForm(),
-        "may_edit": services.user_may_edit_demand(request.user),
-    }
-    return render(request, "jobs/console/posting_detail.html", context)
 
 
 _POSTING_ACTIONS = {
@@ -320,7 +259,7 @@ def posting_bulk(request):
 @require_safe
 def agreement_list(request):
     context = {
-        "page": _page(request, selectors.console_agreements(user=request.user)),
+        "page": page_of(request, selectors.console_agreements(user=request.user)),
         "query": "",
         "may_edit": services.user_may_edit_demand(request.user),
     }
@@ -352,18 +291,3 @@ def agreement_edit(request, agreement_id=None):
         {"form": form, "agreement": agreement},
         status=400 if request.method == "POST" else 200,
     )
-
-
-@console_required
-@require_safe
-def agreement_detail(request, agreement_id):
-    agreement = selectors.console_agreement(user=request.user, agreement_id=agreement_id)
-    postings = selectors.agreement_postings(agreement=agreement)
-    context = {
-        "agreement": agreement,
-        "postings": postings,
-        "progress": selectors.agreement_progress(agreement, postings),
-        "history": selectors.history_entries(agreement),
-        "may_edit": services.user_may_edit_demand(request.user),
-    }
-    return render(request, "jobs/console/agreement_detail.html", context)

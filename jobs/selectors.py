@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, F, Min, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,6 @@ from core.accounts.models import Role, User
 from core.accounts.scoping import scope_to_user
 from core.errors import ApplicationError
 from core.regions.models import Region
-from jobs.applications.selectors import HeadcountLedger, employer_headcount_ledger, headcount_ledgers
 from jobs.models import CooperationAgreement, Employer, JobPosting, PostingStatus
 from jobs.search import TokenQuery, query_tokens, title_lexemes
 
@@ -344,18 +343,6 @@ def console_posting(*, user, posting_id):
     )
 
 
-def with_ledgers(postings):
-    """`postings` (a list) with each one's headcount ledger attached as `.ledger`, in one query."""
-    ledgers = headcount_ledgers([posting.pk for posting in postings])
-    for posting in postings:
-        posting.ledger = ledgers.get(posting.pk, HeadcountLedger(posted=posting.headcount))
-    return postings
-
-
-def employer_ledger(employer):
-    return employer_headcount_ledger(employer)
-
-
 def console_agreements(*, user):
     """The agreements whose sending or receiving region lies in the user's region: both parties follow them."""
     agreements = CooperationAgreement.objects.select_related("sending_region", "receiving_region")
@@ -369,41 +356,13 @@ def console_agreement(*, user, agreement_id):
     return get_object_or_404(console_agreements(user=user).select_related("created_by"), pk=agreement_id)
 
 
-@dataclass(frozen=True)
-class AgreementProgress:
-    target: int
-    posted: int
-    filled: int
-    trips: int
-    passengers: int
-
-    @property
-    def percent(self):
-        return min(100, round(100 * self.filled / self.target)) if self.target else 0
-
-
 def agreement_postings(*, agreement):
-    """Every posting attributed to the agreement, whoever entered it, each with its headcount ledger."""
-    postings = (
+    """Every posting attributed to the agreement, whoever entered it, newest first."""
+    return (
         JobPosting.objects.filter(agreement=agreement)
         .select_related("employer", "work_region")
         .defer("search_tokens")
         .order_by("-created_at", "-id")
-    )
-    return with_ledgers(list(postings))
-
-
-def agreement_progress(agreement, postings):
-    """Places filled (signed or at work) against the agreement's target, over postings that left the draft."""
-    live = [posting for posting in postings if posting.status != PostingStatus.DRAFT]
-    # Trips are read through their reverse relation: transport sits above jobs and is never imported here.
-    trips = agreement.trips.exclude(status="cancelled").aggregate(count=Count("id"), seats=Sum("taken"))
-    return AgreementProgress(
-        target=agreement.target_people,
-        posted=sum(posting.ledger.posted for posting in live),
-        filled=sum(posting.ledger.signed + posting.ledger.onboarded for posting in live),
-        trips=trips["count"],
-        passengers=trips["seats"] or 0,
     )
 
 

@@ -12,6 +12,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("春风")
 
     def ready(self):
+        import portal.flows  # noqa: F401 (connects the flows between the floors)
+
         if settings.EMBEDDED_MODE:
             logger.info(
                 "REDIS_URL is not set: Celery tasks run in-process (eager) and the cache is local memory. "

@@ -11,8 +11,8 @@ from core.accounts.models import Role, User
 from core.accounts.services import admin_user_create, staff_user_create
 from core.regions.models import Region, RegionLevel
 from core.regions.services import regions_import_subdivisions, regions_load_divisions
-from jobs.applications.demo import seed_demo_applications
 from jobs.demo import seed_demo_postings
+from placement.applications.demo import seed_demo_applications
 from transport.demo import seed_demo_trips
 from workers.demo import seed_demo_workers
 

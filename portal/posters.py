@@ -16,9 +16,9 @@ from django.views.decorators.http import require_safe
 from core.accounts.permissions import console_required
 from core.qr import qr_svg
 from core.regions.selectors import place_path
-from jobs.applications.selectors import public_fair
 from jobs.cards import posting_cards, wage_label
 from jobs.selectors import full_posting_ids, posting_detail, postings_visible
+from placement.applications.selectors import public_fair
 
 BOARD_MOST = 8
 PICKER_SHOWN = 60

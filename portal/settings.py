@@ -68,8 +68,8 @@ INSTALLED_APPS = [
     "core.campaigns",
     "workers",
     "jobs",
-    "jobs.applications",
-    "jobs.matching",
+    "placement.applications",
+    "placement.matching",
     "transport",
     "portal",
 ]

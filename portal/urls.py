@@ -3,11 +3,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.display.elder_mode import elder_mode_switch
+from jobs import console_urls as jobs_console_urls
+from placement.applications.views import demand as demand_pages
 from portal import posters, views
+from transport import views as transport_views
 
 api_patterns = [
     path("", include("core.regions.urls")),
     path("", include("jobs.api_urls")),
+    path("", include("placement.applications.api_urls")),
     path("", include("core.accounts.api_urls")),
     path("", include("workers.api_urls")),
     path("", include("transport.api_urls")),
@@ -17,6 +21,15 @@ console_patterns = [
     path("", views.console_home, name="home"),
     path("posters/board/", posters.board_picker, name="board_picker"),
     path("notifications/", include("core.notifications.console_urls")),
+]
+
+# The demand console: jobs' own pages, and the ones assembled on the floors above because they show their figures.
+demand_console_patterns = [
+    *jobs_console_urls.urlpatterns,
+    path("", demand_pages.posting_list, name="postings"),
+    path("postings/<int:posting_id>/", demand_pages.posting_detail, name="posting"),
+    path("employers/<int:employer_id>/", demand_pages.employer_detail, name="employer"),
+    path("agreements/<int:agreement_id>/", transport_views.agreement_detail, name="agreement"),
 ]
 
 urlpatterns = [
@@ -33,15 +46,15 @@ urlpatterns = [
     path("sms/", include("core.notifications.provider_urls")),
     path("console/", include((console_patterns, "console"))),
     path("console/workers/", include("workers.console_urls")),
-    path("console/jobs/", include("jobs.console_urls")),
+    path("console/jobs/", include((demand_console_patterns, "jobs_console"))),
     path("console/trips/", include("transport.console_urls")),
-    path("console/applications/", include("jobs.applications.console_urls")),
-    path("console/matching/", include("jobs.matching.console_urls")),
+    path("console/applications/", include("placement.applications.console_urls")),
+    path("console/matching/", include("placement.matching.console_urls")),
     path("trips/", include("transport.urls")),
     path("me/trips/", include("transport.me_urls")),
-    path("me/applications/", include("jobs.applications.me_urls")),
-    path("fairs/", include("jobs.applications.fair_urls")),
-    path("me/jobs-for-you/", include("jobs.matching.me_urls")),
+    path("me/applications/", include("placement.applications.me_urls")),
+    path("fairs/", include("placement.applications.fair_urls")),
+    path("me/jobs-for-you/", include("placement.matching.me_urls")),
     path("me/", include("workers.me_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("display/elder/", elder_mode_switch, name="elder-mode"),

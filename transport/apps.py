@@ -7,10 +7,8 @@ class TransportConfig(AppConfig):
     verbose_name = _("返岗专车")
 
     def ready(self):
-        from jobs.applications.hooks import on_application_signed
         from transport.notifications import register_trip_templates
-        from transport.signing_offers import offer_trips_on_signing, register_offer_template
+        from transport.signing_offers import register_offer_template
 
         register_trip_templates()
         register_offer_template()
-        on_application_signed(offer_trips_on_signing)

@@ -1,6 +1,6 @@
 """Who may book a trip: one rule per `Trip.who_may_book` choice."""
 
-from jobs.applications.selectors import worker_has_signed_job_for_trip
+from placement.applications.selectors import worker_has_signed_job_for_trip
 from transport.models import WhoMayBook
 
 

@@ -323,3 +323,16 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.booking_id} {self.kind}"
+
+
+class SigningOfferSent(models.Model):
+    """One row per signing (the application's log entry that made it signed): the key that makes the trip offer go
+    once even if its task runs twice, while an application signed again after a withdrawal is offered again."""
+
+    signing = models.OneToOneField(
+        "applications.ApplicationStateChange", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return str(self.signing_id)

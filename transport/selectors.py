@@ -8,8 +8,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.accounts.scoping import scope_to_user
+from jobs import selectors as jobs_selectors
 from jobs.models import PostingStatus
 from jobs.selectors import console_postings
+from placement.applications.selectors import with_ledgers
 from transport.models import ACTIVE_BOOKING_STATUSES, Booking, BookingStatus, Trip, TripStatus
 
 MANIFEST_STATUSES = (*ACTIVE_BOOKING_STATUSES, BookingStatus.NO_SHOW)
@@ -161,3 +163,44 @@ def transport_figures(*, user):
         key = (row["trip__origin_county__name"], row["trip__campaign__name"] or "")
         rows[key].update(booked=row["booked"], boarded=row["boarded"], transported=row["transported"])
     return [{"county": county, "campaign": campaign, **figures} for (county, campaign), figures in sorted(rows.items())]
+
+
+@dataclass(frozen=True)
+class AgreementProgress:
+    """A cooperation agreement's figures: places filled against its target, and the trips that carry its workers."""
+
+    target: int
+    posted: int
+    filled: int
+    trips: int
+    passengers: int
+
+    @property
+    def percent(self):
+        return min(100, round(100 * self.filled / self.target)) if self.target else 0
+
+
+def agreement_trips(*, agreement):
+    """The agreement's trips that still count: every one but the cancelled."""
+    return Trip.objects.filter(agreement=agreement).exclude(status=TripStatus.CANCELLED)
+
+
+def agreement_progress(*, agreement, postings):
+    """Places filled (signed or at work) over the agreement's postings that left the draft, and its trips' seats taken.
+
+    `postings`: the agreement's postings, each with its headcount ledger (placement's `with_ledgers`).
+    """
+    live = [posting for posting in postings if posting.status != PostingStatus.DRAFT]
+    trips = agreement_trips(agreement=agreement).aggregate(count=Count("id"), seats=Sum("taken"))
+    return AgreementProgress(
+        target=agreement.target_people,
+        posted=sum(posting.ledger.posted for posting in live),
+        filled=sum(posting.ledger.signed + posting.ledger.onboarded for posting in live),
+        trips=trips["count"],
+        passengers=trips["seats"] or 0,
+    )
+
+
+def agreement_postings_with_ledgers(*, agreement):
+    """Every posting attributed to the agreement, each with its headcount ledger."""
+    return with_ledgers(list(jobs_selectors.agreement_postings(agreement=agreement)))

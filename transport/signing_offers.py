@@ -1,11 +1,12 @@
-"""The trips offered to a worker the moment their application is signed (issue #8).
+"""The trips offered to a worker once their application is signed (issue #8).
 
-Jobs cannot import transport (it sits below it), so jobs.applications.hooks keeps a registry and this module's
-handler is put into it from TransportConfig.ready(). It runs inside the signing transaction, so the offer's
-outbox rows commit with the signature or not at all.
+Placement sits below transport and cannot call it: it announces the signing after commit, and portal/flows.py
+starts the task `transport.signing_offer_send` with the application's id. The offer is its own transaction, so a
+failure here never takes the signature back; one row per signing (SigningOfferSent) makes a second run send nothing.
 """
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,8 @@ from django.utils.translation import gettext_lazy
 from core.notifications.catalog import TEMPLATES, MessageTemplate
 from core.notifications.models import Channel, Kind
 from core.notifications.services import notify
-from transport.models import Trip, TripStatus
+from placement.applications.models import HIRED_STATES, Application, ApplicationState
+from transport.models import SigningOfferSent, Trip, TripStatus
 from transport.notifications import china_time
 
 # An SMS holds a few trips at most; the worker sees any others on the trip list.
@@ -43,7 +45,24 @@ def trips_towards(*, posting, origin_county_id, now=None):
     )
 
 
-def offer_trips_on_signing(*, application):
+@transaction.atomic
+def signing_offer_send(*, application_id):
+    """Offer the trips for the application's latest signing, once: nothing when it was offered already, or when the
+    application is no longer signed or at work by the time this runs (withdrawn or declined meanwhile)."""
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("worker__user", "posting__employer")
+        .filter(pk=application_id, state__in=HIRED_STATES)
+        .first()
+    )
+    signing = application and application.state_log.filter(to_state=ApplicationState.SIGNED).order_by("-pk").first()
+    if signing is None:
+        return []
+    _offer, created = SigningOfferSent.objects.get_or_create(signing=signing)
+    return trips_offer(application=application) if created else []
+
+
+def trips_offer(*, application):
     """Send the newly signed worker (SMS and inbox) the open trips towards their employer, if there are any."""
     worker = application.worker
     posting = application.posting

@@ -17,6 +17,8 @@ from core.accounts.scoping import scope_to_user
 from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
 from core.typed_input import normalize_phone
+from jobs import selectors as jobs_selectors
+from jobs.services import user_may_edit_demand
 from transport import selectors, services
 from transport.forms import BoardingForm, BookForm, PickupPointFormSet, TripForm, pickup_point_initial
 from transport.manifests import manifest_context, manifest_export_workbook
@@ -316,3 +318,23 @@ def manifest_shared(request, token):
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+# --- The cooperation agreement's page in the demand console ----------------------------------------------------
+# An agreement is jobs', but its page shows the places filled (placement) and the trips (transport), so it is
+# assembled here, on the highest floor it reads; portal/urls.py puts it among jobs' console routes.
+
+
+@console_required
+@require_safe
+def agreement_detail(request, agreement_id):
+    agreement = jobs_selectors.console_agreement(user=request.user, agreement_id=agreement_id)
+    postings = selectors.agreement_postings_with_ledgers(agreement=agreement)
+    context = {
+        "agreement": agreement,
+        "postings": postings,
+        "progress": selectors.agreement_progress(agreement=agreement, postings=postings),
+        "history": jobs_selectors.history_entries(agreement),
+        "may_edit": user_may_edit_demand(request.user),
+    }
+    return render(request, "jobs/console/agreement_detail.html", context)

@@ -99,7 +99,7 @@ class Worker(models.Model):
         indexes = [
             models.Index(fields=["home_region", "status"]),
             models.Index(fields=["secretary", "status"]),
-            # Matching (jobs/matching) walks the workers looking for work by home region and by what area they
+            # Matching (placement/matching) walks the workers looking for work by home region and by what area they
             # accept, newest first.
             models.Index(
                 fields=["home_region", "-registered_at"],

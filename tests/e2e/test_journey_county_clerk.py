@@ -10,9 +10,9 @@ import pytest
 
 from core.accounts.models import Role
 from core.identity import make_id_number
-from jobs.applications.models import Application
 from jobs.imports.services import demand_import_run
 from jobs.models import DemandImport, JobPosting
+from placement.applications.models import Application
 from tests.e2e.seen import Journey
 from tests.e2e.steps import choose_in_region_picker, staff_signs_in
 from tests.factories import UserFactory, credit_code

@@ -4,7 +4,7 @@ confirmation page must pass axe like every journey page."""
 import pytest
 
 from core.accounts.models import Role
-from jobs.applications.services import application_recommend
+from placement.applications.services import application_recommend
 from tests.e2e.seen import accessibility_violations
 from tests.e2e.steps import page_fits_the_screen, staff_signs_in
 from tests.factories import JobPostingFactory, UserFactory, WorkerFactory

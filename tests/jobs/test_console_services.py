@@ -204,10 +204,3 @@ def test_an_agreement_is_seen_by_both_parties_and_no_one_else(users, agreement):
         "other_county_dispatcher": False,
         "admin": True,
     }
-
-
-def test_an_agreements_progress_counts_places_of_its_postings_that_left_the_draft(agreement, posting, draft):
-    JobPosting.objects.filter(pk__in=[posting.pk, draft.pk]).update(agreement=agreement)
-    postings = selectors.agreement_postings(agreement=agreement)
-    progress = selectors.agreement_progress(agreement, postings)
-    assert (progress.target, progress.posted, progress.filled) == (500, posting.headcount, 0)

@@ -130,13 +130,13 @@ class World:
         return booking
 
     def other_application(self):
-        from jobs.applications.services import application_apply
+        from placement.applications.services import application_apply
 
         application, _created = application_apply(worker=self.other_worker(), posting_id=self.other_posting().pk)
         return application
 
     def other_fair(self):
-        from jobs.applications.models import JobFair
+        from placement.applications.models import JobFair
 
         return JobFair.objects.create(
             title="新化远山招聘会",
@@ -414,7 +414,7 @@ class FormCase:
 
 
 def _home_fair(world):
-    from jobs.applications.models import JobFair
+    from placement.applications.models import JobFair
 
     return JobFair.objects.create(
         title="浏阳招聘会",

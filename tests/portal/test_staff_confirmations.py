@@ -4,8 +4,8 @@ nothing; only the confirming POST acts. Works without JavaScript: plain forms al
 import pytest
 
 from core.accounts.models import Role
-from jobs.applications.services import application_recommend
 from jobs.models import PostingStatus
+from placement.applications.services import application_recommend
 from tests.factories import JobPostingFactory, TripFactory, UserFactory, WorkerFactory
 from transport.models import BookingStatus, TripStatus
 from transport.services import booking_create

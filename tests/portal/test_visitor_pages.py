@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from core.notifications.services import notify
-from jobs.applications.models import JobFair
+from placement.applications.models import JobFair
 from tests.factories import JobPostingFactory, PickupPointFactory, TripFactory, UserFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from jobs.applications.services import application_apply
+from placement.applications.services import application_apply
 from tests.factories import JobPostingFactory, TripFactory, WorkerFactory
 from transport.models import BookingStatus
 from transport.services import booking_create

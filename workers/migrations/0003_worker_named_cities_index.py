@@ -1,8 +1,8 @@
 """A GIN index on the names in the "指定城市" answer of workers looking for work, for matching's candidate query
-(jobs/matching/selectors.py `_named_cities_include`: `regexp_split_to_array(wanted_cities, ...) && ARRAY[...]`).
+(placement/matching/selectors.py `_named_cities_include`: `regexp_split_to_array(wanted_cities, ...) && ARRAY[...]`).
 
 PostgreSQL only: SQLite has no arrays, and the embedded mode's few workers are matched with LIKE.
-The expression must stay identical to `jobs.matching.selectors.WANTED_CITIES_SPLIT` for the planner to use it.
+The expression must stay identical to `placement.matching.selectors.WANTED_CITIES_SPLIT` for the planner to use it.
 """
 
 from django.db import migrations

@@ -4,7 +4,6 @@ export, and the employment secretary's page. Thin: parse, call one service or se
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
 from core.heartbeat import worker_is_running
+from core.paging import page_of, query_without_page
 from core.regions.models import RegionLevel
 from core.typed_input import parse_whole_number
 from workers import exports, imports, selectors, services
@@ -32,7 +32,6 @@ from workers.models import ONE_THREE_ONE, ImportStatus, ServiceKind, Worker
 from workers.tasks import ledger_import_run_task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PAGE_SIZE = 50
 DEFAULT_NOT_CONTACTED_DAYS = 30
 MAX_NOT_CONTACTED_DAYS = 3650
 
@@ -67,7 +66,7 @@ def _filters_description(form):
 def ledger(request):
     form, filters = _filters_from(request)
     workers = selectors.ledger_workers(user=request.user, filters=filters)
-    page = Paginator(workers.order_by("-registered_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, workers.order_by("-registered_at", "-id"))
     secretaries = selectors.secretaries_for(request.user)
     return render(
         request,
@@ -81,15 +80,9 @@ def ledger(request):
             "may_unmask": services.viewer_may_unmask(request.user),
             "may_register": services.user_may_register_workers(request.user),
             "query": request.GET.urlencode(),
-            "query_without_page": _without_page(request.GET),
+            "query_without_page": query_without_page(request.GET),
         },
     )
-
-
-def _without_page(query):
-    query = query.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @console_required

@@ -1,8 +1,0 @@
-from django.urls import path
-
-from jobs.applications import api
-
-urlpatterns = [
-    path("postings/<int:posting_id>/applications/", api.PostingApplicationApi.as_view(), name="posting-applications"),
-    path("me/applications/", api.OwnApplicationsApi.as_view(), name="own-applications"),
-]

@@ -1,9 +1,0 @@
-from django.urls import path
-
-from jobs.matching import views
-
-app_name = "me_matching"
-
-urlpatterns = [
-    path("", views.jobs_for_you, name="jobs_for_you"),
-]

@@ -1,0 +1,1 @@
+"""Placement: where supply (workers) meets demand (jobs) — applications, job fairs and matching."""

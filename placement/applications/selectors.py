@@ -1,0 +1,253 @@
+"""Every read of applications and job fairs.
+
+Staff reads are scoped twice over: a staff user sees an application when the posting was entered by a county in
+their region (the receiving side) or when the worker's home village is in it (the sending side), so both ends of
+a labour-cooperation pair follow the same pipeline.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+
+from core.accounts.scoping import scope_to_user
+from jobs.models import JobPosting, PostingStatus
+from placement.applications.models import (
+    HIRED_STATES,
+    Application,
+    ApplicationState,
+    FairAttendance,
+    JobFair,
+)
+from workers.models import Worker
+
+_COUNTED_STATES = (
+    ApplicationState.APPLIED,
+    ApplicationState.RECOMMENDED,
+    ApplicationState.INTENTION,
+    ApplicationState.SIGNED,
+    ApplicationState.ONBOARDED,
+)
+
+
+@dataclass(frozen=True)
+class HeadcountLedger:
+    """A posting's (or an employer's) headcount and where its applications stand, each counted in its current state."""
+
+    posted: int = 0
+    applied: int = 0
+    recommended: int = 0
+    intention: int = 0
+    signed: int = 0
+    onboarded: int = 0
+
+    @property
+    def open(self):
+        """Places still to fill: the headcount less those signed or at work, never below zero."""
+        return max(0, self.posted - self.signed - self.onboarded)
+
+    @property
+    def is_full(self):
+        return self.open == 0
+
+
+def _state_counts(prefix=""):
+    return {
+        state.value: Count("id" if not prefix else f"{prefix}id", filter=Q(**{f"{prefix}state": state}))
+        for state in _COUNTED_STATES
+    }
+
+
+def headcount_ledgers(posting_ids):
+    """{posting id: HeadcountLedger} for these postings, in one query. Unknown ids are left out."""
+    rows = (
+        JobPosting.objects.filter(id__in=list(posting_ids))
+        .order_by()
+        .values("id", "headcount")
+        .annotate(**_state_counts("applications__"))
+    )
+    return {
+        row["id"]: HeadcountLedger(posted=row["headcount"], **{state: row[state] for state in _COUNTED_STATES})
+        for row in rows
+    }
+
+
+def headcount_ledger(posting):
+    return headcount_ledgers([posting.id]).get(posting.id, HeadcountLedger(posted=posting.headcount))
+
+
+def with_ledgers(postings):
+    """`postings` (a list) with each one's headcount ledger attached as `.ledger`, in one query."""
+    ledgers = headcount_ledgers([posting.pk for posting in postings])
+    for posting in postings:
+        posting.ledger = ledgers.get(posting.pk, HeadcountLedger(posted=posting.headcount))
+    return postings
+
+
+def employer_headcount_ledger(employer):
+    """The employer's ledger over its postings that are not drafts (two queries: headcounts, then applications)."""
+    postings = JobPosting.objects.filter(employer=employer).exclude(status=PostingStatus.DRAFT)
+    posted = postings.aggregate(total=Sum("headcount"))["total"] or 0
+    counts = Application.objects.filter(posting__in=postings).aggregate(**_state_counts())
+    return HeadcountLedger(posted=posted, **counts)
+
+
+def scope_applications(user, queryset):
+    """The applications the staff user may see and move: posting entered in their region or worker from it."""
+    return scope_to_user(user, queryset, region_field="posting__county") | scope_to_user(
+        user, queryset, region_field="worker__home_region"
+    )
+
+
+def _with_relations(queryset):
+    return queryset.select_related("worker__user", "posting", "posting__employer", "fair")
+
+
+def worker_applications(*, worker):
+    """A worker's own applications, newest change first."""
+    return _with_relations(Application.objects.filter(worker=worker)).order_by("-updated_at", "-id")
+
+
+def worker_application(*, worker, application_id):
+    return _with_relations(Application.objects.filter(worker=worker)).filter(id=application_id).first()
+
+
+def worker_application_for_posting(*, worker, posting_id):
+    if worker is None:
+        return None
+    return Application.objects.filter(worker=worker, posting_id=posting_id).first()
+
+
+def staff_application(*, user, application_id):
+    return _with_relations(scope_applications(user, Application.objects.all())).filter(id=application_id).first()
+
+
+def posting_pipeline(*, user, posting_id):
+    """The posting's applications grouped by state, or None when the posting is out of the user's scope."""
+    posting = (
+        scope_to_user(user, JobPosting.objects.select_related("employer"), region_field="county")
+        .filter(id=posting_id)
+        .first()
+    )
+    if posting is None:
+        return None
+    applications = _with_relations(Application.objects.filter(posting=posting)).order_by("-updated_at", "-id")
+    return posting, applications
+
+
+def employer_pipeline(*, user, employer_id):
+    """The employer's postings in the user's scope and the applications to them."""
+    postings = list(
+        scope_to_user(user, JobPosting.objects.select_related("employer"), region_field="county")
+        .filter(employer_id=employer_id)
+        .exclude(status=PostingStatus.DRAFT)
+        .order_by("-published_at", "-id")
+    )
+    if not postings:
+        return None
+    applications = _with_relations(Application.objects.filter(posting__in=postings)).order_by("-updated_at", "-id")
+    return postings, applications
+
+
+def staff_applications(*, user, state=None, posting_id=None):
+    """The pipeline over everything in the user's scope, optionally one state or one posting."""
+    applications = _with_relations(scope_applications(user, Application.objects.all()))
+    if state:
+        applications = applications.filter(state=state)
+    if posting_id:
+        applications = applications.filter(posting_id=posting_id)
+    return applications.order_by("-updated_at", "-id")
+
+
+def worker_has_signed_job_for_trip(*, worker_id, employer_id=None, posting_ids=()):
+    """Whether the worker holds a signed or onboarded application at the employer or to one of these postings."""
+    where = Q(posting_id__in=list(posting_ids))
+    if employer_id is not None:
+        where |= Q(posting__employer_id=employer_id)
+    return Application.objects.filter(where, worker_id=worker_id, state__in=HIRED_STATES).exists()
+
+
+# Job fairs
+
+
+PAST_FAIRS_SHOWN = 20
+
+
+def public_fairs(*, now):
+    """(upcoming, past): fairs not yet over, soonest first, and the latest of those that are over, newest first."""
+    fairs = JobFair.objects.filter(is_published=True).select_related("county")
+    upcoming = fairs.filter(ends_at__gte=now).order_by("starts_at", "id")
+    past = fairs.filter(ends_at__lt=now).order_by("-starts_at", "-id")[:PAST_FAIRS_SHOWN]
+    return upcoming, past
+
+
+def public_fair(*, fair_id):
+    return (
+        JobFair.objects.filter(is_published=True, id=fair_id)
+        .select_related("county")
+        .prefetch_related("employers", "postings__employer")
+        .first()
+    )
+
+
+def staff_fairs(*, user):
+    return scope_to_user(user, JobFair.objects.select_related("county"), region_field="county").order_by(
+        "-starts_at", "-id"
+    )
+
+
+def staff_fair(*, user, fair_id):
+    return staff_fairs(user=user).prefetch_related("employers", "postings__employer").filter(id=fair_id).first()
+
+
+@dataclass(frozen=True)
+class FairFigures:
+    """What the seeds report after a fair: employers, places offered, visitors, page views, intentions reached."""
+
+    employers: int
+    places: int
+    visitors: int
+    views: int
+    intentions: int
+
+
+def fair_figures(fair):
+    employers = fair.employers.count()
+    places = fair.postings.aggregate(total=Sum("headcount"))["total"] or 0
+    visitors = FairAttendance.objects.filter(fair=fair).count()
+    intentions = Application.objects.filter(
+        fair=fair,
+        state__in=(ApplicationState.INTENTION, ApplicationState.SIGNED, ApplicationState.ONBOARDED),
+    ).count()
+    return FairFigures(employers=employers, places=places, visitors=visitors, views=fair.views, intentions=intentions)
+
+
+def fair_recent_intentions(*, fair, limit=20):
+    return _with_relations(Application.objects.filter(fair=fair)).order_by("-updated_at", "-id")[:limit]
+
+
+# Finding workers
+
+
+def workers_to_recommend(*, user, query, limit=20):
+    """Workers in the staff user's ledger whose phone number or name matches `query`."""
+    query = (query or "").strip()
+    if not query:
+        return Worker.objects.none()
+    workers = scope_to_user(user, Worker.objects.filter(anonymised_at__isnull=True), region_field="home_region")
+    digits = query.replace(" ", "").replace("-", "")
+    where = Q(user__phone=digits) if digits.isdigit() else Q(full_name__contains=query)
+    return workers.filter(where).select_related("home_region", "user").order_by("full_name", "id")[:limit]
+
+
+def fair_worker_by_phone(*, fair, phone):
+    """The registered worker of the fair's county with this phone, or None: the desk finds no one from elsewhere,
+    so that a phone number typed at the desk never names a stranger (who registers first, in their own county)."""
+    workers = Worker.objects.filter(
+        user__phone=phone, anonymised_at__isnull=True, home_region__code__startswith=fair.county_id
+    )
+    return workers.select_related("home_region").first()
+
+
+def worker_for_staff(*, user, worker_id):
+    workers = scope_to_user(user, Worker.objects.filter(anonymised_at__isnull=True), region_field="home_region")
+    return workers.filter(id=worker_id).first()
