@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from core.display.elder_mode import elder_mode_switch
 from jobs import console_urls as jobs_console_urls
 from placement.applications.views import demand as demand_pages
-from portal import posters, views
+from portal import offline, posters, views
 from transport import views as transport_views
 
 api_patterns = [
@@ -51,6 +51,7 @@ urlpatterns = [
     path("console/applications/", include("placement.applications.console_urls")),
     path("console/matching/", include("placement.matching.console_urls")),
     path("trips/", include("transport.urls")),
+    path("me/trips/offline-worker.js", offline.bookings_offline_worker, name="bookings_offline_worker"),
     path("me/trips/", include("transport.me_urls")),
     path("me/applications/", include("placement.applications.me_urls")),
     path("fairs/", include("placement.applications.fair_urls")),
