@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := run
-.PHONY: run test lint messages clean
+.PHONY: run test test-fast test-sqlite lint messages vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,8 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.runtime-installed
 
 # Embedded by default (SQLite under var/, tasks in-process). With DATABASE_URL and REDIS_URL set it uses them and
-# also starts a Celery worker and beat, stopped again when the server stops.
+# also starts a Celery worker and beat, stopped again when the server stops. Served by gunicorn with threads
+# (portal/gunicorn_run.py), not runserver, which reset connections under a burst of phones.
 run: $(VENV)/.runtime-installed
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_regions
@@ -30,7 +31,7 @@ run: $(VENV)/.runtime-installed
 		$(BIN)/celery -A portal beat --loglevel INFO & beat=$$!; \
 		trap 'kill $$worker $$beat 2>/dev/null' EXIT INT TERM; \
 	fi; \
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/gunicorn --config portal/gunicorn_run.py portal.wsgi:application
 
 # The whole suite against PostgreSQL and Redis (local defaults; override with DATABASE_URL / REDIS_URL).
 # Tests use their own database (test_<name>) and flush the Redis database number they are given.
@@ -41,16 +42,39 @@ test: $(VENV)/.dev-installed node_modules/.installed
 	$(BIN)/python bin/check_services.py
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The loop while working: everything but the browser tests (tests/e2e), which need neither chromium nor npm here.
+test-fast: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chunfeng
+test-fast: export REDIS_URL ?= redis://127.0.0.1:6379/15
+test-fast: export DEBUG = true
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/python bin/check_services.py
+	$(BIN)/pytest --ignore=tests/e2e $(PYTEST_ARGS)
+
+# The services whose code has a PostgreSQL and a SQLite path (the test modules marked `twins`), run on SQLite, the
+# embedded default of `make run`, with in-process tasks and cache as `make run` has them; `make test` runs the same
+# modules on PostgreSQL. pytest-django keeps the SQLite test database in memory.
+test-sqlite: export DATABASE_URL = sqlite://:memory:
+test-sqlite: export REDIS_URL =
+test-sqlite: export DEBUG = true
+test-sqlite: $(VENV)/.dev-installed
+	$(BIN)/pytest -m twins --ignore=tests/e2e $(PYTEST_ARGS)
+
 # axe-core for the browser tests' accessibility checks (package.json, pinned by package-lock.json).
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
+
+# Browser assets served from static/vendor/ (no CDN): copied out of node_modules after a version change in package.json.
+vendor: node_modules/.installed
+	mkdir -p static/vendor/echarts
+	cp node_modules/echarts/dist/echarts.common.min.js node_modules/echarts/LICENSE node_modules/echarts/NOTICE static/vendor/echarts/
 
 lint: export DEBUG = true
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # Needs GNU gettext (apt-get install gettext). The compiled .mo files are committed so that nobody else does.

@@ -340,7 +340,7 @@ def run_reconcile_backlog(*, provider, backlog, bookings, query_latency, recipie
             sql, params = message_rows_sql(
                 user=traveller,
                 template="trip_departure",
-                context={"trip": "湘A12345", "time": "2月10日7:30", "place": "大瑶镇政府"},
+                context={"trip": "湘A12345", "departure": "2月10日8:00", "time": "2月10日7:30", "place": "大瑶镇政府"},
             )
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)

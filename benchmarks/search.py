@@ -96,6 +96,19 @@ def query_mix():
         ("月薪 >= 8000", {"filters": PostingFilters(wage_min=8000)}, {"wage_min": 8000}),
         (f"第 {DEEP_PAGE} 页", {"filters": PostingFilters(), "cursor": cursor}, {"page": DEEP_PAGE}),
     ]
+    # Issue 18's readings: one character, an everyday word (厨师 and three more words), pinyin, a place and a wage
+    # read out of the words. The naive side searches what the seeker meant, as its icontains can.
+    mix += [
+        ("厨", {"filters": PostingFilters(q="厨")}, {"q": "厨"}),
+        ("做饭", {"filters": PostingFilters(q="做饭")}, {"q": "厨师"}),
+        ("pugong", {"filters": PostingFilters(q="pugong")}, {"q": "普工"}),
+        ("新化 保洁", {"filters": PostingFilters(q="新化 保洁")}, {"q": "保洁", "place": "新化县"}),
+        (
+            "东莞 普工 包吃包住 5000以上",
+            {"filters": PostingFilters(q="东莞 普工 包吃包住 5000以上")},
+            {"q": "普工", "place": "东莞市", "wage_min": 5000},
+        ),
+    ]
     return mix
 
 

@@ -57,10 +57,26 @@ class PostingDetailSerializer(PostingSerializer):
         ]
 
 
+class PlaceSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class WiderPlaceSerializer(serializers.Serializer):
+    region = PlaceSerializer()
+    count = serializers.IntegerField()
+    count_is_capped = serializers.BooleanField()
+
+
 class PostingPageSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="匹配的岗位数; count_is_capped 为真时表示“至少这么多”")
     count_is_capped = serializers.BooleanField()
     next = serializers.CharField(allow_null=True, help_text="下一页的 cursor 参数; 没有下一页时为 null")
+    place = PlaceSerializer(allow_null=True, help_text="从 q 里读出并用来筛选的工作地点; 没有时为 null")
+    suggestions = serializers.ListField(
+        child=serializers.CharField(), help_text="没有结果时: 可能想搜的词 (每个词都有结果)"
+    )
+    wider = WiderPlaceSerializer(allow_null=True, help_text="没有结果时: 有结果的上一级地区和个数")
     results = PostingSerializer(many=True)
 
 
@@ -75,6 +91,7 @@ _FILTER_PARAMETERS = [
     OpenApiParameter("home", str, description="家乡县代码, 与 sort=near 一起用"),
     OpenApiParameter("sort", str, enum=[value for value, _label in Sort.CHOICES]),
     OpenApiParameter("cursor", str, description="上一页返回的 next"),
+    OpenApiParameter("words_only", bool, description="为 true 时 q 里的地名只当关键词, 不当作工作地点筛选"),
 ]
 
 
@@ -88,12 +105,17 @@ class PostingListApi(APIView):
             raise serializers.ValidationError(form.errors)
         page = posting_search(filters=form.filters(), cursor=form.cleaned_data["cursor"] or None)
         return Response(
-            {
-                "count": page.count,
-                "count_is_capped": page.count_is_capped,
-                "next": page.next_cursor,
-                "results": PostingSerializer(page.postings, many=True).data,
-            }
+            PostingPageSerializer(
+                {
+                    "count": page.count,
+                    "count_is_capped": page.count_is_capped,
+                    "next": page.next_cursor,
+                    "place": page.place,
+                    "suggestions": [word for word, _query in page.suggestions],
+                    "wider": page.wider,
+                    "results": page.postings,
+                }
+            ).data
         )
 
 

@@ -3,7 +3,7 @@ from django.urls import path
 from jobs import console_views, import_views, report_views
 
 # The routes of jobs' own console pages. The pages that show figures from the floors above (the postings list, a
-# posting, an employer: headcount ledgers; an agreement: its trips) are assembled there, and portal/urls.py joins
+# posting, an employer: headcount tallies; an agreement: its trips) are assembled there, and portal/urls.py joins
 # them to these under the one namespace `jobs_console`.
 urlpatterns = [
     path("postings/new/", console_views.posting_new, name="posting_new"),

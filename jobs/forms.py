@@ -82,13 +82,15 @@ class PostingSearchForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("排序"), choices=[("", _("默认")), *Sort.CHOICES], required=False)
     cursor = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
+    # The undo of "已按 新化县 筛选": the place names in q are searched as words.
+    words_only = FlagField(required=False, widget=forms.HiddenInput)
 
     def panel_parameters(self):
         """The URL's parameters that the filter panel shows (all but the words and the page), sorted.
 
         A region picker sends one parameter per level (`region__province`, `region__city`...), all of them counted.
         """
-        panel_fields = set(self.fields) - {"q", "cursor"}
+        panel_fields = set(self.fields) - {"q", "cursor", "words_only"}
         return sorted(
             (name, value)
             for name, values in self.data.lists()
@@ -108,6 +110,7 @@ class PostingSearchForm(forms.Form):
             kind=data["kind"],
             home=data["home"],
             sort=data["sort"],
+            words_only=data["words_only"],
         )
 
 

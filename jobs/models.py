@@ -35,7 +35,8 @@ class SearchTokensField(models.TextField):
 
 @SearchTokensField.register_lookup
 class Matches(Lookup):
-    """`search_tokens__matches=TokenQuery(all_of=("普工", "电子厂"))`: the row holds these lexemes.
+    """`search_tokens__matches=TokenQuery(all_of=("普工", "电子厂"))`: the row holds these lexemes (or any
+    expression of `jobs.search`: AllOf, AnyOf, NoneOf over Lexeme).
 
     On PostgreSQL one `@@` against a tsquery, which the GIN index answers; on SQLite a LIKE per lexeme (slow,
     but the embedded mode only holds demo data).
@@ -49,16 +50,7 @@ class Matches(Lookup):
         query = self.rhs
         if connection.vendor == "postgresql":
             return f"{lhs} @@ %s::tsquery", [*lhs_params, query.tsquery()]
-
-        def all_present(lexemes):
-            clause = " AND ".join(f"{lhs} LIKE %s" for _lexeme in lexemes)
-            return f"({clause})", [param for lexeme in lexemes for param in (*lhs_params, f"% {lexeme} %")]
-
-        sql, params = all_present(query.all_of)
-        if query.none_of:
-            excluded_sql, excluded_params = all_present(query.none_of)
-            sql, params = f"{sql} AND NOT {excluded_sql}", params + excluded_params
-        return sql, params
+        return query.expression.like_sql(lhs, lhs_params)
 
 
 class Employer(models.Model):
@@ -397,6 +389,14 @@ class DemandImport(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(name="demandimport_status_is_known", condition=Q(status__in=ImportStatus.values)),
+        ]
+        # The imports waiting or running, for the metrics (portal/monitoring.py): a few rows among all ever made.
+        indexes = [
+            models.Index(
+                fields=["status"],
+                name="demandimport_unfinished",
+                condition=Q(status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]),
+            )
         ]
 
     def __str__(self):

@@ -8,9 +8,10 @@ bulk generator (which writes tsvector literals through COPY) and the query agree
 
 Three kinds of lexeme are stored per posting:
 - every word of the search mode cut of its texts (电子厂 gives 电子 and 电子厂);
-- its title's words again with `TITLE_MARK` in front, so that "the query is in the title" is one more indexed
-  lexeme (relevance puts those first) rather than a weight the GIN index cannot filter on;
-- every single character of its title, so that one-character queries (厨) find 厨师 and 帮厨.
+- its title's words and single characters again with `TITLE_MARK` in front, so that "this word is in the title"
+  is one more indexed lexeme (relevance puts those first) rather than a weight the GIN index cannot filter on;
+- every single character of its title, so that one-character queries (厨) find 厨师 and 帮厨, and with the mark,
+  rank them above postings that only mention 厨 in their description (后厨).
 HMM guessing of unknown words is off: it joins characters differently depending on their neighbours, and a
 word must be cut the same way inside a posting and alone in a query.
 """
@@ -66,37 +67,94 @@ def query_tokens(text):
 
 
 def document_lexemes(*, title, texts):
-    """The lexemes a posting is found by: its title (marked, and character by character) and `texts`."""
-    title_words = _words(title, for_search=True)
+    """The lexemes a posting is found by: its title (words and characters, plain and marked) and `texts`."""
+    title_words = {*_words(title, for_search=True), *_HAN.findall(title.lower())}
     lexemes = set(title_words)
     lexemes.update(TITLE_MARK + word for word in title_words)
-    lexemes.update(_HAN.findall(title))
     for text in texts:
         lexemes.update(_words(text, for_search=True))
     return sorted(lexemes)
 
 
-def title_lexemes(tokens):
-    return tuple(TITLE_MARK + token for token in tokens)
+@dataclass(frozen=True)
+class Lexeme:
+    """A document holds this lexeme (`title=True`: in its title)."""
+
+    text: str
+    title: bool = False
+
+    def tsquery(self):
+        return f"'{TITLE_MARK if self.title else ''}{self.text}'"
+
+    def like_sql(self, lhs, lhs_params):
+        """The same test for SQLite, where the lexemes are a space-delimited text column."""
+        return f"{lhs} LIKE %s", [*lhs_params, f"% {TITLE_MARK if self.title else ''}{self.text} %"]
 
 
 @dataclass(frozen=True)
-class TokenQuery:
-    """Documents holding every lexeme of `all_of` and not every lexeme of `none_of` (when it is given).
+class _Group:
+    parts: tuple
 
-    One tsquery rather than two conditions, because PostgreSQL estimates each `@@` as if independent of the
+    def tsquery(self):
+        if len(self.parts) == 1:
+            return self.parts[0].tsquery()
+        return "(" + self.JOIN.join(part.tsquery() for part in self.parts) + ")"
+
+    def like_sql(self, lhs, lhs_params):
+        clauses, params = [], []
+        for part in self.parts:
+            sql, part_params = part.like_sql(lhs, lhs_params)
+            clauses.append(sql)
+            params += part_params
+        return "(" + f" {self.SQL_JOIN} ".join(clauses) + ")", params
+
+
+class AllOf(_Group):
+    """Every part holds."""
+
+    JOIN = " & "
+    SQL_JOIN = "AND"
+
+
+class AnyOf(_Group):
+    """At least one part holds."""
+
+    JOIN = " | "
+    SQL_JOIN = "OR"
+
+
+@dataclass(frozen=True)
+class NoneOf:
+    """The part does not hold."""
+
+    part: object
+
+    def tsquery(self):
+        return f"!{self.part.tsquery()}"
+
+    def like_sql(self, lhs, lhs_params):
+        sql, params = self.part.like_sql(lhs, lhs_params)
+        return f"NOT {sql}", params
+
+
+def all_of(lexemes, *, title=False):
+    """A document holding every one of `lexemes` (the words of a phrase; all in the title with `title`)."""
+    return AllOf(tuple(Lexeme(lexeme, title) for lexeme in lexemes))
+
+
+class TokenQuery:
+    """One tsquery for the GIN index, built of `Lexeme`, `AllOf`, `AnyOf` and `NoneOf`.
+
+    One tsquery rather than several conditions, because PostgreSQL estimates each `@@` as if independent of the
     others, and "采茶 in the title" and "采茶 anywhere" are anything but: the product of the two made it expect 600
     rows out of 18,000 and pick a plan thirty times slower.
     """
 
-    all_of: tuple
-    none_of: tuple = ()
+    def __init__(self, expression=None, *, all_of=()):
+        self.expression = expression if expression is not None else AllOf(tuple(Lexeme(word) for word in all_of))
 
     def tsquery(self):
-        query = " & ".join(f"'{lexeme}'" for lexeme in self.all_of)
-        if self.none_of:
-            query += " & !(" + " & ".join(f"'{lexeme}'" for lexeme in self.none_of) + ")"
-        return query
+        return self.expression.tsquery()
 
 
 def tsvector_literal(lexemes):

@@ -1,13 +1,13 @@
 from celery import shared_task
 
+from jobs import services
 from jobs.imports.services import demand_import_run
-from jobs.services import postings_expire_due
 
 
-@shared_task(name="jobs.expire_postings")
-def expire_postings():
+@shared_task
+def postings_expire_due():
     """Run by Celery beat every hour (CELERY_BEAT_SCHEDULE); idempotent."""
-    return postings_expire_due()
+    return services.postings_expire_due()
 
 
 @shared_task  # routed to the `imports` queue by CELERY_TASK_ROUTES

@@ -9,6 +9,7 @@ from jobs.cards import posting_cards, wage_label
 from jobs.forms import PostingSearchForm
 from jobs.models import PostingStatus, ReportReason
 from jobs.pagecache import cached_filter_panel, cached_list_fragment
+from jobs.query import normalised
 from jobs.selectors import (
     PostingFilters,
     full_posting_ids,
@@ -35,6 +36,7 @@ def _cards(postings, home=None):
 def _render_results(request, home):
     form = PostingSearchForm(request.GET)
     error = None
+    filters = PostingFilters()
     if form.is_valid():
         filters = form.filters()
         try:
@@ -43,21 +45,46 @@ def _render_results(request, home):
             error = invalid_cursor.message
             page = posting_search(filters=filters)
     else:
-        page = posting_search(filters=PostingFilters())
-    next_query = None
-    if page.next_cursor:
-        query = request.GET.copy()
-        query["cursor"] = page.next_cursor
-        next_query = query.urlencode()
+        page = posting_search(filters=filters)
     context = {
         "form": form,
         "filter_panel": _filter_panel(form),
         "page": page,
         "cards": _cards(page.postings, home),
         "error": error,
-        "next_query": next_query,
+        "next_query": _query_string(request, cursor=page.next_cursor) if page.next_cursor else None,
+        **_search_notes(request, filters, page),
     }
     return render_to_string("jobs/_posting_results.html", context, request=request)
+
+
+def _query_string(request, **changes):
+    """This search's parameters with `changes` (a region replaces the picker's parameters too), from page one."""
+    query = request.GET.copy()
+    for name in list(query):
+        if name == "cursor" or name in changes or (name.split("__")[0] in changes and "__" in name):
+            del query[name]
+    for name, value in changes.items():
+        query[name] = value
+    return query.urlencode()
+
+
+def _search_notes(request, filters, page):
+    """How the page read the search (the place it filters by, with its undo) and help when nothing is found."""
+    read = filters.read
+    notes = {"suggestions": [(word, _query_string(request, q=q)) for word, q in page.suggestions]}
+    if read.place is not None:
+        notes["place_undo_query"] = _query_string(request, words_only="1")
+    if page.wider is not None:
+        # The place read out of the words becomes the region filter, one level up.
+        rest = normalised(filters.q).replace(read.place_text, " ", 1).strip() if read.place else filters.q
+        notes["wider"] = {
+            "searched": (read.place or filters.region).name,
+            "place": page.wider.region.name,
+            "count": page.wider.count_display,
+            "query": _query_string(request, q=rest, region=page.wider.region.code),
+        }
+    return notes
 
 
 def _filter_panel(form):

@@ -3,7 +3,11 @@
 import os
 
 from celery import Celery
+from celery.signals import before_task_publish, task_postrun, task_prerun
 from kombu import Queue
+
+from core.heartbeat import worker_task_finished, worker_task_started
+from core.observability.task_context import request_id_publish, request_id_release, request_id_resume
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -12,3 +16,13 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # Named queues so that a flood of SMS never delays a spreadsheet import, and each can get its own workers.
 app.conf.task_queues = [Queue("default"), Queue("notifications"), Queue("imports")]
 app.autodiscover_tasks()
+
+
+# What every task carries and does around its run, whichever app it belongs to (docs/operations.md): the request id
+# of whoever published it (core/observability/task_context.py), and the heartbeat of a queue whose worker is busy
+# with a long task (core/heartbeat.py).
+before_task_publish.connect(request_id_publish)
+task_prerun.connect(request_id_resume)
+task_prerun.connect(worker_task_started)
+task_postrun.connect(worker_task_finished)
+task_postrun.connect(request_id_release)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from core.accounts.models import Role, User
-from core.accounts.services import admin_user_create, staff_user_create
+from core.accounts.services import admin_user_create, administrator_create, staff_user_create
 from core.regions.models import Region, RegionLevel
 from core.regions.services import regions_import_subdivisions, regions_load_divisions
 from jobs.demo import seed_demo_postings
@@ -62,6 +62,8 @@ DEMO_STAFF = [
     DemoStaff("hunan_supervisor", "谭晓梅", Role.SUPERVISOR, "430000"),
 ]
 DEMO_ADMIN = "admin"
+# The three administrators of the Django admin (三员分立), one account each.
+DEMO_ADMINISTRATORS = {"sysadmin": Role.SYSTEM_ADMIN, "secadmin": Role.SECURITY_ADMIN, "auditadmin": Role.AUDIT_ADMIN}
 
 
 @transaction.atomic
@@ -80,6 +82,9 @@ def seed_demo():
     existing = set(User.objects.values_list("username", flat=True))
     if DEMO_ADMIN not in existing:
         admin_user_create(username=DEMO_ADMIN, password=DEMO_PASSWORD)
+    for username, role in DEMO_ADMINISTRATORS.items():
+        if username not in existing:
+            administrator_create(username=username, password=DEMO_PASSWORD, role=role)
     for staff in DEMO_STAFF:
         if staff.username not in existing:
             staff_user_create(
@@ -94,6 +99,7 @@ def seed_demo():
     seed_demo_trips()
     seed_demo_applications()
     accounts = [(DEMO_ADMIN, Role.ADMIN.label, "")]
+    accounts += [(username, Role(role).label, "") for username, role in DEMO_ADMINISTRATORS.items()]
     regions = Region.objects.in_bulk([staff.region_code for staff in DEMO_STAFF])
     accounts += [(staff.username, Role(staff.role).label, regions[staff.region_code].name) for staff in DEMO_STAFF]
     return accounts

@@ -40,13 +40,17 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Key for personal data (ID numbers are encrypted and looked up through a keyed hash with it).
 PII_KEY = env.str("PII_KEY", default="")
-if not DEBUG and not PII_KEY:
+# Rotation (docs/operations.md, "Key rotation"): the keys newest first, comma-separated. New values use the first;
+# every key listed, and PII_KEY as the oldest, still reads. `manage.py rotate_pii_key` moves the rows to the first.
+PII_KEYS = env.list("PII_KEYS", default=[])
+if not DEBUG and not (PII_KEY or PII_KEYS):
     raise ImproperlyConfigured(
         "PII_KEY is required when DEBUG is off: personal data must not be encrypted with a default key."
     )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, open to the three administrators only (docs/operations.md, "Administrator roles").
+    "core.accounts.admin_site.AdministratorsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,15 +70,19 @@ INSTALLED_APPS = [
     "core.accounts",
     "core.notifications",
     "core.campaigns",
+    "core.observability",
     "workers",
     "jobs",
     "placement.applications",
     "placement.matching",
     "transport",
     "portal",
+    "portal.statistics",
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the request's measurements cover everything below (docs/operations.md).
+    "core.observability.middleware.RequestObservationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Pages go out compressed (/jobs/ 16 KB becomes 3 KB on a slow phone line); Django's version pads each response
     # with random bytes against BREACH, so compressing pages that carry a CSRF token stays safe.
@@ -87,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.PersonalDataNoStoreMiddleware",
+    # One Redis HINCRBY per page served, no database write (portal/statistics/visits.py).
+    "portal.statistics.visits.PageVisitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the user and messages are known, so that its 400 page can be drawn in the site's frame.
     "core.malformed_requests.RefuseMalformedRequestsMiddleware",
@@ -123,6 +133,18 @@ VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default under a burst (a county trying the portal at a job fair, many phones at once): WAL lets
+    # readers go on while one request writes; IMMEDIATE takes the write lock when a transaction begins, so that two
+    # transactions never both read and then both wait to write (a deadlock SQLite answers with "database is locked"
+    # at once, whatever the timeout); the timeout (seconds) lets a writer wait its turn for the lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=30),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache -----------------------------------------------------------------------------
@@ -160,11 +182,19 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # Redis redelivers an unacknowledged task after this long; it must exceed the longest task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Workers log through LOGGING below (JSON lines with the request id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A queue with no heartbeat for WORKER_HEARTBEAT_TTL_SECONDS has no worker (core/heartbeat.py). The margin covers
 # a worker busy with a long import before it takes the next heartbeat.
 WORKER_HEARTBEAT_INTERVAL_SECONDS = env.float("WORKER_HEARTBEAT_INTERVAL_SECONDS", default=30.0)
 WORKER_HEARTBEAT_TTL_SECONDS = env.int("WORKER_HEARTBEAT_TTL_SECONDS", default=180)
+# Every task goes by Celery's default name, its module and function (`transport.tasks.offers_expire`), as the
+# schedule and the routes below name them; tests/portal/test_tasks.py holds every task and entry to that.
+# The queues whose pages say when no worker serves them (each needs its heartbeat entry in CELERY_BEAT_SCHEDULE).
+WORKER_HEARTBEAT_QUEUES = ("imports",)
+# Beat records each tick (portal/beat.py): the health check and the metrics tell a silent beat.
+CELERY_BEAT_SCHEDULER = "portal.beat:TickRecordingScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Short and local (no provider call): SQL-written rows (bookings), lost tasks, the end of the quiet hours.
     "notifications-dispatch": {
@@ -178,22 +208,49 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("NOTIFICATIONS_RECONCILE_INTERVAL_SECONDS", default=10.0),
         "options": {"queue": "notifications", "expires": 60},
     },
-    # Lapsed SMS sign-in codes are useless and only hold phone numbers: cleared daily.
-    "accounts-purge-sign-in-codes": {"task": "core.accounts.purge_sign_in_codes", "schedule": 86400.0},
+    # Deletes or anonymises what has passed its retention (RETENTION_DAYS), lapsed sign-in codes included.
+    "retention-apply": {"task": "portal.tasks.retention_apply", "schedule": crontab(hour=3, minute=30)},
     # The job supermarket never shows a lapsed posting anyway; this marks them expired for the staff's lists.
-    "jobs-expire-postings": {"task": "jobs.expire_postings", "schedule": 3600.0},
+    "jobs-expire-postings": {"task": "jobs.tasks.postings_expire_due", "schedule": 3600.0},
     # Carries out workers' deletion requests once their retention period (WORKER_DELETION_RETENTION_DAYS) is over.
     "workers-anonymise-due": {"task": "workers.tasks.workers_anonymise_due", "schedule": 3600.0},
     # Seat offers to the waiting list lapse at their deadline and pass to the next in line.
-    "transport-offers-expire": {"task": "transport.offers_expire", "schedule": 60.0},
+    "transport-offers-expire": {"task": "transport.tasks.offers_expire", "schedule": 60.0},
     # 24 h and 2 h before departure; each reminder goes once per booking however often this runs.
-    "transport-reminders-send": {"task": "transport.reminders_send", "schedule": 300.0},
+    "transport-reminders-send": {"task": "transport.tasks.trip_reminders_send", "schedule": 300.0},
     # Two-way push (docs/matching.md): computed at 2:00; the SMS wait for the end of the quiet hours (8:00).
-    "matching-push-nightly": {"task": "matching.push_nightly", "schedule": crontab(hour=2, minute=0)},
+    "matching-push-nightly": {
+        "task": "placement.matching.tasks.matches_push_nightly",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    # Campaign figures (docs/statistics.md): last nights' days counted again, today every 15 minutes, the page-visit
+    # counters folded in every minute, and the weekly report announced to supervisors on Monday morning.
+    "statistics-rebuild-nightly": {
+        "task": "portal.statistics.tasks.rebuild_nightly",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "statistics-rebuild-today": {
+        "task": "portal.statistics.tasks.rebuild_today",
+        "schedule": 900.0,
+        "options": {"expires": 600},
+    },
+    "statistics-fold-visits": {
+        "task": "portal.statistics.tasks.fold_visits",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "statistics-retention-reminders": {
+        "task": "portal.statistics.tasks.send_retention_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "statistics-weekly-report": {
+        "task": "portal.statistics.tasks.announce_weekly_report",
+        "schedule": crontab(day_of_week=1, hour=7, minute=30),
+    },
     # Tells the import pages whether any worker serves the imports queue (core/heartbeat.py). A heartbeat nobody
     # took in time is dropped rather than left to pile up for a worker that comes back.
     "imports-worker-heartbeat": {
-        "task": "portal.worker_heartbeat",
+        "task": "portal.tasks.worker_heartbeat",
         "schedule": WORKER_HEARTBEAT_INTERVAL_SECONDS,
         "args": ("imports",),
         "options": {"queue": "imports", "expires": WORKER_HEARTBEAT_INTERVAL_SECONDS},
@@ -317,6 +374,22 @@ REGISTRATION_RATES_PER_IP = env.list("REGISTRATION_RATES_PER_IP", default=["60/h
 # made by mistake or under pressure can still be withdrawn.
 WORKER_DELETION_RETENTION_DAYS = env.int("WORKER_DELETION_RETENTION_DAYS", default=30)
 
+# --- Retention (PIPL; docs/security.md, "Retention") -------------------------------------------------------------
+# Days each kind of data is kept once it has served; past them the nightly task (portal/retention.py) deletes or
+# anonymises it. `manage.py retention_purge --dry-run` lists what is due now.
+RETENTION_DAYS = {
+    # after the code lapsed
+    "sign_in_codes": env.int("RETENTION_SIGN_IN_CODES_DAYS", default=1),
+    # text and variables of settled SMS, after they were written (the row itself stays for the statistics)
+    "outbox_bodies": env.int("RETENTION_OUTBOX_BODIES_DAYS", default=90),
+    # the personal-data audit log; never under 180 days (the database's trigger refuses it anyway)
+    "audit_rows": env.int("RETENTION_AUDIT_ROWS_DAYS", default=3 * 365),
+    # workers untouched since a campaign that ended this long ago are anonymised
+    "closed_campaign_workers": env.int("RETENTION_CLOSED_CAMPAIGN_WORKERS_DAYS", default=2 * 365),
+}
+if RETENTION_DAYS["audit_rows"] < 180:
+    raise ImproperlyConfigured("RETENTION_AUDIT_ROWS_DAYS must be at least 180 (Cybersecurity Law, art. 21).")
+
 # --- Internationalisation ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -343,6 +416,17 @@ STORAGES = {
 # --- Transport (docs/transport.md) -------------------------------------------------------------------------------
 # How long a seat freed by a cancellation stays offered to the first on the waiting list.
 TRANSPORT_OFFER_MINUTES = env.int("TRANSPORT_OFFER_MINUTES", default=120)
+
+# --- Statistics (docs/statistics.md) -----------------------------------------------------------------------------
+# The province the portal serves: the public home page shows its figures, and page visits of people with no region
+# of their own (anonymous visitors) are counted there. A 6-digit GB/T 2260 province code.
+STATISTICS_PROVINCE = env.str("STATISTICS_PROVINCE", default="430000")
+if not (len(STATISTICS_PROVINCE) == 6 and STATISTICS_PROVINCE.isdigit() and STATISTICS_PROVINCE.endswith("0000")):
+    raise ImproperlyConfigured("STATISTICS_PROVINCE must be a 6-digit province code such as 430000")
+# How many days back the nightly rebuild counts again, so that late changes (a cancelled booking) reach them.
+STATISTICS_NIGHTLY_REBUILD_DAYS = env.int("STATISTICS_NIGHTLY_REBUILD_DAYS", default=7)
+# How long the home page's figures are kept in the cache.
+STATISTICS_HOME_CACHE_SECONDS = env.int("STATISTICS_HOME_CACHE_SECONDS", default=300)
 
 # --- API --------------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -375,8 +459,8 @@ SPECTACULAR_SETTINGS = {
 # Behind a reverse proxy that terminates TLS (the usual county set-up) the proxy says so in this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-# The container health check speaks plain HTTP from inside the container.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The container health check and Prometheus speak plain HTTP from inside the intranet (docs/operations.md).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 # A year, as browsers' preload lists ask; 0 on a laptop, where a year of "HTTPS only" for 127.0.0.1 would hurt.
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
@@ -403,6 +487,19 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+# --- Operations: metrics and the full health check (docs/operations.md) ------------------------------------------
+# The bearer token Prometheus sends to /metrics and an operator to /healthz?full=1; empty turns both off (404 / the
+# cheap check only). Long and random, like SECRET_KEY: the metrics tell how busy the bureau is.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured(
+        "METRICS_TOKEN must be at least 32 characters: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
+# `manage.py backup_database` writes its dumps (with their manifests) here and removes those older than
+# BACKUP_KEEP_DAYS; bin/restore-drill restores the newest. Put it on another disk than the database's.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=14)
+
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
 # --- Logging: structured, to stdout -----------------------------------------------------------------------------
@@ -414,12 +511,21 @@ LOGGING = {
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
     },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT}},
+    # Every line says which request it belongs to (or caused the task that wrote it): core/observability.
+    "filters": {"request_id": {"()": "core.observability.log_context.RequestIdLogFilter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

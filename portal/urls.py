@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("core.accounts.api_urls")),
     path("", include("workers.api_urls")),
     path("", include("transport.api_urls")),
+    path("", include("portal.statistics.api_urls")),
 ]
 
 console_patterns = [
@@ -40,6 +41,7 @@ urlpatterns = [
     path("jobs/board/", posters.board, name="board"),
     path("jobs/board/poster/", posters.board_poster, name="board_poster"),
     path("fairs/<int:fair_id>/poster/", posters.fair_poster, name="fair_poster"),
+    path("metrics", views.metrics, name="metrics"),
     path("jobs/", include("jobs.urls")),
     path("accounts/", include("core.accounts.urls")),
     path("inbox/", include("core.notifications.urls")),
@@ -50,6 +52,7 @@ urlpatterns = [
     path("console/trips/", include("transport.console_urls")),
     path("console/applications/", include("placement.applications.console_urls")),
     path("console/matching/", include("placement.matching.console_urls")),
+    path("console/stats/", include("portal.statistics.urls")),
     path("trips/", include("transport.urls")),
     path("me/trips/offline-worker.js", offline.bookings_offline_worker, name="bookings_offline_worker"),
     path("me/trips/", include("transport.me_urls")),

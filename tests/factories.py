@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from stdnum.cn import uscc
 
@@ -28,10 +29,19 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class JobSeekerFactory(UserFactory):
+    """A job seeker: they sign in with an SMS code, so no password (and no hashing), as the services make them."""
+
     username = factory.Sequence(lambda n: f"seeker{n}")
     role = Role.JOB_SEEKER
+    password = None
     region = None
     phone = factory.Sequence(lambda n: f"138{n:08d}")
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        # None, by default or given, is what the services store for a job seeker: an unusable password, unhashed.
+        kwargs["password"] = kwargs["password"] or make_password(None)
+        return kwargs
 
 
 def credit_code(serial, region_code="430181"):
@@ -95,8 +105,8 @@ class OutboxMessageFactory(factory.django.DjangoModelFactory):
     phone = factory.SelfAttribute("recipient.phone")
     template = "trip_departure"
     kind = "critical"
-    params = factory.LazyFunction(lambda: {"trip": "G1", "time": "8:00", "place": "县汽车站"})
-    text = "您预约的返岗专车G1将于8:00从县汽车站出发，请提前15分钟到达并携带身份证。"
+    params = factory.LazyFunction(lambda: {"trip": "G1", "departure": "8:20", "time": "8:00", "place": "县汽车站"})
+    text = "您预约的返岗专车G1将于8:20发车，请于8:00到县汽车站集合，携带身份证。"
     idempotency_key = factory.Sequence(lambda n: f"test-{n}")
     send_after = factory.LazyFunction(timezone.now)
 

@@ -7,8 +7,4 @@ class TransportConfig(AppConfig):
     verbose_name = _("返岗专车")
 
     def ready(self):
-        from transport.notifications import register_trip_templates
-        from transport.signing_offers import register_offer_template
-
-        register_trip_templates()
-        register_offer_template()
+        from transport import notifications  # noqa: F401  (registers the trip message templates)

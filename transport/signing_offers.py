@@ -1,19 +1,16 @@
 """The trips offered to a worker once their application is signed (issue #8).
 
 Placement sits below transport and cannot call it: it announces the signing after commit, and portal/flows.py
-starts the task `transport.signing_offer_send` with the application's id. The offer is its own transaction, so a
+starts the task `transport.tasks.signing_offer_send` with the application's id. The offer is its own transaction, so a
 failure here never takes the signature back; one row per signing (SigningOfferSent) makes a second run send nothing.
 """
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
-from core.notifications.catalog import TEMPLATES, MessageTemplate
-from core.notifications.models import Channel, Kind
+from core.notifications.catalog import message_template
+from core.notifications.models import Channel
 from core.notifications.services import notify
 from placement.applications.models import HIRED_STATES, Application, ApplicationState
 from transport.models import SigningOfferSent, Trip, TripStatus
@@ -22,16 +19,7 @@ from transport.notifications import china_time
 # An SMS holds a few trips at most; the worker sees any others on the trip list.
 OFFERED_TRIPS = 3
 
-TRIP_OFFER_TEMPLATE = MessageTemplate(
-    key="trip_offer_signed",
-    label=gettext_lazy("签约后返岗专车推荐"),
-    text="恭喜您与${employer}签约！返岗专车可预约：${trips}。打开 ${links} 预约座位。",
-    kind=Kind.CRITICAL,
-)
-
-
-def register_offer_template():
-    TEMPLATES.setdefault(TRIP_OFFER_TEMPLATE.key, TRIP_OFFER_TEMPLATE)
+OFFER_TEMPLATE = "trip_offer_signed"
 
 
 def trips_towards(*, posting, origin_county_id, now=None):
@@ -71,11 +59,22 @@ def trips_offer(*, application):
         return []
     return notify(
         recipients=[worker.user],
-        template=TRIP_OFFER_TEMPLATE.key,
-        context={
-            "employer": posting.employer.name,
-            "trips": "；".join(f"{china_time(trip.departs_at)} {trip.service_number}" for trip in trips),
-            "links": " ".join(settings.PORTAL_BASE_URL + reverse("trips:detail", args=[trip.pk]) for trip in trips),
-        },
+        template=OFFER_TEMPLATE,
+        context=message_template(OFFER_TEMPLATE).fitted(
+            {"employer": posting.employer.name, "count": len(trips), "trips": _trips_that_fit(trips)}
+        ),
         channels=[Channel.SMS, Channel.INBOX],
     )
+
+
+def _trips_that_fit(trips):
+    """The trips as "2月10日7:30 湘A12345；2月11日8:00 G6173": as many whole ones as the provider's bound on `trips`
+    holds (the first always, cut if it must be); the count says how many there are."""
+    limit = message_template(OFFER_TEMPLATE).variable_limits["trips"]
+    described = [f"{china_time(trip.departs_at)} {trip.service_number}" for trip in trips]
+    fitting = described[:1]
+    for trip in described[1:]:
+        if len("；".join([*fitting, trip])) > limit:
+            break
+        fitting.append(trip)
+    return "；".join(fitting)

@@ -6,16 +6,16 @@ from celery import shared_task
 from transport import services, signing_offers
 
 
-@shared_task(name="transport.offers_expire")
+@shared_task
 def offers_expire():
     return services.offers_expire()
 
 
-@shared_task(name="transport.reminders_send")
-def reminders_send():
+@shared_task
+def trip_reminders_send():
     return services.trip_reminders_send()
 
 
-@shared_task(name="transport.signing_offer_send")
+@shared_task
 def signing_offer_send(application_id):
     return len(signing_offers.signing_offer_send(application_id=application_id))

@@ -329,7 +329,7 @@ def manifest_shared(request, token):
 @require_safe
 def agreement_detail(request, agreement_id):
     agreement = jobs_selectors.console_agreement(user=request.user, agreement_id=agreement_id)
-    postings = selectors.agreement_postings_with_ledgers(agreement=agreement)
+    postings = selectors.agreement_postings_with_tallies(agreement=agreement)
     context = {
         "agreement": agreement,
         "postings": postings,

@@ -5,15 +5,26 @@ from workers.models import LedgerImport, ServiceRecord, Worker
 
 @admin.register(Worker)
 class WorkerAdmin(admin.ModelAdmin):
-    """Masked like every other list; the whole ID number is only shown, audited, on the console's record page."""
+    """Read-only and without names: the system administrator checks that an import landed or a deletion was carried
+    out, and sees no person. Every change to a worker goes through workers.services, on the console's pages."""
 
-    list_display = ["full_name", "id_number_masked", "home_region", "status", "secretary", "registered_at"]
+    list_display = ["id", "id_number_masked", "home_region", "status", "registered_at", "anonymised_at"]
     list_filter = ["status"]
-    search_fields = ["full_name", "id_number_masked"]
-    list_select_related = ["home_region", "secretary"]
-    raw_id_fields = ["user", "secretary", "registered_by", "home_region"]
-    exclude = ["id_number_encrypted", "id_number_hash"]
-    readonly_fields = ["id_number_masked", "sex", "birth_date", "anonymised_at"]
+    list_select_related = ["home_region"]
+    # The list only: a worker's own page would be titled with their name.
+    list_display_links = None
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None and super().has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ServiceRecord)

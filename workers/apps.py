@@ -7,5 +7,5 @@ class WorkersConfig(AppConfig):
     verbose_name = _("务工人员")
 
     def ready(self):
-        # Registers the ledger's broadcast recipient filters with core.notifications.
-        from workers import recipient_filters  # noqa: F401
+        # Registers the ledger's broadcast recipient filters and its message template with core.notifications.
+        from workers import notifications, recipient_filters  # noqa: F401

@@ -14,7 +14,16 @@ from django.utils import timezone
 from core.accounts.models import Role, User
 from core.identity import make_id_number
 from core.regions.models import Region, RegionLevel
-from workers.models import KeyGroup, ServiceKind, ServiceRecord, StatusChange, Worker, WorkerKeyGroup, WorkerStatus
+from workers.models import (
+    RETENTION_KINDS,
+    KeyGroup,
+    ServiceKind,
+    ServiceRecord,
+    StatusChange,
+    Worker,
+    WorkerKeyGroup,
+    WorkerStatus,
+)
 from workers.services import identity_from_id_number, worker_build
 
 DEMO_PHONE_PREFIX = "199"
@@ -38,6 +47,9 @@ GIVEN_NAMES = [
 ]
 SKILLS = ["电工", "焊工", "普工", "叉车", "缝纫", "厨师", "驾驶", "砌筑", ""]
 OCCUPATIONS = ["电子厂普工", "建筑工", "服装厂", "物流分拣", "保安", "家政", ""]
+
+# The demo's workers have not started a job yet, so no 稳岗回访 (which must say whether they are still in work).
+EVERYDAY_SERVICES = [kind for kind in ServiceKind.values if kind not in RETENTION_KINDS]
 
 
 @transaction.atomic
@@ -110,7 +122,7 @@ def seed_demo_workers(*, county_codes):
                 ServiceRecord(
                     worker=worker,
                     secretary=worker.secretary,
-                    kind=rng.choice(ServiceKind.values),
+                    kind=rng.choice(EVERYDAY_SERVICES),
                     served_on=today - timedelta(days=rng.randrange(90)),
                     notes="电话了解求职意向" if rng.random() < 0.5 else "推荐县内企业岗位",
                 )

@@ -79,6 +79,13 @@ class ServiceRecordForm(forms.Form):
     served_on = forms.DateField(label=_("服务日期"), widget=DATE_INPUT, initial=timezone.localdate)
     notes = forms.CharField(label=_("服务内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     outcome = forms.CharField(label=_("结果"), max_length=200, required=False)
+    still_employed = forms.TypedChoiceField(
+        label=_("稳岗回访：是否仍在岗"),
+        choices=[("", _("（非稳岗回访不填）")), ("yes", _("仍在岗")), ("no", _("已离岗"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+    )
 
 
 class RevealForm(forms.Form):

@@ -206,10 +206,17 @@ def _check_duplicates(parsed, problems, *, uploader):
             problems.add(row.row, PHONE, _("与第%(row)d行的手机号重复。") % {"row": first_row_of_phone[row.phone]})
         else:
             first_row_of_phone[row.phone] = row.row
-    for chunk in chunked(first_row_of, BATCH_SIZE):
+    # While PII keys rotate, a registered person's row holds the hash under an old key or the newest one.
+    row_of_lookup_hash = {
+        lookup_hash: row.row
+        for row in parsed
+        if first_row_of[row.identity.hash] == row.row
+        for lookup_hash in row.identity.lookup_hashes
+    }
+    for chunk in chunked(row_of_lookup_hash, BATCH_SIZE):
         for worker in Worker.objects.filter(id_number_hash__in=chunk).select_related("registered_by__region", "user"):
             message = already_registered_message(worker, viewer=uploader)
-            problems.add(first_row_of[worker.id_number_hash], ID_NUMBER, message)
+            problems.add(row_of_lookup_hash[worker.id_number_hash], ID_NUMBER, message)
     for chunk in chunked(first_row_of_phone, BATCH_SIZE):
         for phone in User.objects.filter(phone__in=chunk).values_list("phone", flat=True):
             problems.add(first_row_of_phone[phone], PHONE, _("手机号 %(phone)s 已被其他人使用。") % {"phone": phone})

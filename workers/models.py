@@ -18,6 +18,11 @@ class WorkerStatus(models.TextChoices):
     WORKING_AWAY = "working_away", _("外出务工")
 
 
+# The statuses of a worker looking for work: matching's candidates and push recipients, and the partial indexes that
+# serve them (here, workers/0003 and placement/matching's 0003 in SQL). Changing the set needs migrations for those.
+SEEKING_STATUSES = (WorkerStatus.RETURNED, WorkerStatus.SEEKING)
+
+
 class KeyGroup(models.TextChoices):
     POVERTY_ALLEVIATED = "poverty_alleviated", _("脱贫人口")
     RETIRED_FISHER = "retired_fisher", _("退捕渔民")
@@ -104,12 +109,12 @@ class Worker(models.Model):
             models.Index(
                 fields=["home_region", "-registered_at"],
                 name="worker_match_home",
-                condition=Q(status__in=[WorkerStatus.RETURNED, WorkerStatus.SEEKING], anonymised_at__isnull=True),
+                condition=Q(status__in=list(SEEKING_STATUSES), anonymised_at__isnull=True),
             ),
             models.Index(
                 fields=["wanted_area", "-registered_at"],
                 name="worker_match_area",
-                condition=Q(status__in=[WorkerStatus.RETURNED, WorkerStatus.SEEKING], anonymised_at__isnull=True),
+                condition=Q(status__in=list(SEEKING_STATUSES), anonymised_at__isnull=True),
             ),
         ]
         constraints = [
@@ -205,6 +210,13 @@ class ServiceKind(models.TextChoices):
     POLICY = "policy", _("政策咨询")
     PHONE_FOLLOW_UP = "phone_follow_up", _("电话回访")
     HOME_VISIT = "home_visit", _("上门走访")
+    # 稳岗回访: the secretary's call 30 and 90 days after a worker started a job (portal/statistics/retention.py
+    # reminds them), recording whether the person is still in work.
+    RETENTION_30 = "retention_30", _("稳岗回访（上岗30天）")
+    RETENTION_90 = "retention_90", _("稳岗回访（上岗90天）")
+
+
+RETENTION_KINDS = (ServiceKind.RETENTION_30, ServiceKind.RETENTION_90)
 
 
 # The "1-3-1" norm of the employment secretary: per worker, 1 guidance, 3 job recommendations, 1 training offer.
@@ -222,6 +234,8 @@ class ServiceRecord(models.Model):
     served_on = models.DateField(_("服务日期"))
     notes = models.TextField(_("服务内容"), blank=True)
     outcome = models.CharField(_("结果"), max_length=200, blank=True)
+    # The answer of a 稳岗回访, and only of one.
+    still_employed = models.BooleanField(_("仍在岗"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -231,6 +245,11 @@ class ServiceRecord(models.Model):
         indexes = [models.Index(fields=["worker", "kind"])]
         constraints = [
             models.CheckConstraint(name="servicerecord_kind_is_known", condition=Q(kind__in=ServiceKind.values)),
+            models.CheckConstraint(
+                name="servicerecord_retention_says_if_still_employed",
+                condition=Q(kind__in=RETENTION_KINDS, still_employed__isnull=False)
+                | (~Q(kind__in=RETENTION_KINDS) & Q(still_employed__isnull=True)),
+            ),
         ]
 
     def __str__(self):
@@ -290,6 +309,14 @@ class LedgerImport(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(name="ledgerimport_status_is_known", condition=Q(status__in=ImportStatus.values)),
+        ]
+        # The imports waiting or running, for the metrics (portal/monitoring.py): a few rows among all ever made.
+        indexes = [
+            models.Index(
+                fields=["status"],
+                name="ledgerimport_unfinished",
+                condition=Q(status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]),
+            )
         ]
 
     def __str__(self):

@@ -3,7 +3,7 @@ becomes a field of the broadcast form (label and choices from here), so core nev
 
 from django.utils.translation import gettext_lazy as _
 
-from core.notifications.selectors import register_recipient_filter
+from core.notifications.recipient_filters import register_recipient_filter
 from workers.models import KeyGroup, WorkerStatus
 
 

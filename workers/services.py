@@ -2,13 +2,16 @@
 rights. Staff callers have already fetched the worker through a scoped selector; these check what that cannot
 (the region a new worker is put in, the secretary chosen)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -18,15 +21,16 @@ from core.accounts.scoping import user_can_access_region
 from core.errors import ApplicationError
 from core.identity import parse_id_number
 from core.notifications.services import recipient_messages_erase
-from core.privacy.crypto import encrypt_text, keyed_hash
+from core.privacy.crypto import encrypt_text, keyed_hash, keyed_hashes
 from core.privacy.masking import mask_id_number, mask_phone
 from core.privacy.models import AuditAction
 from core.privacy.services import audit_record
-from core.regions.models import RegionLevel
+from core.regions.models import Region, RegionLevel
 from core.typed_input import normalize_phone
 from workers.consent import CONSENT_TEXT, CONSENT_VERSION
 from workers.models import (
     ID_NUMBER_PURPOSE,
+    RETENTION_KINDS,
     Consent,
     KeyGroup,
     ServiceRecord,
@@ -50,17 +54,15 @@ class Identity:
 
     number: str
     hash: str
+    # The hash under every configured PII key (newest first): what finds the person while keys are being rotated.
+    lookup_hashes: tuple
     masked: str
     encrypted: str
-    birth_date: object
+    birth_date: date
     sex: str
 
 
-def id_number_hash(number):
-    return keyed_hash(number, purpose=ID_NUMBER_PURPOSE)
-
-
-def identity_from_id_number(value, *, encrypt=True):
+def identity_from_id_number(value: str, *, encrypt: bool = True) -> Identity:
     """Validate an ID number (ApplicationError with the Chinese reason) and compute what the ledger stores."""
     try:
         parsed = parse_id_number(value)
@@ -68,7 +70,8 @@ def identity_from_id_number(value, *, encrypt=True):
         raise ApplicationError(error.messages[0], field="id_number") from error
     return Identity(
         number=parsed.number,
-        hash=id_number_hash(parsed.number),
+        hash=keyed_hash(parsed.number, purpose=ID_NUMBER_PURPOSE),
+        lookup_hashes=tuple(keyed_hashes(parsed.number, purpose=ID_NUMBER_PURPOSE)),
         masked=mask_id_number(parsed.number),
         encrypted=encrypt_text(parsed.number, purpose=ID_NUMBER_PURPOSE) if encrypt else "",
         birth_date=parsed.birth_date,
@@ -76,7 +79,7 @@ def identity_from_id_number(value, *, encrypt=True):
     )
 
 
-def worker_build(*, user, identity, **fields):
+def worker_build(*, user: User, identity: Identity, **fields: Any) -> Worker:
     """An unsaved Worker holding `identity` (see `identity_from_id_number`) the way the ledger stores it."""
     return Worker(
         user=user,
@@ -89,7 +92,7 @@ def worker_build(*, user, identity, **fields):
     )
 
 
-def already_registered_message(worker, *, viewer=None):
+def already_registered_message(worker: Worker, *, viewer: User | None = None) -> str:
     """What to say when a person is already in the ledger.
 
     Staff whose region holds the worker learn who registered them, to ask that colleague; anyone else (the person
@@ -114,14 +117,14 @@ def already_registered_message(worker, *, viewer=None):
     }
 
 
-def _check_home_region(home_region, registered_by):
+def _check_home_region(home_region: Region, registered_by: User | None) -> None:
     if home_region.level != RegionLevel.VILLAGE:
         raise ApplicationError(_("请把户籍地选到村（社区）。"), field="home_region")
     if registered_by is not None and not user_can_access_region(registered_by, home_region.code):
         raise ApplicationError(_("只能登记本辖区的务工人员。"), field="home_region")
 
 
-def _check_intention(*, wanted_area, wanted_cities):
+def _check_intention(*, wanted_area: str, wanted_cities: str) -> None:
     if wanted_area == WantedArea.NAMED_CITIES and not wanted_cities.strip():
         raise ApplicationError(_("选择“指定城市”时请填写城市名称。"), field="wanted_cities")
 
@@ -129,22 +132,22 @@ def _check_intention(*, wanted_area, wanted_cities):
 @transaction.atomic
 def worker_register(
     *,
-    phone,
-    full_name,
-    id_number,
-    home_region,
-    status,
-    consent_given,
-    status_since=None,
-    skills="",
-    wanted_occupations="",
-    wanted_area=WantedArea.ANYWHERE,
-    wanted_cities="",
-    expected_wage=None,
-    available_from=None,
-    key_groups=(),
-    registered_by=None,
-):
+    phone: str | None,  # refused unless it is a mainland mobile number
+    full_name: str,
+    id_number: str,
+    home_region: Region,
+    status: str,
+    consent_given: bool,
+    status_since: date | None = None,
+    skills: str = "",
+    wanted_occupations: str = "",
+    wanted_area: str = WantedArea.ANYWHERE,
+    wanted_cities: str = "",
+    expected_wage: int | None = None,
+    available_from: date | None = None,
+    key_groups: Iterable[str] = (),
+    registered_by: User | None = None,
+) -> Worker:
     """Register a person in the ledger, by themselves (`registered_by` None) or by a village agent or county staff.
 
     Creates the job seeker account that carries the phone (or adopts one the phone already has without a worker),
@@ -163,8 +166,11 @@ def worker_register(
     _check_home_region(home_region, registered_by)
     _check_intention(wanted_area=wanted_area, wanted_cities=wanted_cities)
 
-    existing = Worker.objects.select_related("registered_by__region", "user").filter(id_number_hash=identity.hash)
-    existing = existing.first()
+    existing = (
+        Worker.objects.select_related("registered_by__region", "user")
+        .filter(id_number_hash__in=identity.lookup_hashes)
+        .first()
+    )
     if existing is not None:
         raise ApplicationError(
             already_registered_message(existing, viewer=registered_by),
@@ -222,7 +228,7 @@ def worker_register(
     return worker
 
 
-def worker_self_register(*, user, address, **arguments):
+def worker_self_register(*, user: User, address: str | None, **arguments: Any) -> Worker:
     """A signed-in job seeker registers themselves with the phone they signed in with (web form and API alike).
 
     An ID number that is already registered is answered as `already_registered_message` says, and the attempt is
@@ -257,7 +263,7 @@ CORRECTABLE_FIELDS = (
 
 
 @transaction.atomic
-def worker_update(*, worker, actor, key_groups=None, **changes):
+def worker_update(*, worker: Worker, actor: User, key_groups: Iterable[str] | None = None, **changes: Any) -> Worker:
     """Correct the worker's own data. A correction by the worker is written to the audit log (PIPL art. 46)."""
     unknown = set(changes) - set(CORRECTABLE_FIELDS)
     if unknown:
@@ -295,7 +301,7 @@ def worker_update(*, worker, actor, key_groups=None, **changes):
 
 
 @transaction.atomic
-def worker_status_update(*, worker, status, effective_on, actor, note=""):
+def worker_status_update(*, worker: Worker, status: str, effective_on: date, actor: User, note: str = "") -> Worker:
     """Record a change of status (left for work on, employed locally at) in the history and on the worker."""
     if status not in WorkerStatus.values:
         raise ApplicationError(_("未知的就业状态。"), field="status")
@@ -312,7 +318,7 @@ def worker_status_update(*, worker, status, effective_on, actor, note=""):
     return worker
 
 
-def _check_secretary(*, actor, secretary):
+def _check_secretary(*, actor: User, secretary: User) -> None:
     if secretary.role != Role.COUNTY_STAFF or not secretary.is_active:
         raise ApplicationError(_("就业秘书必须是县人社局工作人员。"), field="secretary")
     if not user_can_access_region(actor, secretary.region.code):
@@ -320,7 +326,7 @@ def _check_secretary(*, actor, secretary):
 
 
 @transaction.atomic
-def workers_assign_secretary(*, actor, workers, secretary):
+def workers_assign_secretary(*, actor: User, workers: QuerySet[Worker], secretary: User) -> int:
     """Make `secretary` the employment secretary of `workers` (a scoped queryset), of those in their county.
 
     Returns how many workers were assigned; workers outside the secretary's county are left as they were.
@@ -332,18 +338,38 @@ def workers_assign_secretary(*, actor, workers, secretary):
 
 
 @transaction.atomic
-def service_record_create(*, worker, secretary, kind, served_on, notes="", outcome=""):
+def service_record_create(
+    *,
+    worker: Worker,
+    secretary: User,
+    kind: str,
+    served_on: date,
+    notes: str = "",
+    outcome: str = "",
+    still_employed: bool | None = None,
+) -> ServiceRecord:
+    """`still_employed` is the answer of a 稳岗回访 (RETENTION_KINDS), required there and nowhere else."""
     if secretary.role not in (Role.COUNTY_STAFF, Role.VILLAGE_AGENT) and not secretary.has_full_scope:
         raise ApplicationError(_("只有工作人员可以填写服务记录。"))
     if served_on > timezone.localdate():
         raise ApplicationError(_("服务日期不能晚于今天。"), field="served_on")
+    if kind in RETENTION_KINDS and still_employed is None:
+        raise ApplicationError(_("稳岗回访请选择是否仍在岗。"), field="still_employed")
+    if kind not in RETENTION_KINDS:
+        still_employed = None
     return ServiceRecord.objects.create(
-        worker=worker, secretary=secretary, kind=kind, served_on=served_on, notes=notes, outcome=outcome
+        worker=worker,
+        secretary=secretary,
+        kind=kind,
+        served_on=served_on,
+        notes=notes,
+        outcome=outcome,
+        still_employed=still_employed,
     )
 
 
 @transaction.atomic
-def key_group_verify(*, worker, group, actor):
+def key_group_verify(*, worker: Worker, group: str, actor: User) -> None:
     if actor.role != Role.COUNTY_STAFF and not actor.has_full_scope:
         raise ApplicationError(_("重点群体身份由县人社局工作人员核实。"))
     if group not in KeyGroup.values:
@@ -353,16 +379,16 @@ def key_group_verify(*, worker, group, actor):
     )
 
 
-def user_may_register_workers(user):
+def user_may_register_workers(user: User) -> bool:
     return user.role in REGISTRAR_ROLES or user.has_full_scope
 
 
-def viewer_may_unmask(user):
+def viewer_may_unmask(user: User) -> bool:
     return user.role in UNMASK_ROLES or user.has_full_scope
 
 
 @transaction.atomic
-def worker_id_number_reveal(*, worker, viewer, reason):
+def worker_id_number_reveal(*, worker: Worker, viewer: User, reason: str) -> str:
     """The whole ID number for a staff member whose role needs it, written to the audit log with the reason."""
     if not viewer_may_unmask(viewer):
         raise ApplicationError(_("您的角色不能查看完整身份证号。"), code="permission_denied")
@@ -380,7 +406,7 @@ def worker_id_number_reveal(*, worker, viewer, reason):
 
 
 @transaction.atomic
-def worker_deletion_request(*, worker):
+def worker_deletion_request(*, worker: Worker) -> Worker:
     """The worker asks to be deleted; the record is anonymised after WORKER_DELETION_RETENTION_DAYS."""
     if worker.deletion_requested_at is None:
         worker.deletion_requested_at = timezone.now()
@@ -395,14 +421,14 @@ def worker_deletion_request(*, worker):
 
 
 @transaction.atomic
-def worker_deletion_withdraw(*, worker):
+def worker_deletion_withdraw(*, worker: Worker) -> Worker:
     worker.deletion_requested_at = None
     worker.save(update_fields=["deletion_requested_at", "updated_at"])
     return worker
 
 
 @transaction.atomic
-def worker_anonymise(*, worker_id):
+def worker_anonymise(*, worker_id: int) -> Worker:
     """Blank every personal field of a worker whose deletion request is due, and close their account. Idempotent."""
     worker = Worker.objects.select_for_update().select_related("user").get(pk=worker_id)
     due_before = timezone.now() - timedelta(days=settings.WORKER_DELETION_RETENTION_DAYS)
@@ -412,6 +438,43 @@ def worker_anonymise(*, worker_id):
         or worker.deletion_requested_at > due_before
     ):
         return worker
+    _personal_data_erase(worker)
+    audit_record(
+        actor=None,
+        action=AuditAction.ANONYMISED,
+        subject=f"worker:{worker.pk}",
+        reason=_("本人申请删除，保留期满后匿名化"),
+        detail={"requested_at": worker.deletion_requested_at.isoformat()},
+    )
+    return worker
+
+
+@transaction.atomic
+def worker_anonymise_inactive(*, worker_id: int, inactive_since: datetime) -> bool:
+    """Anonymise a worker nobody has touched since `inactive_since` (the end of a campaign whose retention is over,
+    core.privacy retention table), unless something changed meanwhile. Idempotent; True if it was done."""
+    worker = Worker.objects.select_for_update().select_related("user").get(pk=worker_id)
+    last_login = worker.user.last_login
+    if (
+        worker.anonymised_at is not None
+        or worker.updated_at >= inactive_since
+        or (last_login is not None and last_login >= inactive_since)
+    ):
+        return False
+    _personal_data_erase(worker)
+    audit_record(
+        actor=None,
+        action=AuditAction.ANONYMISED,
+        subject=f"worker:{worker.pk}",
+        reason=_("春风行动结束后保留期满，匿名化"),
+        detail={"inactive_since": inactive_since.isoformat()},
+    )
+    return True
+
+
+def _personal_data_erase(worker: Worker) -> None:
+    """What anonymisation removes (name, ID number, birth date, phone, free text, messages) and what it keeps so
+    that the statistics still count the person: home region, sex, status and its dates, key groups, registration."""
     worker.full_name = _("已注销")
     worker.id_number_encrypted = ""
     worker.id_number_hash = None
@@ -432,11 +495,3 @@ def worker_anonymise(*, worker_id):
     user.username = f"anonymised-{worker.pk}"
     user.is_active = False
     user.save()
-    audit_record(
-        actor=None,
-        action=AuditAction.ANONYMISED,
-        subject=f"worker:{worker.pk}",
-        reason=_("本人申请删除，保留期满后匿名化"),
-        detail={"requested_at": worker.deletion_requested_at.isoformat()},
-    )
-    return worker

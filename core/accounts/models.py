@@ -13,10 +13,37 @@ class Role(models.TextChoices):
     COUNTY_STAFF = "county_staff", _("县人社局工作人员")
     DISPATCHER = "dispatcher", _("调度员")
     SUPERVISOR = "supervisor", _("市/省级督导")
-    ADMIN = "admin", _("系统管理员")
+    # The business administrator: the whole country in the console, whole ID numbers; no Django admin.
+    ADMIN = "admin", _("业务管理员")
+    # 三员分立 (MLPS 2.0 level 3, docs/operations.md "Administrator roles"): three administrators, each with one
+    # power, none with personal data, and all three only in the Django admin. An account holds one role (a column),
+    # is never a superuser (a constraint), and an administrator's role is given once and never changed (services).
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+    # An account the system administrator made and the security administrator has not given a role yet.
+    UNASSIGNED = "unassigned", _("待分配角色")
 
 
 STAFF_ROLES = frozenset({Role.VILLAGE_AGENT, Role.COUNTY_STAFF, Role.DISPATCHER, Role.SUPERVISOR})
+ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+# What each administrator may do in the Django admin: the only source of Django permissions (`User.has_perm`), so
+# no group, per-user permission or superuser flag adds to it. Everything with personal data is absent; the worker
+# list the system administrator sees is masked and read-only (workers/admin.py).
+_SYSTEM_ADMIN_PERMISSIONS = frozenset({
+    "accounts.view_user", "accounts.add_user", "accounts.change_user",
+    "regions.view_region", "regions.add_region", "regions.change_region",
+    "campaigns.view_campaign", "campaigns.add_campaign", "campaigns.change_campaign",
+    "axes.view_accessattempt", "axes.delete_accessattempt",
+    "matching.view_matchrun",
+    "workers.view_worker",
+})  # fmt: skip
+ADMINISTRATOR_PERMISSIONS = {
+    Role.SYSTEM_ADMIN: _SYSTEM_ADMIN_PERMISSIONS,
+    Role.SECURITY_ADMIN: frozenset({"accounts.view_user", "accounts.change_user", "regions.view_region"}),
+    Role.AUDIT_ADMIN: frozenset({"privacy.view_auditlog"}),
+}
 
 # The levels a staff account of each role may be scoped to (DESIGN.md, "Who uses it").
 ROLE_REGION_LEVELS = {
@@ -53,6 +80,16 @@ class User(AbstractUser):
                 condition=~Q(role__in=sorted(STAFF_ROLES)) | Q(region__isnull=False),
             ),
             models.CheckConstraint(name="user_phone_is_eleven_digits", condition=Q(phone__regex=r"^1[0-9]{10}$")),
+            # A superuser holds every permission, so an administrator who were one would hold all three powers.
+            models.CheckConstraint(
+                name="user_administrators_are_not_superusers",
+                condition=~Q(role__in=sorted(ADMINISTRATOR_ROLES)) | Q(is_superuser=False),
+            ),
+            # Administrators see no personal data, so they have no region to see it in.
+            models.CheckConstraint(
+                name="user_administrators_have_no_region",
+                condition=~Q(role__in=sorted(ADMINISTRATOR_ROLES)) | Q(region__isnull=True),
+            ),
         ]
 
     @property
@@ -63,6 +100,20 @@ class User(AbstractUser):
     @property
     def has_full_scope(self):
         return self.is_superuser or self.role == Role.ADMIN
+
+    @property
+    def is_administrator(self):
+        """One of the three administrators (三员): the Django admin is theirs alone."""
+        return self.is_active and self.role in ADMINISTRATOR_ROLES
+
+    def has_perm(self, perm, obj=None):
+        """Django permissions come from the administrator's role only (ADMINISTRATOR_PERMISSIONS)."""
+        return self.is_active and perm in ADMINISTRATOR_PERMISSIONS.get(self.role, ())
+
+    def has_module_perms(self, app_label):
+        return self.is_active and any(
+            perm.startswith(f"{app_label}.") for perm in ADMINISTRATOR_PERMISSIONS.get(self.role, ())
+        )
 
 
 class SignInCode(models.Model):

@@ -34,6 +34,12 @@ class StaffLoginView(auth_views.LoginView):
     authentication_form = StaffAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        # The administrators (三员) work in the Django admin; the console is not theirs.
+        if self.request.user.is_authenticated and self.request.user.is_administrator:
+            return reverse("admin:index")
+        return super().get_default_redirect_url()
+
     def post(self, request, *args, **kwargs):
         """Past the username's allowance of wrong passwords, a wait, not a lock."""
         username = request.POST.get("username", "").strip()

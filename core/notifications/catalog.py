@@ -1,7 +1,12 @@
-"""The message templates every SMS and inbox message is written from.
+"""The message templates every SMS and inbox message is written from, and the catalogue they are registered in.
 
 The text uses the provider's own `${name}` variables, so the same string is what the SMS provider approves as
 the template (its `TemplateCode` comes from settings) and what the inbox shows after substitution.
+
+Each app owns its texts and registers them the same way: a `notifications.py` module of the app holds its
+`MessageTemplate`s and calls `register_templates(...)`, and the app's `AppConfig.ready()` imports that module
+(core's own texts are registered at the bottom of this file). The catalogue is then the one list the provider's
+templates are approved from (docs/notifications.md), while each text lives beside the code that sends it.
 """
 
 import math
@@ -11,11 +16,12 @@ from datetime import timedelta
 from functools import cached_property
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
-from core.notifications.models import Kind
+from core.notifications.choices import Kind
 
 # Alibaba Cloud SMS billing rule ("短信计费规则"): up to 70 characters (signature included) is one message;
 # longer text is sent as a long SMS billed at 67 characters a segment.
@@ -74,6 +80,17 @@ class MessageTemplate:
                 field="context",
             )
 
+    def fitted(self, context):
+        """`context` with each bounded variable cut to its limit ("…" at the end): for a sender whose values come
+        from people's typing (a pickup point's name, a staff member's name), where a long name must not cost the
+        whole message."""
+        fitted = dict(context)
+        for name, limit in self.variable_limits.items():
+            value = str(fitted.get(name, ""))
+            if len(value) > limit:
+                fitted[name] = value[: limit - 1] + "…"
+        return fitted
+
     def expires_at(self, moment):
         """When a message written at `moment` stops being worth sending, or None if it never does."""
         if not self.lifetime_setting:
@@ -85,70 +102,41 @@ class MessageTemplate:
         return {name: str(context[name]) for name in self.variables}
 
 
-TEMPLATES = {
-    template.key: template
-    for template in (
-        MessageTemplate(
-            key="sign_in_code",
-            label=gettext_lazy("登录验证码"),
-            text="您的验证码是${code}，5分钟内有效。请勿告诉他人。",
-            kind=Kind.CRITICAL,
-            ignores_opt_out=True,
-            lifetime_setting="SIGN_IN_CODE_TTL_SECONDS",
-            secret=True,
-        ),
-        MessageTemplate(
-            key="staff_unlock_code",
-            label=gettext_lazy("工作人员解锁验证码"),
-            text="您正在解除工作人员账号的登录锁定，验证码${code}，5分钟内有效。如非本人操作，请联系系统管理员。",
-            kind=Kind.CRITICAL,
-            ignores_opt_out=True,
-            lifetime_setting="SIGN_IN_CODE_TTL_SECONDS",
-            secret=True,
-        ),
-        MessageTemplate(
-            key="trip_departure",
-            label=gettext_lazy("返岗专车发车提醒"),
-            text="您预约的返岗专车${trip}将于${time}从${place}出发，请提前15分钟到达并携带身份证。",
-            kind=Kind.CRITICAL,
-        ),
-        MessageTemplate(
-            # workers: a village agent or county staff registered the person; they must know (PIPL).
-            key="worker_registered_by_staff",
-            label=gettext_lazy("代为登记通知"),
-            text="${region}的${staff}已为您（${name}）登记求职信息。用本手机号登录春风就业可查看、更正或申请删除。",
-            kind=Kind.CRITICAL,
-        ),
-        MessageTemplate(
-            key="job_push",
-            label=gettext_lazy("岗位推送"),
-            # One message a night with a worker's best new jobs (as many as fit `jobs`), so the push costs one SMS.
-            # No link in a variable (the provider refuses those): the person signs in where the text says.
-            text="春风就业为您推荐${count}个新岗位，如${jobs}。请登录春风就业，在“为您推荐”中查看并报名。",
-            variable_limits={"count": 3, "jobs": SMS_VARIABLE_LIMIT},
-            kind=Kind.MARKETING,
-        ),
-        MessageTemplate(
-            key="job_fair",
-            label=gettext_lazy("招聘会通知"),
-            text="${date}在${place}举办春风行动招聘会，${detail}欢迎参加。",
-            variable_limits={"date": 20, "place": 20, "detail": SMS_VARIABLE_LIMIT},
-            kind=Kind.MARKETING,
-            broadcastable=True,
-        ),
-        MessageTemplate(
-            key="announcement",
-            label=gettext_lazy("就业服务通知"),
-            # Fixed wording around one bounded variable: a template made only of variables is refused.
-            text="春风就业服务通知：${content}（咨询请联系当地人社部门）",
-            variable_limits={"content": SMS_VARIABLE_LIMIT},
-            kind=Kind.MARKETING,
-            broadcastable=True,
-        ),
-    )
-}
+# key -> MessageTemplate, filled by register_templates; read through the functions below.
+_CATALOGUE = {}
 
-SECRET_TEMPLATES = frozenset(key for key, template in TEMPLATES.items() if template.secret)
+
+def register_templates(*templates):
+    """Add an app's templates to the catalogue. A key is one text: registering another template under a key already
+    taken is a programming error, found at start-up rather than by a message sent with the wrong text."""
+    for template in templates:
+        known = _CATALOGUE.get(template.key)
+        if known is not None and known != template:
+            raise ImproperlyConfigured(f"Two message templates are named {template.key!r}.")
+        _CATALOGUE[template.key] = template
+    return templates
+
+
+def registered_templates():
+    """Every template of every app, in the order they were registered."""
+    return list(_CATALOGUE.values())
+
+
+def message_template(key):
+    try:
+        return _CATALOGUE[key]
+    except KeyError:
+        raise ApplicationError(_("没有名为“%(key)s”的消息模板。") % {"key": key}, field="template") from None
+
+
+def template_label(key):
+    """What the pages call the template `key` (its key, for a row written from a template since removed)."""
+    template = _CATALOGUE.get(key)
+    return template.label if template else key
+
+
+def secret_template_keys():
+    return frozenset(key for key, template in _CATALOGUE.items() if template.secret)
 
 
 # What staff see next to each variable's field on the broadcast page.
@@ -158,13 +146,6 @@ VARIABLE_LABELS = {
     "place": gettext_lazy("地点"),
     "detail": gettext_lazy("补充说明"),
 }
-
-
-def message_template(key):
-    try:
-        return TEMPLATES[key]
-    except KeyError:
-        raise ApplicationError(_("没有名为“%(key)s”的消息模板。") % {"key": key}, field="template") from None
 
 
 def sms_length(text):
@@ -177,3 +158,50 @@ def sms_segments(text):
     if length <= SINGLE_SEGMENT_LENGTH:
         return 1
     return math.ceil(length / LONG_SEGMENT_LENGTH)
+
+
+# --- core's own texts: the sign-in codes (accounts) and the broadcast page's two templates -------------------------
+
+# The provider's rule for promotional SMS (推广短信, both providers): the text says how to refuse more of them.
+UNSUBSCRIBE = "拒收请回复R"
+
+register_templates(
+    MessageTemplate(
+        key="sign_in_code",
+        label=gettext_lazy("登录验证码"),
+        text="您的验证码是${code}，5分钟内有效。请勿告诉他人。",
+        kind=Kind.CRITICAL,
+        ignores_opt_out=True,
+        lifetime_setting="SIGN_IN_CODE_TTL_SECONDS",
+        secret=True,
+        # A verification-code template's variable is the code alone: six digits.
+        variable_limits={"code": 6},
+    ),
+    MessageTemplate(
+        key="staff_unlock_code",
+        label=gettext_lazy("工作人员解锁验证码"),
+        text="您正在解除工作人员账号的登录锁定，验证码${code}，5分钟内有效。如非本人操作，请联系系统管理员。",
+        kind=Kind.CRITICAL,
+        ignores_opt_out=True,
+        lifetime_setting="SIGN_IN_CODE_TTL_SECONDS",
+        secret=True,
+        variable_limits={"code": 6},
+    ),
+    MessageTemplate(
+        key="job_fair",
+        label=gettext_lazy("招聘会通知"),
+        text="${date}在${place}举办春风行动招聘会，${detail}欢迎参加。" + UNSUBSCRIBE,
+        variable_limits={"date": 20, "place": 20, "detail": SMS_VARIABLE_LIMIT},
+        kind=Kind.MARKETING,
+        broadcastable=True,
+    ),
+    MessageTemplate(
+        key="announcement",
+        label=gettext_lazy("就业服务通知"),
+        # Fixed wording around one bounded variable: a template made only of variables is refused.
+        text="春风就业服务通知：${content}（咨询请联系当地人社部门）",
+        variable_limits={"content": SMS_VARIABLE_LIMIT},
+        kind=Kind.MARKETING,
+        broadcastable=True,
+    ),
+)

@@ -1,11 +1,14 @@
 """A local stand-in for Alibaba Cloud SMS: a real threaded HTTP server that answers `SendSms` and
 `QuerySendDetails` like the provider, checks each request's signature, and records every number it is asked to
-message. Tests, the benchmark and staging point `ALIYUN_SMS_ENDPOINT` at it (`manage.py fake_sms_provider`).
+message. The tests and benchmarks/fanout.py start one in their own process (`FakeSmsProvider(...).start()`, or
+as a context manager) and point `ALIYUN_SMS_ENDPOINT` at its `url`; there is no command that serves it.
 
 It can also misbehave the ways a real network does, for the next SendSms calls (`fail_next`):
 `ACCEPT_THEN_STALL` takes the numbers and answers only after the client has given up, `DROP_AFTER_READ` takes
 them and closes the connection without a word, `DROP_BEFORE_ACCEPTING` reads the request and closes the
-connection without taking anything; and `query_delay_seconds` makes QuerySendDetails slow.
+connection without taking anything; and `query_delay_seconds` makes QuerySendDetails slow. The carrier's receipts:
+`undelivered[phone] = "MK:0001"` makes a number's receipt say not delivered, `awaiting_receipt` holds numbers whose
+receipt has not come yet.
 """
 
 import json
@@ -56,6 +59,9 @@ class FakeSmsProvider:
         self.stall_seconds = 5  # how long an ACCEPT_THEN_STALL answer is held back
         self.queries = 0  # QuerySendDetails calls answered
         self.undelivered = {}  # phone -> the carrier's refusal code its receipt reports (e.g. "MK:0001")
+        # Phones whose carrier has not given its receipt yet: Alibaba lists them waiting (SendStatus 1), Tencent
+        # not at all (it lists a message once the receipt is in).
+        self.awaiting_receipt = set()
         self.server = _QuietServer((host, port), self._handler_class())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, name="fake-sms-provider", daemon=True)
@@ -163,6 +169,7 @@ class FakeSmsProvider:
     def _query_send_details(self, params):
         phone, day = params["PhoneNumber"], params["SendDate"]
         refusal = self.undelivered.get(phone)
+        waiting = phone in self.awaiting_receipt
         with self.lock:
             self.queries += 1
             details = [
@@ -170,10 +177,11 @@ class FakeSmsProvider:
                     "PhoneNum": entry[1],
                     "OutId": entry[2],
                     "TemplateCode": entry[3],
-                    "SendStatus": 2 if refusal else 3,
-                    "ErrCode": refusal or "DELIVERED",
+                    # 1 waiting for the carrier's receipt, 2 refused by the carrier, 3 delivered.
+                    "SendStatus": 1 if waiting else 2 if refusal else 3,
+                    "ErrCode": "" if waiting else refusal or "DELIVERED",
                     "SendDate": _china(entry[0]).strftime("%Y-%m-%d %H:%M:%S"),
-                    "ReceiveDate": _china(entry[0] + 1).strftime("%Y-%m-%d %H:%M:%S"),
+                    "ReceiveDate": "" if waiting else _china(entry[0] + 1).strftime("%Y-%m-%d %H:%M:%S"),
                 }
                 for entry in self.by_phone.get(phone, [])
                 if _china(entry[0]).strftime("%Y%m%d") == day
@@ -236,6 +244,8 @@ class FakeSmsProvider:
         refusal = self.undelivered.get(phone)
         with self.lock:
             self.queries += 1
+            if phone in self.awaiting_receipt:
+                return []
             return [
                 {
                     "PhoneNumber": f"+86{phone}",

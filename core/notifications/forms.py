@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.notifications.catalog import TEMPLATES, VARIABLE_LABELS
+from core.notifications.catalog import VARIABLE_LABELS, registered_templates
 from core.notifications.models import Channel
-from core.notifications.selectors import offered_recipient_filters
+from core.notifications.recipient_filters import offered_recipient_filters
 from core.regions.models import Region, RegionLevel
 from core.regions.selectors import region_subtree
 
@@ -16,7 +16,7 @@ _LEVELS_SHOWN = {
 
 
 def broadcast_templates():
-    return [template for template in TEMPLATES.values() if template.broadcastable]
+    return [template for template in registered_templates() if template.broadcastable]
 
 
 def _region_choices(actor):

@@ -65,6 +65,9 @@ class SendResult:
     provider_message_id: str
     # Numbers of the call the provider refused one by one ({phone: code}); the others were taken.
     refused: dict = field(default_factory=dict)
+    # The provider's own id of each number's message ({phone: id}; Tencent's SerialNo), which its receipt push
+    # names; without it the call's id stands for every number.
+    message_ids: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -353,7 +356,8 @@ class TencentGateway:
             if code.startswith(TENCENT_TRANSIENT_PREFIXES):
                 raise TransientError(f"SendSms: {code}", code=code)
             raise PermanentError(f"SendSms: {code}", code=code)
-        return SendResult(provider_message_id=response.get("RequestId", ""), refused=refused)
+        serials = {_mainland(status["PhoneNumber"]): status.get("SerialNo", "") for status in statuses}
+        return SendResult(provider_message_id=response.get("RequestId", ""), refused=refused, message_ids=serials)
 
     def deliveries(self, *, phone, sent_on):
         begin = datetime.combine(sent_on, datetime.min.time(), tzinfo=CHINA)

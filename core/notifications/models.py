@@ -3,42 +3,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.notifications.catalog import template_label
+from core.notifications.choices import BroadcastStatus, Channel, Delivery, Kind, Status
 from core.notifications.failures import undelivered_explanation
+from core.notifications.recipient_filters import recipient_filter_descriptions
 from core.privacy.masking import mask_phone
-
-
-class Channel(models.TextChoices):
-    SMS = "sms", _("短信")
-    INBOX = "inbox", _("站内信")
-
-
-class Kind(models.TextChoices):
-    # Marketing messages (job pushes, broadcasts) wait out the quiet hours and count towards the daily cap;
-    # critical ones (sign-in codes, trip departures) go at once.
-    MARKETING = "marketing", _("推送")
-    CRITICAL = "critical", _("重要")
-
-
-class Status(models.TextChoices):
-    QUEUED = "queued", _("待发送")
-    SENDING = "sending", _("发送中")
-    # The provider may or may not have taken the call (its answer was lost): asked about, never sent again blind.
-    UNKNOWN = "unknown", _("待核实")
-    SENT = "sent", _("已发送")
-    FAILED = "failed", _("失败")
-    CANCELLED = "cancelled", _("已取消")
-
-
-class Delivery(models.TextChoices):
-    """What the carrier finally did with a sent SMS (the provider's receipt)."""
-
-    DELIVERED = "delivered", _("已送达")
-    UNDELIVERED = "undelivered", _("未送达")
-
-
-class BroadcastStatus(models.TextChoices):
-    PREPARING = "preparing", _("生成中")
-    SENDING = "sending", _("发送中")
 
 
 class Broadcast(models.Model):
@@ -83,9 +52,6 @@ class Broadcast(models.Model):
     @property
     def recipient_filter_descriptions(self):
         """The chosen filters as (label, choice) pairs, e.g. (就业状态, 求职中), for the history and progress pages."""
-        # Imported here: the registry is in selectors, which imports this module.
-        from core.notifications.selectors import recipient_filter_descriptions
-
         return recipient_filter_descriptions(self.recipient_filters)
 
 
@@ -127,6 +93,8 @@ class OutboxMessage(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    # The request that wrote the row (core/observability/request_id.py): how a booking's SMS is found from its API call.
+    request_id = models.CharField(max_length=64, blank=True, db_default="", editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -172,10 +140,7 @@ class OutboxMessage(models.Model):
 
     @property
     def template_label(self):
-        # Imported here: the catalog imports this module.
-        from core.notifications.catalog import TEMPLATES
-
-        return TEMPLATES[self.template].label if self.template in TEMPLATES else self.template
+        return template_label(self.template)
 
     @property
     def masked_phone(self):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
 from core.notifications import selectors, services
-from core.notifications.catalog import TEMPLATES, sms_length, sms_segments
+from core.notifications.catalog import sms_length, sms_segments
 from core.notifications.forms import BroadcastForm, broadcast_templates
 from core.notifications.models import NotificationPreference
 
@@ -32,8 +32,9 @@ def broadcast_history(request):
 @require_http_methods(["GET", "POST"])
 def broadcast_new(request):
     key = request.POST.get("template") or request.GET.get("template")
-    message_template = TEMPLATES.get(key) if key else broadcast_templates()[0]
-    if message_template is None or not message_template.broadcastable:
+    offered = {template.key: template for template in broadcast_templates()}
+    message_template = offered.get(key) if key else next(iter(offered.values()))
+    if message_template is None:
         raise Http404
     form = BroadcastForm(request.POST or None, actor=request.user, message_template=message_template)
     preview = None
@@ -140,8 +141,9 @@ def inbox(request):
 @csrf_exempt
 @require_POST
 def sms_receipts(request, token):
-    """The provider's push of delivery receipts (阿里云 SmsReport, HTTP batch push): a JSON list of reports. The URL's
-    secret token is the only credential the push carries; without the setting the address does not exist."""
+    """The provider's push of delivery receipts (阿里云 SmsReport by HTTP batch push, 腾讯云's status callback): a JSON
+    list of reports. The URL's secret token is the only credential the push carries; without the setting the address
+    does not exist. The answer carries each provider's own success fields (code / msg, result / errmsg)."""
     expected = settings.NOTIFICATIONS_SMS_RECEIPT_TOKEN
     if not expected or not constant_time_compare(token, expected):
         raise Http404
@@ -149,5 +151,5 @@ def sms_receipts(request, token):
         reports = json.loads(request.body)
         recorded = services.receipts_record(reports=reports)
     except (ValueError, TypeError, AttributeError, KeyError):
-        return JsonResponse({"code": 1, "msg": "bad report"}, status=400)
-    return JsonResponse({"code": 0, "msg": "成功", "recorded": recorded})
+        return JsonResponse({"code": 1, "msg": "bad report", "result": 1, "errmsg": "bad report"}, status=400)
+    return JsonResponse({"code": 0, "msg": "成功", "result": 0, "errmsg": "OK", "recorded": recorded})

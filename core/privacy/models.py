@@ -14,10 +14,16 @@ class AuditAction(models.TextChoices):
     # Someone tried to register an ID number that is already in the ledger: a probe of who is registered, or a
     # person whose number someone else used. Either way the county wants to know.
     DUPLICATE_REGISTRATION = "duplicate_id", _("登记已登记的身份证号")
+    # The audit administrator read the log (a page of it, or one row): whoever watches is watched too.
+    AUDIT_READ = "audit_read", _("查阅审计记录")
+    ROLE_CHANGE = "role_change", _("分配角色与区划")
+    # The retention task's own line for each kind of data it deleted or anonymised (core.privacy.retention).
+    RETENTION = "retention", _("保留期满清理")
 
 
 class AuditLog(models.Model):
-    """Who saw or moved whose personal data, when and why. Append-only: nothing updates or deletes a row."""
+    """Who saw or moved whose personal data, when and why. Append-only, in the database itself: a trigger refuses
+    UPDATE and DELETE (migration 0003), except the retention task's DELETE of rows past their retention."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

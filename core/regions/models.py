@@ -23,6 +23,7 @@ SIGNIFICANT_DIGITS = {
 LEVEL_ORDER = list(SIGNIFICANT_DIGITS)
 # Levels GB/T 2260 keeps for the code's shape that are not places anyone names: a municipality's "市辖区" and "县"
 # groupings, and the counties a province governs directly. Shown to nobody (重庆市 云阳县, not 重庆市 县 云阳县).
+REGION_NAME_MAX_LENGTH = 64
 PLACEHOLDER_NAMES = frozenset({"市辖区", "县", "省直辖县级行政单位", "自治区直辖县级行政单位"})
 
 
@@ -34,7 +35,7 @@ class Region(models.Model):
     """
 
     code = models.CharField(_("代码"), max_length=12, primary_key=True)
-    name = models.CharField(_("名称"), max_length=64)
+    name = models.CharField(_("名称"), max_length=REGION_NAME_MAX_LENGTH)
     level = models.CharField(_("级别"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
         "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"

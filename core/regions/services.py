@@ -1,5 +1,6 @@
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -8,11 +9,11 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError
 from core.regions import gb2260
 from core.regions.fields import region_fragments_invalidate
-from core.regions.models import Region, RegionLevel
+from core.regions.models import REGION_NAME_MAX_LENGTH, Region, RegionLevel
 
 
 @transaction.atomic
-def regions_load_divisions():
+def regions_load_divisions() -> int:
     """Load every province, city and county in force today. Idempotent: names are brought up to date.
 
     Codes abolished since an earlier load stay, because rows elsewhere may still point at them.
@@ -40,7 +41,7 @@ def regions_load_divisions():
     return len(regions)
 
 
-def _parent_code(division, known):
+def _parent_code(division: gb2260.Division, known: set[str]) -> str | None:
     if division.level == "province":
         return None
     city = division.code[:4] + "00"
@@ -55,7 +56,7 @@ class RowProblem:
     column: str
     message: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return _("第 %(row)d 行, %(column)s: %(message)s") % {
             "row": self.row,
             "column": self.column,
@@ -66,7 +67,7 @@ class RowProblem:
 SUBDIVISION_CSV_HEADERS = {"code": ("code", "代码", "区划代码"), "name": ("name", "名称", "区划名称")}
 
 
-def read_subdivision_csv(data: bytes):
+def read_subdivision_csv(data: bytes) -> list[tuple[int, str, str]]:
     """Rows of a county's township and village list: (row number as the user sees it, code, name).
 
     Accepts UTF-8 (with or without Excel's byte-order mark) and GB18030, which is what Chinese Excel writes.
@@ -99,7 +100,7 @@ def read_subdivision_csv(data: bytes):
 
 
 @transaction.atomic
-def regions_import_subdivisions(*, county_code, rows):
+def regions_import_subdivisions(*, county_code: str, rows: Iterable[tuple[int, str, str]]) -> tuple[int, int]:
     """Create or rename the townships (9-digit codes) and villages (12-digit codes) of one county.
 
     All or nothing: every row is checked first and a single problem imports nothing. A 12-digit township code
@@ -111,7 +112,7 @@ def regions_import_subdivisions(*, county_code, rows):
         raise ApplicationError(_("县级区划代码 %(code)s 不存在, 请先加载全国行政区划。") % {"code": county_code})
 
     problems = []
-    parsed = {}
+    parsed: dict[str, tuple[int, str]] = {}
     for row_number, raw_code, name in rows:
         code = raw_code[:9] if len(raw_code) == 12 and raw_code.endswith("000") else raw_code
         if not code.isdigit() or len(code) not in (9, 12):
@@ -139,7 +140,7 @@ def regions_import_subdivisions(*, county_code, rows):
         if not name:
             problems.append(RowProblem(row_number, _("名称"), _("不能为空。")))
             continue
-        if len(name) > Region._meta.get_field("name").max_length:
+        if len(name) > REGION_NAME_MAX_LENGTH:
             problems.append(RowProblem(row_number, _("名称"), _("太长, 最多 64 个字。")))
             continue
         parsed[code] = (row_number, name)

@@ -1,7 +1,7 @@
 """Checking the demand sheet row by row: each cell parsed, each problem recorded with its row and column.
 
-Nothing here writes. `parse_row` turns one row into an `EmployerPart` (compared across the rows of the same employer)
-and a `PostingPart`; `check_employers` compares the rows of each employer and looks the credit codes up.
+Nothing here writes. `RowParser.parse` turns one row into an `EmployerPart` (compared across the rows of the same
+employer) and a `PostingPart`; `check_employers` compares the rows of each employer and looks the credit codes up.
 """
 
 import re
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.batching import chunked
 from core.errors import ApplicationError
 from core.regions.models import Region, RegionLevel
+from core.regions.names import REGION_NAME_SUFFIXES
 from core.typed_input import normalize_contact_phone, normalize_credit_code, parse_whole_number
 from jobs.imports import columns as c
 from jobs.models import Benefit, Employer, Occupation, PostingKind
@@ -24,7 +25,6 @@ BATCH_SIZE = 2000
 _TRUE = {"是", "有", "√", "✓", "y", "yes", "1", "true"}
 _FALSE = {"", "否", "无", "×", "n", "no", "0", "false"}
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_REGION_SUFFIXES = ("市", "县", "区", "自治县", "旗", "自治旗", "林区", "特区")
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class Places:
                 return text
             raise ApplicationError(_("没有代码为“%(code)s”的地区，请填写6位县级代码或地区名称。") % {"code": text})
         found = self.by_name.get(text) or [
-            code for suffix in _REGION_SUFFIXES for code in self.by_name.get(text + suffix, ())
+            code for suffix in REGION_NAME_SUFFIXES for code in self.by_name.get(text + suffix, ())
         ]
         if not found:
             raise ApplicationError(_("找不到地区“%(name)s”，请填写全称（例如 浏阳市）或6位代码。") % {"name": text})

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from core.accounts.models import User
 from core.accounts.scoping import user_can_access_region
 from core.errors import ApplicationError
 from core.privacy.models import AuditAction
@@ -12,7 +13,7 @@ from core.privacy.services import audit_record
 from core.regions.models import Region, RegionLevel
 from core.spreadsheets import Problems, import_run_to_the_end, read_rows, upload_check
 from jobs.imports.columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
-from jobs.imports.rows import RowParser, check_employers
+from jobs.imports.rows import EmployerPart, ParsedRow, RowParser, check_employers
 from jobs.models import DemandImport, Employer, JobPosting, PostingStatus
 from jobs.pagecache import list_cache_invalidate
 from jobs.services import posting_lexemes, region_names, user_may_edit_demand
@@ -25,7 +26,9 @@ BATCH_SIZE = 2000
 
 
 @transaction.atomic
-def demand_import_create(*, uploaded_by, county, file_name, content, publish=False):
+def demand_import_create(
+    *, uploaded_by: User, county: Region, file_name: str, content: bytes, publish: bool = False
+) -> DemandImport:
     """Store an uploaded sheet for `demand_import_run` (the caller queues the task); its postings are imported as
     drafts unless `publish`."""
     if not user_may_edit_demand(uploaded_by):
@@ -38,17 +41,17 @@ def demand_import_create(*, uploaded_by, county, file_name, content, publish=Fal
     )
 
 
-def demand_import_run(*, import_id):
+def demand_import_run(*, import_id: int) -> DemandImport:
     """Check and import one uploaded sheet. Idempotent: a finished import is left as it is. Whatever goes wrong,
     the import ends "failed" with a message."""
     return import_run_to_the_end(_checked_and_written, import_id=import_id, fail=_broken_off)
 
 
-def _broken_off(import_id, problems):
+def _broken_off(import_id: int, problems: Problems) -> DemandImport:
     return _finish(import_id, ImportStatus.FAILED, total=None, problems=problems, warnings=Problems())
 
 
-def _checked_and_written(*, import_id):
+def _checked_and_written(*, import_id: int) -> DemandImport:
     demand_import = DemandImport.objects.select_related("uploaded_by", "county").get(pk=import_id)
     if demand_import.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED):
         return demand_import
@@ -90,7 +93,9 @@ def _checked_and_written(*, import_id):
         return _finish(import_id, ImportStatus.FAILED, total=len(rows), problems=problems, warnings=warnings)
 
 
-def _finish(import_id, status, *, total, problems, warnings, **counts):
+def _finish(
+    import_id: int, status: str, *, total: int | None, problems: Problems, warnings: Problems, **counts: int
+) -> DemandImport:
     """`total` None leaves the count of rows checked as it stood."""
     DemandImport.objects.filter(pk=import_id).update(
         status=status,
@@ -104,7 +109,13 @@ def _finish(import_id, status, *, total, problems, warnings, **counts):
     return DemandImport.objects.get(pk=import_id)
 
 
-def _write(demand_import, parsed, *, employers, existing):
+def _write(
+    demand_import: DemandImport,
+    parsed: list[ParsedRow],
+    *,
+    employers: dict[str, EmployerPart],
+    existing: dict[str, Employer],
+) -> int:
     """The new employers and every posting, in batches, inside the caller's transaction; returns how many
     employers were created."""
     county_id, uploader = demand_import.county_id, demand_import.uploaded_by

@@ -3,7 +3,13 @@
 from jobs.services.access import user_may_edit_demand
 from jobs.services.agreements import agreement_create, agreement_problems, agreement_update
 from jobs.services.employers import employer_create, employer_update
-from jobs.services.indexing import employer_postings_reindex, posting_index, posting_lexemes, region_names
+from jobs.services.indexing import (
+    employer_postings_reindex,
+    posting_index,
+    posting_lexemes,
+    postings_reindex,
+    region_names,
+)
 from jobs.services.postings import (
     MAX_AGE,
     MAX_EXTEND_DAYS,
@@ -54,6 +60,7 @@ __all__ = [
     "postings_bulk_extend",
     "postings_bulk_publish",
     "postings_expire_due",
+    "postings_reindex",
     "region_names",
     "user_may_edit_demand",
 ]

@@ -1,8 +1,12 @@
+from datetime import date
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.accounts.models import User
 from core.errors import ApplicationError
 from jobs.models import CooperationAgreement
 from jobs.services.access import check_may_edit, with_history_user
@@ -23,7 +27,14 @@ AGREEMENT_FIELDS = (
 _url = URLValidator(schemes=["http", "https"])
 
 
-def agreement_problems(*, term_start=None, term_end=None, target_people=None, document_links="", **_ignored):
+def agreement_problems(
+    *,
+    term_start: date | None = None,
+    term_end: date | None = None,
+    target_people: int | None = None,
+    document_links: str = "",
+    **_ignored: Any,
+) -> list[tuple[str, str]]:
     """Every rule an agreement breaks, as (field, message) pairs, for the form and the services alike."""
     problems = []
     if term_start and term_end and term_start > term_end:
@@ -41,7 +52,7 @@ def agreement_problems(*, term_start=None, term_end=None, target_people=None, do
     return problems
 
 
-def _check(fields, actor):
+def _check(fields: dict[str, Any], actor: User | None) -> None:
     problems = agreement_problems(**fields)
     if problems:
         field_name, message = problems[0]
@@ -53,7 +64,7 @@ def _check(fields, actor):
 
 
 @transaction.atomic
-def agreement_create(*, actor, **fields):
+def agreement_create(*, actor: User | None, **fields: Any) -> CooperationAgreement:
     unknown = set(fields) - set(AGREEMENT_FIELDS)
     if unknown:
         raise TypeError(f"agreement_create() does not take {sorted(unknown)}")
@@ -64,7 +75,7 @@ def agreement_create(*, actor, **fields):
 
 
 @transaction.atomic
-def agreement_update(*, agreement, actor, **fields):
+def agreement_update(*, agreement: CooperationAgreement, actor: User | None, **fields: Any) -> CooperationAgreement:
     unknown = set(fields) - set(AGREEMENT_FIELDS)
     if unknown:
         raise TypeError(f"agreement_update() does not change {sorted(unknown)}")

@@ -1,9 +1,12 @@
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.accounts.models import Role
+from core.accounts.models import Role, User
 from core.errors import ApplicationError
-from core.regions.models import RegionLevel
+from core.regions.models import Region, RegionLevel
 from core.typed_input import normalize_contact_phone, normalize_credit_code
 from jobs.models import Employer, EmployerContact
 from jobs.pagecache import list_cache_invalidate
@@ -26,12 +29,12 @@ EMPLOYER_FIELDS = (
 )
 
 
-def require_county(region, field):
+def require_county(region: Region, field: str) -> None:
     if region.level != RegionLevel.COUNTY:
         raise ApplicationError(_("请选择到县一级。"), field=field)
 
 
-def _refuse_duplicate(credit_code, *, excluding=None):
+def _refuse_duplicate(credit_code: str, *, excluding: Employer | None = None) -> None:
     """One employer per credit code, and the message says who has it, so that staff know whom to call."""
     existing = Employer.objects.filter(credit_code=credit_code).select_related("county", "created_by")
     if excluding is not None:
@@ -50,14 +53,14 @@ def _refuse_duplicate(credit_code, *, excluding=None):
     )
 
 
-def _check_liaison(liaison, county):
+def _check_liaison(liaison: User | None, county: Region) -> None:
     if liaison is None:
         return
     if liaison.role != Role.COUNTY_STAFF or not liaison.is_active or liaison.region_id != county.pk:
         raise ApplicationError(_("联络员应是%(county)s人社局的工作人员。") % {"county": county.name}, field="liaison")
 
 
-def _contacts_replace(employer, contacts):
+def _contacts_replace(employer: Employer, contacts: Iterable[Mapping[str, str]]) -> None:
     """`contacts`: dicts of name, phone and role; the employer's additional contacts become exactly these."""
     employer.contacts.all().delete()
     EmployerContact.objects.bulk_create(
@@ -68,20 +71,20 @@ def _contacts_replace(employer, contacts):
 @transaction.atomic
 def employer_create(
     *,
-    name,
-    credit_code,
-    industry,
-    region,
-    county,
-    contact_name,
-    contact_phone,
-    address="",
-    is_key_enterprise=False,
-    liaison=None,
-    description="",
-    contacts=(),
-    actor=None,
-):
+    name: str,
+    credit_code: str,
+    industry: str,
+    region: Region,
+    county: Region,
+    contact_name: str,
+    contact_phone: str,
+    address: str = "",
+    is_key_enterprise: bool = False,
+    liaison: User | None = None,
+    description: str = "",
+    contacts: Iterable[Mapping[str, str]] = (),
+    actor: User | None = None,
+) -> Employer:
     credit_code = normalize_credit_code(credit_code)
     contact_phone = normalize_contact_phone(contact_phone)
     require_county(county, "county")
@@ -108,7 +111,9 @@ def employer_create(
 
 
 @transaction.atomic
-def employer_update(*, employer, actor, contacts=None, **fields):
+def employer_update(
+    *, employer: Employer, actor: User | None, contacts: Iterable[Mapping[str, str]] | None = None, **fields: Any
+) -> Employer:
     """Change the fields given (see EMPLOYER_FIELDS); `contacts`, when given, replaces the additional contacts.
 
     A change to the name or industry re-indexes the employer's postings: they are found by those words.

@@ -3,29 +3,34 @@
 from django.db import transaction
 
 from core.batching import chunked
-from core.regions.selectors import region_path
-from jobs.models import JobPosting
+from jobs.models import Employer, JobPosting
 from jobs.pagecache import list_cache_invalidate
+from jobs.places import region_names
 from jobs.search import document_lexemes
 
-# Region names are indexed whole and without their suffix too, so that 浏阳 finds 浏阳市 and 新化 finds 新化县.
-_REGION_SUFFIXES = ("自治州", "自治县", "地区", "省", "市", "县", "区", "州", "盟", "旗")
 _REINDEX_BATCH = 500
+_INDEXED_FIELDS = (
+    "title",
+    "occupation",
+    "description",
+    "requirements",
+    "pay_notes",
+    "kind",
+    "search_tokens",
+    "provides_meals",
+    "provides_housing",
+    "social_insurance",
+    "travel_refund",
+    "return_shuttle",
+    "employer__name",
+    "employer__industry",
+    "work_region__code",
+    "work_region__name",
+    "work_region__level",
+)
 
 
-def region_names(region):
-    """The names a place is searched by: 湖南省 长沙市 浏阳市 and 湖南 长沙 浏阳."""
-    names = []
-    for ancestor in region_path(region):
-        names.append(ancestor.name)
-        for suffix in _REGION_SUFFIXES:
-            if ancestor.name.endswith(suffix) and len(ancestor.name) > len(suffix) + 1:
-                names.append(ancestor.name.removesuffix(suffix))
-                break
-    return names
-
-
-def posting_lexemes(posting, *, place_names):
+def posting_lexemes(posting: JobPosting, *, place_names: list[str]) -> list[str]:
     employer = posting.employer
     return document_lexemes(
         title=posting.title,
@@ -44,12 +49,12 @@ def posting_lexemes(posting, *, place_names):
     )
 
 
-def posting_index(posting):
+def posting_index(posting: JobPosting) -> None:
     """Set the posting's search lexemes from its current fields (not saved)."""
     posting.search_tokens = posting_lexemes(posting, place_names=region_names(posting.work_region))
 
 
-def employer_postings_reindex(employer):
+def employer_postings_reindex(employer: Employer) -> None:
     """Re-index every posting of `employer` after its name or industry changed, and drop the cached lists.
 
     Only the lexemes change, so the postings' history gains no entry: it records what staff changed.
@@ -64,3 +69,31 @@ def employer_postings_reindex(employer):
             posting.search_tokens = posting_lexemes(posting, place_names=places[posting.work_region_id])
         JobPosting.objects.bulk_update(batch, ["search_tokens"])
     transaction.on_commit(list_cache_invalidate)
+
+
+def postings_reindex(*, batch_size: int = 2_000) -> int:
+    """Re-index every posting after the indexing itself changed (a migration runs it), one batch a transaction.
+
+    Batches go by primary key (never OFFSET), each committed on its own, so a table of millions is re-indexed
+    without one long transaction or lock: the search keeps answering, from old lexemes and new ones side by side.
+    """
+    places, last_pk, done = {}, 0, 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                JobPosting.objects.filter(pk__gt=last_pk)
+                .select_related("employer", "work_region")
+                # Only what the lexemes are made of, so that a migration added later cannot break this one.
+                .only(*_INDEXED_FIELDS)
+                .order_by("pk")[:batch_size]
+            )
+            if not batch:
+                break
+            for posting in batch:
+                if posting.work_region_id not in places:
+                    places[posting.work_region_id] = region_names(posting.work_region)
+                posting.search_tokens = posting_lexemes(posting, place_names=places[posting.work_region_id])
+            JobPosting.objects.bulk_update(batch, ["search_tokens"])
+        last_pk, done = batch[-1].pk, done + len(batch)
+    transaction.on_commit(list_cache_invalidate)
+    return done

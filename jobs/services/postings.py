@@ -1,17 +1,22 @@
 """A posting's life: draft -> published -> filled or closed, expired when its date passes, and the bulk versions
 of each step for the console's filtered list."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from core.accounts.models import User
 from core.accounts.scoping import scope_to_user
 from core.errors import ApplicationError
-from jobs.models import Benefit, JobPosting, PostingStatus
+from core.regions.models import Region
+from jobs.models import Benefit, CooperationAgreement, Employer, JobPosting, PostingStatus
 from jobs.pagecache import list_cache_invalidate
 from jobs.services.access import check_editor, check_may_edit, with_history_user
 from jobs.services.employers import require_county
@@ -44,7 +49,15 @@ _EDITABLE_FIELDS = (
 )
 
 
-def posting_problems(*, wage_min=None, wage_max=None, headcount=None, valid_until=None, age_min=None, age_max=None):
+def posting_problems(
+    *,
+    wage_min: int | None = None,
+    wage_max: int | None = None,
+    headcount: int | None = None,
+    valid_until: date | None = None,
+    age_min: int | None = None,
+    age_max: int | None = None,
+) -> list[tuple[str, str]]:
     """Every rule a posting's numbers break, as (field, message) pairs: the form shows each next to its field,
     the services refuse on the first. Values that are None are not checked (the form reports them missing)."""
     problems = []
@@ -72,39 +85,39 @@ def posting_problems(*, wage_min=None, wage_max=None, headcount=None, valid_unti
     return problems
 
 
-def _refuse_problems(**values):
+def _refuse_problems(**values: Any) -> None:
     problems = posting_problems(**values)
     if problems:
         field_name, message = problems[0]
         raise ApplicationError(message, field=field_name)
 
 
-def _check_agreement(actor, agreement):
+def _check_agreement(actor: User | None, agreement: CooperationAgreement | None) -> None:
     if agreement is not None:
         check_may_edit(actor, agreement.sending_region_id, agreement.receiving_region_id)
 
 
-def _invalidate_list_on_commit():
+def _invalidate_list_on_commit() -> None:
     transaction.on_commit(list_cache_invalidate)
 
 
 @transaction.atomic
 def posting_create(
     *,
-    employer,
-    created_by,
-    title,
-    occupation,
-    description,
-    headcount,
-    wage_min,
-    wage_max,
-    work_region,
-    valid_until,
-    county,
-    benefits=(),
-    **details,
-):
+    employer: Employer,
+    created_by: User | None,
+    title: str,
+    occupation: str,
+    description: str,
+    headcount: int,
+    wage_min: int,
+    wage_max: int,
+    work_region: Region,
+    valid_until: date,
+    county: Region,
+    benefits: Iterable[str] = (),
+    **details: Any,
+) -> JobPosting:
     """A draft posting, created by `created_by` (None: the system). `benefits` are Benefit values; `details` the
     optional fields (pay_notes, working_hours, work_address, age_min, age_max, requirements, kind, agreement)."""
     _refuse_problems(
@@ -139,12 +152,14 @@ def posting_create(
     return posting
 
 
-def _locked(posting):
+def _locked(posting: JobPosting) -> JobPosting:
     return JobPosting.objects.select_for_update().select_related("employer", "work_region").get(pk=posting.pk)
 
 
 @transaction.atomic
-def posting_update(*, posting, actor, benefits=None, **fields):
+def posting_update(
+    *, posting: JobPosting, actor: User | None, benefits: Iterable[str] | None = None, **fields: Any
+) -> JobPosting:
     """Change the fields given; `benefits`, when given, is the whole set of Benefit values that apply.
 
     A published posting stays published: the job supermarket shows the new text at once.
@@ -176,7 +191,7 @@ def posting_update(*, posting, actor, benefits=None, **fields):
     return posting
 
 
-def _publish(posting, actor):
+def _publish(posting: JobPosting, actor: User | None) -> JobPosting:
     posting = _locked(posting)
     check_may_edit(actor, posting.county_id)
     if posting.status != PostingStatus.DRAFT:
@@ -189,7 +204,7 @@ def _publish(posting, actor):
     return posting
 
 
-def _end(posting, actor, status):
+def _end(posting: JobPosting, actor: User | None, status: str) -> JobPosting:
     posting = _locked(posting)
     check_may_edit(actor, posting.county_id)
     if posting.status in (PostingStatus.CLOSED, PostingStatus.FILLED):
@@ -202,7 +217,7 @@ def _end(posting, actor, status):
     return posting
 
 
-def _extend(posting, actor, days):
+def _extend(posting: JobPosting, actor: User | None, days: int) -> JobPosting:
     posting = _locked(posting)
     check_may_edit(actor, posting.county_id)
     if posting.status in (PostingStatus.CLOSED, PostingStatus.FILLED):
@@ -220,20 +235,20 @@ def _extend(posting, actor, days):
     return posting
 
 
-def _check_days(days):
+def _check_days(days: int) -> None:
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTEND_DAYS:
         raise ApplicationError(_("延期天数应在1到365天之间。"), field="days")
 
 
 @transaction.atomic
-def posting_publish(*, posting, actor=None):
+def posting_publish(*, posting: JobPosting, actor: User | None = None) -> JobPosting:
     posting = _publish(posting, actor)
     _invalidate_list_on_commit()
     return posting
 
 
 @transaction.atomic
-def posting_close(*, posting, actor=None, status=PostingStatus.CLOSED):
+def posting_close(*, posting: JobPosting, actor: User | None = None, status: str = PostingStatus.CLOSED) -> JobPosting:
     """Stop recruiting a published (or expired) posting: closed, or filled when every place is taken."""
     if status not in (PostingStatus.CLOSED, PostingStatus.FILLED):
         raise ApplicationError(_("岗位只能关闭或标记为已招满。"), field="status")
@@ -242,12 +257,12 @@ def posting_close(*, posting, actor=None, status=PostingStatus.CLOSED):
     return posting
 
 
-def posting_mark_filled(*, posting, actor=None):
+def posting_mark_filled(*, posting: JobPosting, actor: User | None = None) -> JobPosting:
     return posting_close(posting=posting, actor=actor, status=PostingStatus.FILLED)
 
 
 @transaction.atomic
-def posting_extend(*, posting, actor=None, days):
+def posting_extend(*, posting: JobPosting, actor: User | None = None, days: int) -> JobPosting:
     """Move the closing date `days` later; an expired posting whose new date lies ahead is published again."""
     _check_days(days)
     posting = _extend(posting, actor, days)
@@ -260,10 +275,10 @@ class BulkOutcome:
     """What a bulk action did: how many postings changed, and each one refused with the reason."""
 
     changed: int = 0
-    refused: list = field(default_factory=list)  # (posting, message)
+    refused: list[tuple[JobPosting, str]] = field(default_factory=list)
 
 
-def _bulk(actor, postings, step):
+def _bulk(actor: User, postings: QuerySet[JobPosting], step: Callable[[JobPosting], object]) -> BulkOutcome:
     """Apply `step` to each posting of `postings` that lies in the actor's scope, each in its own savepoint, so
     that one refusal leaves the others done. A posting outside the scope is never touched, whatever was sent."""
     check_editor(actor)
@@ -283,23 +298,23 @@ def _bulk(actor, postings, step):
 
 
 @transaction.atomic
-def postings_bulk_publish(*, actor, postings):
+def postings_bulk_publish(*, actor: User, postings: QuerySet[JobPosting]) -> BulkOutcome:
     return _bulk(actor, postings, lambda posting: _publish(posting, actor))
 
 
 @transaction.atomic
-def postings_bulk_close(*, actor, postings):
+def postings_bulk_close(*, actor: User, postings: QuerySet[JobPosting]) -> BulkOutcome:
     return _bulk(actor, postings, lambda posting: _end(posting, actor, PostingStatus.CLOSED))
 
 
 @transaction.atomic
-def postings_bulk_extend(*, actor, postings, days):
+def postings_bulk_extend(*, actor: User, postings: QuerySet[JobPosting], days: int) -> BulkOutcome:
     _check_days(days)
     return _bulk(actor, postings, lambda posting: _extend(posting, actor, days))
 
 
 @transaction.atomic
-def postings_expire_due(*, today: date | None = None):
+def postings_expire_due(*, today: date | None = None) -> int:
     """Mark every published posting whose validity ended before `today` as expired; returns how many.
 
     Idempotent, and safe to run at any time: the public selectors never show an expired posting even before it

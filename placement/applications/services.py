@@ -4,15 +4,19 @@ An application moves along `TRANSITIONS`; `_ACTOR_MAY` says which side may make 
 under a lock on the posting row, so two staff signing the last place at once cannot both succeed.
 """
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.accounts.models import Role
+from core.accounts.models import Role, User
 from core.accounts.scoping import user_can_access_region
 from core.errors import ApplicationError
-from jobs.models import JobPosting, PostingStatus
+from jobs.models import Employer, JobPosting, PostingStatus
 from placement.applications.models import (
     CLOSED_STATES,
     HIRED_STATES,
@@ -24,9 +28,9 @@ from placement.applications.models import (
     JobFair,
     JobFairKind,
 )
-from placement.applications.selectors import headcount_ledger, scope_applications
+from placement.applications.selectors import headcount_tally, scope_applications
 from placement.applications.signals import application_signed
-from workers.models import ServiceKind
+from workers.models import ServiceKind, Worker
 from workers.services import service_record_create
 
 S = ApplicationState
@@ -63,26 +67,27 @@ _ACTOR_MAY = {
 _MOVING_ROLES = frozenset({Role.COUNTY_STAFF, Role.VILLAGE_AGENT})
 
 
-def staff_may_move(user):
+def staff_may_move(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and user.is_active and (user.role in _MOVING_ROLES or user.has_full_scope)
 
 
-def next_states(application, *, side):
+def next_states(application: Application, *, side: str) -> list[ApplicationState]:
     """The states this side may move the application to from where it is, in pipeline order."""
     return [
         state for state in ApplicationState if state in TRANSITIONS[application.state] and side in _ACTOR_MAY[state]
     ]
 
 
-def _locked_posting(posting_id):
-    posting = JobPosting.objects.select_for_update(of=("self",)).select_related("employer").filter(pk=posting_id)
-    posting = posting.first()
+def _locked_posting(posting_id: int) -> JobPosting:
+    posting = (
+        JobPosting.objects.select_for_update(of=("self",)).select_related("employer").filter(pk=posting_id).first()
+    )
     if posting is None:
         raise ApplicationError(_("找不到这个岗位。"), code="not_found")
     return posting
 
 
-def _check_posting_open(posting):
+def _check_posting_open(posting: JobPosting) -> None:
     """Refuse a posting that no longer takes people: not published, past its date, or every place filled."""
     if posting.status != PostingStatus.PUBLISHED:
         raise ApplicationError(
@@ -90,24 +95,32 @@ def _check_posting_open(posting):
         )
     if posting.valid_until < timezone.localdate():
         raise ApplicationError(_("该岗位已过有效期，不再接受报名。"), code="posting_expired")
-    if headcount_ledger(posting).is_full:
+    if headcount_tally(posting).is_full:
         raise ApplicationError(_("该岗位已招满。"), code="posting_full")
 
 
-def _log(application, *, from_state, to_state, actor, note=""):
+def _log(application: Application, *, from_state: str, to_state: str, actor: User | None, note: str = "") -> None:
     ApplicationStateChange.objects.create(
         application=application, from_state=from_state, to_state=to_state, changed_by=actor, note=note
     )
 
 
-def _signing_announcement(application_id):
-    def announce_application_signed():
+def _signing_announcement(application_id: int) -> Callable[[], None]:
+    def announce_application_signed() -> None:
         application_signed.send(sender=Application, application_id=application_id)
 
     return announce_application_signed
 
 
-def _move(application, *, to_state, actor, side, note="", fair=None):
+def _move(
+    application: Application,
+    *,
+    to_state: str,
+    actor: User | None,
+    side: str,
+    note: str = "",
+    fair: JobFair | None = None,
+) -> Application:
     """Move an application (whose posting row the caller has locked) after checking the table and the seats."""
     from_state = application.state
     if to_state == from_state:
@@ -121,7 +134,7 @@ def _move(application, *, to_state, actor, side, note="", fair=None):
     if side not in _ACTOR_MAY[to_state]:
         label = ApplicationState(to_state).label
         raise ApplicationError(_("您不能把报名改为“%(to)s”。") % {"to": label}, code="forbidden")
-    if to_state in HIRED_STATES and from_state not in HIRED_STATES and headcount_ledger(application.posting).is_full:
+    if to_state in HIRED_STATES and from_state not in HIRED_STATES and headcount_tally(application.posting).is_full:
         raise ApplicationError(_("该岗位已招满，不能再签约。"), code="posting_full")
     application.state = to_state
     fields = ["state", "updated_at"]
@@ -137,7 +150,15 @@ def _move(application, *, to_state, actor, side, note="", fair=None):
     return application
 
 
-def _create(*, worker, posting, state, source, actor, fair=None):
+def _create(
+    *,
+    worker: Worker,
+    posting: JobPosting,
+    state: str,
+    source: str,
+    actor: User | None,
+    fair: JobFair | None = None,
+) -> Application | None:
     """A new application in its first state, or None when one already exists for this worker and posting."""
     try:
         with transaction.atomic():
@@ -150,12 +171,12 @@ def _create(*, worker, posting, state, source, actor, fair=None):
     return application
 
 
-def _existing(*, worker, posting):
+def _existing(*, worker: Worker, posting: JobPosting) -> Application:
     return Application.objects.select_for_update().select_related("posting").get(worker=worker, posting=posting)
 
 
 @transaction.atomic
-def application_apply(*, worker, posting_id):
+def application_apply(*, worker: Worker, posting_id: int) -> tuple[Application, bool]:
     """The worker applies to a posting. Applying again returns the same application (re-opened if withdrawn).
 
     Returns (application, created).
@@ -176,11 +197,12 @@ def application_apply(*, worker, posting_id):
     application = _create(
         worker=worker, posting=posting, state=S.APPLIED, source=ApplicationSource.SELF_APPLIED, actor=worker.user
     )
+    assert application is not None, "the posting's row lock lets no other application in"
     return application, True
 
 
 @transaction.atomic
-def application_withdraw(*, worker, application_id):
+def application_withdraw(*, worker: Worker, application_id: int) -> Application:
     """The worker withdraws their own application."""
     application = Application.objects.filter(worker=worker, id=application_id).first()
     if application is None:
@@ -190,13 +212,13 @@ def application_withdraw(*, worker, application_id):
     return _move(application, to_state=S.WITHDRAWN, actor=worker.user, side=WORKER)
 
 
-def _staff_check(actor):
+def _staff_check(actor: User) -> None:
     if not staff_may_move(actor):
         raise ApplicationError(_("只有县、村工作人员可以办理报名。"), code="forbidden")
 
 
 @transaction.atomic
-def application_move(*, actor, application_id, to_state, note=""):
+def application_move(*, actor: User, application_id: int, to_state: str, note: str = "") -> Application:
     """Staff move an application in their scope one step along the pipeline."""
     _staff_check(actor)
     application = scope_applications(actor, Application.objects.all()).filter(id=application_id).first()
@@ -209,7 +231,7 @@ def application_move(*, actor, application_id, to_state, note=""):
     return _move(application, to_state=to_state, actor=actor, side=STAFF, note=note)
 
 
-def _staff_reach(actor, *, worker, posting):
+def _staff_reach(actor: User, *, worker: Worker, posting: JobPosting) -> None:
     """Staff recommend workers of their own region, to a posting of their region or to any published one.
 
     A worker or a posting the actor may not see answers as a missing one does: the same words, nothing changed.
@@ -221,7 +243,7 @@ def _staff_reach(actor, *, worker, posting):
 
 
 @transaction.atomic
-def application_recommend(*, actor, worker, posting_id, note=""):
+def application_recommend(*, actor: User, worker: Worker, posting_id: int, note: str = "") -> tuple[Application, bool]:
     """Staff recommend a worker to a posting; this also records a 岗位推荐 service record for the worker.
 
     Returns (application, created). A worker who already applied moves on to recommended; one further along is
@@ -242,6 +264,7 @@ def application_recommend(*, actor, worker, posting_id, note=""):
             source=ApplicationSource.STAFF_RECOMMENDED,
             actor=actor,
         )
+        assert application is not None, "the posting's row lock lets no other application in"
         created = True
     else:
         application = _move(
@@ -262,13 +285,13 @@ def application_recommend(*, actor, worker, posting_id, note=""):
 # --- Job fairs ----------------------------------------------------------------------------------------------------
 
 
-def fair_view_count(*, fair_id):
+def fair_view_count(*, fair_id: int) -> None:
     """One page view of the public fair page: a single UPDATE, no read."""
     JobFair.objects.filter(id=fair_id).update(views=F("views") + 1)
 
 
 @transaction.atomic
-def fair_attendance_record(*, actor, fair, worker):
+def fair_attendance_record(*, actor: User, fair: JobFair, worker: Worker) -> FairAttendance:
     """The worker came to the fair (or joined it online). Recording them twice counts them once."""
     _staff_check(actor)
     attendance, _created = FairAttendance.objects.get_or_create(
@@ -278,7 +301,7 @@ def fair_attendance_record(*, actor, fair, worker):
 
 
 @transaction.atomic
-def fair_intention_record(*, actor, fair, worker, posting_id):
+def fair_intention_record(*, actor: User, fair: JobFair, worker: Worker, posting_id: int) -> tuple[Application, bool]:
     """At the fair the worker and the employer agree: the worker is counted as a visitor and their application to
     the posting is created, or moved on, to intention (达成就业意向), credited to this fair.
     """
@@ -293,6 +316,7 @@ def fair_intention_record(*, actor, fair, worker, posting_id):
         application = _create(
             worker=worker, posting=posting, state=S.INTENTION, source=ApplicationSource.JOB_FAIR, actor=actor, fair=fair
         )
+        assert application is not None, "the posting's row lock lets no other application in"
         return application, True
     if existing.state not in CLOSED_STATES and S.INTENTION not in TRANSITIONS[existing.state]:
         return existing, False
@@ -304,13 +328,13 @@ def fair_intention_record(*, actor, fair, worker, posting_id):
     return _move(application, to_state=S.INTENTION, actor=actor, side=STAFF, fair=fair), False
 
 
-def _check_fair_scope(*, actor, county_id):
+def _check_fair_scope(*, actor: User, county_id: str) -> None:
     _staff_check(actor)
     if not user_can_access_region(actor, county_id):
         raise ApplicationError(_("只能举办本辖区的招聘会。"), field="county", code="forbidden")
 
 
-def _check_fair_kind(fields):
+def _check_fair_kind(fields: dict[str, Any]) -> None:
     if fields["kind"] == JobFairKind.OFFLINE and not fields.get("place"):
         raise ApplicationError(_("线下招聘会请填写地点。"), field="place")
     if fields["kind"] != JobFairKind.OFFLINE and not fields.get("stream_url"):
@@ -320,7 +344,13 @@ def _check_fair_kind(fields):
 
 
 @transaction.atomic
-def fair_create(*, actor, fields, employers=(), postings=()):
+def fair_create(
+    *,
+    actor: User,
+    fields: dict[str, Any],
+    employers: Iterable[Employer] = (),
+    postings: Iterable[JobPosting] = (),
+) -> JobFair:
     """A new job fair. `fields`: JobFair field values; the employers of the chosen postings take part too."""
     _check_fair_scope(actor=actor, county_id=fields["county"].pk)
     _check_fair_kind(fields)
@@ -330,7 +360,14 @@ def fair_create(*, actor, fields, employers=(), postings=()):
 
 
 @transaction.atomic
-def fair_update(*, actor, fair_id, fields, employers=(), postings=()):
+def fair_update(
+    *,
+    actor: User,
+    fair_id: int,
+    fields: dict[str, Any],
+    employers: Iterable[Employer] = (),
+    postings: Iterable[JobPosting] = (),
+) -> JobFair:
     fair = JobFair.objects.select_for_update().get(pk=fair_id)
     _check_fair_scope(actor=actor, county_id=fair.county_id)
     _check_fair_scope(actor=actor, county_id=fields["county"].pk)
@@ -342,7 +379,7 @@ def fair_update(*, actor, fair_id, fields, employers=(), postings=()):
     return fair
 
 
-def _fair_participants_set(fair, *, employers, postings):
+def _fair_participants_set(fair: JobFair, *, employers: Iterable[Employer], postings: Iterable[JobPosting]) -> None:
     postings = list(postings)
     fair.postings.set(postings)
     fair.employers.set({*employers, *(posting.employer for posting in postings)})

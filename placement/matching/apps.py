@@ -8,3 +8,6 @@ class MatchingConfig(AppConfig):
     name = "placement.matching"
     label = "matching"
     verbose_name = _("人岗匹配")
+
+    def ready(self):
+        from placement.matching import notifications  # noqa: F401  (registers the nightly push's message template)

@@ -38,9 +38,6 @@ OCCUPATION_KEYWORDS = {
     Occupation.PUBLIC_SERVICE: ("公益", "公共服务"),
 }
 
-# Worker statuses that are looking for work: candidates and push recipients.
-SEEKING_STATUSES = ("returned", "seeking")
-
 
 def occupations_in(text):
     """The occupation codes a free-text answer names, in the fixed list's order."""

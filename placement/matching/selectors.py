@@ -7,16 +7,20 @@ on the region code that an index answers, each capped, so that at most a few hun
 whatever the table sizes. `scoring.rank` then scores that bounded set and words the reasons.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, F, Q
+from django.db.models import BooleanField, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from core.accounts.models import User
 from core.regions.models import Region, RegionLevel
+from core.regions.names import REGION_NAME_SUFFIXES, region_short_name
 from jobs.cards import place_label
 from jobs.models import CooperationAgreement, JobPosting, PostingStatus
 from jobs.selectors import console_posting
@@ -24,7 +28,6 @@ from placement.matching import scoring
 from placement.matching.scoring import (
     OCCUPATION_KEYWORDS,
     POSTING_FIELDS,
-    SEEKING_STATUSES,
     WAGE_TOLERANCE,
     PostingProfile,
     WorkerProfile,
@@ -34,7 +37,7 @@ from placement.matching.scoring import (
     occupations_in,
     province_prefix,
 )
-from workers.models import WantedArea, Worker, WorkerKeyGroup
+from workers.models import SEEKING_STATUSES, WantedArea, Worker, WorkerKeyGroup
 
 # Rows fetched per place tier: near tiers are small anyway, far ones are cut to their newest rows. Enough to
 # fill a page of 50 candidates from one tier; more only costs Python time (see docs/matching.md).
@@ -63,14 +66,6 @@ WORKER_FIELDS = (
 # --- Profiles -----------------------------------------------------------------------------------------------------
 
 
-def _short(name):
-    """浏阳市 -> 浏阳, 东莞市 -> 东莞: what people write."""
-    for suffix in ("自治州", "地区", "市", "县", "区", "盟"):
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            return name[: -len(suffix)]
-    return name
-
-
 # How "指定城市" answers are split into names; the same in SQL (its expression index) and in Python.
 PLACE_SEPARATORS = ",，、 ;；/"
 WANTED_CITIES_SPLIT = f"regexp_split_to_array(wanted_cities, '[{PLACE_SEPARATORS}]+')"
@@ -78,22 +73,22 @@ WANTED_CITIES_SPLIT = f"regexp_split_to_array(wanted_cities, '[{PLACE_SEPARATORS
 WORKER_OCCUPATIONS_SQL = "matching_occupations(wanted_occupations, skills)"
 
 
-def _split_places(text):
+def _split_places(text: str) -> list[str]:
     for separator in PLACE_SEPARATORS:
         text = text.replace(separator, ",")
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def resolve_cities(texts):
+def resolve_cities(texts: Iterable[str]) -> dict[str, list[str]]:
     """{text: [region-code prefixes]} for the "指定城市" answers: city names give a city prefix (4 digits), names of
     county-level cities a county prefix (6 digits). One query for all the texts."""
-    wanted = {text: [_short(place) for place in _split_places(text)] for text in texts if text}
+    wanted = {text: [region_short_name(place) for place in _split_places(text)] for text in texts if text}
     names = {name for places in wanted.values() for name in places}
-    candidates = {name + suffix for name in names for suffix in ("", "市", "县", "区")}
-    by_short = {}
+    candidates = {name + suffix for name in names for suffix in ("", *REGION_NAME_SUFFIXES)}
+    by_short: dict[str, list[str]] = {}
     for region in Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY], name__in=candidates):
         prefix = city_prefix(region.code) if region.level == RegionLevel.CITY else county_prefix(region.code)
-        by_short.setdefault(_short(region.name), []).append(prefix)
+        by_short.setdefault(region_short_name(region.name), []).append(prefix)
     return {
         text: sorted({prefix for name in places for prefix in by_short.get(name, [])})
         for text, places in wanted.items()
@@ -104,28 +99,28 @@ def resolve_cities(texts):
 class Agreements:
     """The cooperation agreements in force, as (sending prefix, receiving prefix) pairs, read once per request."""
 
-    pairs: tuple
+    pairs: tuple[tuple[str, str], ...]
 
     @classmethod
-    def in_force(cls, day=None):
+    def in_force(cls, day: date | None = None) -> "Agreements":
         day = day or timezone.localdate()
         rows = CooperationAgreement.objects.filter(term_start__lte=day, term_end__gte=day).select_related(
             "sending_region", "receiving_region"
         )
         return cls(tuple((row.sending_region.prefix, row.receiving_region.prefix) for row in rows))
 
-    def destinations_from(self, home_code):
+    def destinations_from(self, home_code: str) -> list[str]:
         return sorted({receiving for sending, receiving in self.pairs if home_code.startswith(sending)})
 
-    def origins_towards(self, work_code):
+    def origins_towards(self, work_code: str) -> list[str]:
         return sorted({sending for sending, receiving in self.pairs if work_code.startswith(receiving)})
 
 
-def worker_profiles(rows, *, agreements):
+def worker_profiles(rows: Iterable[dict[str, Any]], *, agreements: Agreements) -> list[WorkerProfile]:
     """WorkerProfiles for worker rows (dicts of WORKER_FIELDS), with key groups and cities in two queries."""
     rows = list(rows)
     ids = [row["id"] for row in rows]
-    groups = {}
+    groups: dict[int, list[str]] = {}
     for worker_id, group in WorkerKeyGroup.objects.filter(worker_id__in=ids).values_list("worker_id", "group"):
         groups.setdefault(worker_id, []).append(group)
     cities = resolve_cities({row["wanted_cities"] for row in rows if row["wanted_area"] == WantedArea.NAMED_CITIES})
@@ -147,20 +142,20 @@ def worker_profiles(rows, *, agreements):
     ]
 
 
-def worker_profile(worker, *, agreements=None):
+def worker_profile(worker: Worker, *, agreements: Agreements | None = None) -> WorkerProfile:
     agreements = agreements or Agreements.in_force()
     row = {name: getattr(worker, name) for name in WORKER_FIELDS}
     return worker_profiles([row], agreements=agreements)[0]
 
 
-def _posting_values(queryset):
+def _posting_values(queryset: QuerySet[JobPosting]) -> QuerySet[JobPosting, dict[str, Any]]:
     return queryset.annotate(work_code=F("work_region_id")).values(*POSTING_FIELDS)
 
 
 # --- Postings for a worker ------------------------------------------------------------------------------------------
 
 
-def _posting_filter(profile, today):
+def _posting_filter(profile: WorkerProfile, today: date) -> Q:
     """The hard filters on the posting side, in SQL."""
     condition = Q(status=PostingStatus.PUBLISHED, valid_until__gte=today)
     if profile.expected_wage:
@@ -173,7 +168,7 @@ def _posting_filter(profile, today):
     return condition
 
 
-def _posting_tiers(profile):
+def _posting_tiers(profile: WorkerProfile) -> list[str]:
     """The region-code prefixes to fetch from, nearest first; "" is everywhere else."""
     home = profile.home_code
     if profile.wanted_area == WantedArea.NEAR_HOME:
@@ -186,7 +181,7 @@ def _posting_tiers(profile):
     return [*near, *profile.agreement_prefixes, province_prefix(home), ""]
 
 
-def _in_region(queryset, prefix):
+def _in_region(queryset: QuerySet[JobPosting], prefix: str) -> QuerySet[JobPosting]:
     """Postings whose work region lies under `prefix`. A province, city or county prefix is an equality on the
     code's first 2, 4 or 6 characters, which matching's expression indexes answer newest first
     (matching/0002_posting_match_indexes); other lengths (a township's 9) fall back to a prefix match."""
@@ -195,12 +190,12 @@ def _in_region(queryset, prefix):
     return queryset.filter(work_region__code__startswith=prefix)
 
 
-def posting_candidates(profile, *, today):
+def posting_candidates(profile: WorkerProfile, *, today: date) -> list[PostingProfile]:
     """The bounded candidate set for one worker: per tier and occupation the newest TIER_LIMIT postings that pass
     the hard filters. One query per occupation, so that each reads one index range newest first and stops.
     Deduplicated PostingProfiles."""
     condition = _posting_filter(profile, today)
-    found = {}
+    found: dict[int, PostingProfile] = {}
     for prefix in _posting_tiers(profile):
         for occupation in profile.occupations:
             postings = JobPosting.objects.filter(condition, occupation=occupation)
@@ -215,14 +210,14 @@ def posting_candidates(profile, *, today):
 class PostingMatch:
     posting: JobPosting
     score: float
-    reasons: list
+    reasons: list[str]
 
     @property
-    def place(self):
+    def place(self) -> str:
         return place_label(self.posting.work_region)
 
 
-def _with_postings(match_lists):
+def _with_postings(match_lists: list[list[scoring.Match]]) -> list[list[PostingMatch]]:
     """Each list of Matches as PostingMatches carrying their posting, all postings read in one query."""
     postings = (
         JobPosting.objects.select_related("employer", "work_region__parent__parent")
@@ -238,7 +233,7 @@ def _with_postings(match_lists):
     ]
 
 
-def jobs_for_worker(*, worker, limit=JOBS_FOR_YOU):
+def jobs_for_worker(*, worker: Worker, limit: int = JOBS_FOR_YOU) -> list[PostingMatch]:
     """The postings ranked for one worker, best first, each with its reasons ([] if they named no occupation)."""
     now = timezone.now()
     profile = worker_profile(worker)
@@ -249,10 +244,10 @@ def jobs_for_worker(*, worker, limit=JOBS_FOR_YOU):
 # --- Workers for a posting ------------------------------------------------------------------------------------------
 
 
-def _birth_date_bounds(today, age_min, age_max):
+def _birth_date_bounds(today: date, age_min: int, age_max: int) -> tuple[date, date]:
     """Born on or before the first date, after the second: aged age_min to age_max today."""
 
-    def years_before(years):
+    def years_before(years: int) -> date:
         try:
             return today.replace(year=today.year - years)
         except ValueError:  # 29 February
@@ -261,7 +256,7 @@ def _birth_date_bounds(today, age_min, age_max):
     return years_before(age_min), years_before(age_max + 1)
 
 
-def _named_cities_include(names):
+def _named_cities_include(names: list[str]) -> Q:
     """The worker's "指定城市" answer names one of `names` (short names: 东莞, 浏阳).
 
     On PostgreSQL the answer split into names is GIN-indexed (workers/0003_worker_named_cities_index), so this is an
@@ -270,7 +265,7 @@ def _named_cities_include(names):
     if not names:
         return Q(pk__in=[])
     if connection.vendor == "postgresql":
-        variants = sorted({variant for name in names for variant in (name, f"{name}市", f"{name}县", f"{name}区")})
+        variants = sorted({name + suffix for name in names for suffix in ("", *REGION_NAME_SUFFIXES)})
         return Q(RawSQL(f"{WANTED_CITIES_SPLIT} && %s::text[]", [variants], output_field=BooleanField()))
     condition = Q()
     for name in names:
@@ -278,20 +273,21 @@ def _named_cities_include(names):
     return condition
 
 
-def _place_names(work_code):
+def _place_names(work_code: str) -> list[str]:
     """What a worker would write in "指定城市" for this place: the city's and the county's short names."""
     codes = {city_prefix(work_code) + "00", county_prefix(work_code)}
-    return sorted({_short(name) for name in Region.objects.filter(code__in=codes).values_list("name", flat=True)})
+    names = Region.objects.filter(code__in=codes).values_list("name", flat=True)
+    return sorted({region_short_name(name) for name in names})
 
 
-def matchable_workers():
+def matchable_workers() -> QuerySet[Worker]:
     """Workers matching works for: looking for work, not anonymised, not leaving."""
     return Worker.objects.filter(
         status__in=SEEKING_STATUSES, anonymised_at__isnull=True, deletion_requested_at__isnull=True
     )
 
 
-def _wants_occupation(occupation):
+def _wants_occupation(occupation: str) -> Q:
     """The worker named the occupation or a skill for it. On PostgreSQL through `matching_occupations()`, the SQL
     twin of `scoring.occupations_in` whose per-occupation partial indexes (matching/0003) keep this an index
     read; elsewhere a LIKE per keyword."""
@@ -306,7 +302,7 @@ def _wants_occupation(occupation):
     return condition
 
 
-def _worker_filter(posting, today):
+def _worker_filter(posting: PostingProfile, today: date) -> Q:
     """The hard filters on the worker side for one posting, in SQL, except the place (which depends on the tier)."""
     born_by, born_after = _birth_date_bounds(today, posting.age_min, posting.age_max)
     return (
@@ -317,7 +313,7 @@ def _worker_filter(posting, today):
     )
 
 
-def _home_under(prefix):
+def _home_under(prefix: str) -> Q:
     """Workers whose home lies under `prefix`, as a range of codes: the per-occupation partial indexes on
     `home_region_id` (matching/0003) use the database's collation, which answers a range but not LIKE 'prefix%'
     (only the generic varchar_pattern_ops index does, and reading every occupation's workers through it cost tens
@@ -328,7 +324,7 @@ def _home_under(prefix):
     return Q(home_region_id__gte=prefix, home_region_id__lt=upper)
 
 
-def worker_candidates(posting, *, today, agreements):
+def worker_candidates(posting: PostingProfile, *, today: date, agreements: Agreements) -> list[WorkerProfile]:
     """The bounded candidate set for one posting: per tier of the workers' home (the posting's county, city,
     agreement origins, province) those who accept the place, then those from anywhere who said 不限 (newest first)
     or named the city; at most TIER_LIMIT from each."""
@@ -343,9 +339,9 @@ def worker_candidates(posting, *, today, agreements):
         | named
     )
     tiers = [county_prefix(work), city_prefix(work), *agreements.origins_towards(work), province_prefix(work)]
-    found = {}
+    found: dict[int, dict[str, Any]] = {}
 
-    def take(workers):
+    def take(workers: QuerySet[Worker]) -> None:
         for row in workers.values(*WORKER_FIELDS)[:TIER_LIMIT]:
             found.setdefault(row["id"], row)
 
@@ -358,7 +354,7 @@ def worker_candidates(posting, *, today, agreements):
     return worker_profiles(found.values(), agreements=agreements)
 
 
-def _named_the_place(condition, named):
+def _named_the_place(condition: Q, named: Q) -> QuerySet[Worker]:
     """The fitting workers who named the posting's city, newest first. Most places are named by few people: their
     ids come from the named-cities GIN index first, and only those are checked. For a place many name (东莞), the
     occupation's newest workers who named any city, which meets enough of them at once; read that way, a place
@@ -375,17 +371,19 @@ def _named_the_place(condition, named):
 class WorkerMatch:
     worker: Worker
     score: float
-    reasons: list
+    reasons: list[str]
 
 
-def posting_profile(posting):
+def posting_profile(posting: JobPosting) -> PostingProfile:
     return PostingProfile(
         **{name: getattr(posting, name) for name in POSTING_FIELDS if name != "work_code"},
         work_code=posting.work_region_id,
     )
 
 
-def candidates_for_posting(*, user, posting_id, limit=CANDIDATES):
+def candidates_for_posting(
+    *, user: User, posting_id: int, limit: int = CANDIDATES
+) -> tuple[JobPosting, list[WorkerMatch]]:
     """The posting (scoped to the staff user's region, 404 outside it) and its best candidates with reasons."""
     posting = console_posting(user=user, posting_id=posting_id)
     now = timezone.now()
@@ -401,7 +399,7 @@ def candidates_for_posting(*, user, posting_id, limit=CANDIDATES):
 # --- The secretary's page -------------------------------------------------------------------------------------------
 
 
-def secretary_workers_to_match(*, secretary):
+def secretary_workers_to_match(*, secretary: User) -> QuerySet[Worker]:
     """The secretary's own workers who are looking for work (the page paginates them)."""
     return (
         matchable_workers()
@@ -411,7 +409,9 @@ def secretary_workers_to_match(*, secretary):
     )
 
 
-def best_jobs_for(workers, *, per_worker=SECRETARY_JOBS_PER_WORKER):
+def best_jobs_for(
+    workers: Iterable[Worker], *, per_worker: int = SECRETARY_JOBS_PER_WORKER
+) -> list[tuple[Worker, list[PostingMatch]]]:
     """[(worker, [PostingMatch])] for a page of workers."""
     now = timezone.now()
     today: date = timezone.localdate(now)

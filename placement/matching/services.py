@@ -10,12 +10,14 @@ workers get the full SQL-backed ranking of the "jobs for you" page.
 import heapq
 import logging
 from collections import defaultdict
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +30,7 @@ from core.notifications.services import notify, notify_each
 from jobs.models import JobPosting, PostingStatus
 from placement.matching import scoring
 from placement.matching.models import MatchRun, PushDirection, PushedMatch
-from placement.matching.scoring import POSTING_FIELDS, PostingProfile
+from placement.matching.scoring import POSTING_FIELDS, PostingProfile, WorkerProfile
 from placement.matching.selectors import (
     TIER_LIMIT,
     WORKER_FIELDS,
@@ -37,6 +39,7 @@ from placement.matching.selectors import (
     posting_candidates,
     worker_profiles,
 )
+from workers.models import Worker
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +61,10 @@ LOCK_SECONDS = 3600
 class NewPostings:
     """The postings published since the last run, indexed for the workers' place tiers."""
 
-    def __init__(self, postings, *, today):
+    def __init__(self, postings: Iterable[PostingProfile], *, today: date) -> None:
         self.today = today
-        self.by_prefix = defaultdict(list)
-        self.by_occupation = defaultdict(list)
+        self.by_prefix: defaultdict[tuple[str, str], list[PostingProfile]] = defaultdict(list)
+        self.by_occupation: defaultdict[str, list[PostingProfile]] = defaultdict(list)
         for posting in postings:
             self.by_occupation[posting.occupation].append(posting)
             for length in (2, 4, 6):
@@ -72,11 +75,11 @@ class NewPostings:
                 key=lambda posting: (-(posting.wage_max + 600 * posting.provides_housing), -posting.id)
             )
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(self.by_occupation)
 
-    def candidates(self, profile):
-        found = {}
+    def candidates(self, profile: WorkerProfile) -> Iterable[PostingProfile]:
+        found: dict[int, PostingProfile] = {}
         prefixes = profile.area_prefixes
         for occupation in profile.occupations:
             if prefixes is None:
@@ -97,13 +100,13 @@ class NewPostings:
                         found[posting.id] = posting
         return found.values()
 
-    def _with_prefix(self, occupation, prefix):
+    def _with_prefix(self, occupation: str, prefix: str) -> list[PostingProfile]:
         if len(prefix) in (2, 4, 6):
             return self.by_prefix.get((occupation, prefix), [])
         return [posting for posting in self.by_occupation.get(occupation, ()) if posting.work_code.startswith(prefix)]
 
 
-def _new_postings(since, today):
+def _new_postings(since: datetime, today: date) -> list[PostingProfile]:
     rows = (
         JobPosting.objects.filter(status=PostingStatus.PUBLISHED, valid_until__gte=today, published_at__gte=since)
         .annotate(work_code=F("work_region_id"))
@@ -112,9 +115,10 @@ def _new_postings(since, today):
     return [PostingProfile.from_row(row) for row in rows]
 
 
-def _already_pushed(worker_ids, direction):
+def _already_pushed(worker_ids: list[int], direction: str) -> tuple[defaultdict[int, set[int]], defaultdict[int, int]]:
     """{worker_id: {posting_id}} pushed before, and {worker_id: count} pushed within the cap window."""
-    pushed, recent = defaultdict(set), defaultdict(int)
+    pushed: defaultdict[int, set[int]] = defaultdict(set)
+    recent: defaultdict[int, int] = defaultdict(int)
     since = timezone.now() - CAP_WINDOW
     rows = PushedMatch.objects.filter(worker_id__in=worker_ids, direction=direction).values_list(
         "worker_id", "posting_id", "pushed_at"
@@ -126,10 +130,10 @@ def _already_pushed(worker_ids, direction):
     return pushed, recent
 
 
-def _digest(postings):
+def _digest(postings: list[JobPosting]) -> dict[str, Any]:
     """The `job_push` variables for a worker's best new jobs: "电子厂普工 4500-6000元；保洁 3000元", as many as fit
     the provider's limit on a variable (the count still says how many there are)."""
-    jobs = []
+    jobs: list[str] = []
     for posting in postings:
         wage = f"{posting.wage_min}-{posting.wage_max}" if posting.wage_min != posting.wage_max else posting.wage_max
         job = f"{posting.title} {wage}元"[:SMS_VARIABLE_LIMIT]
@@ -140,7 +144,7 @@ def _digest(postings):
 
 
 class _Run:
-    def __init__(self, run, *, now, per_worker, batch_size):
+    def __init__(self, run: MatchRun, *, now: datetime, per_worker: int, batch_size: int) -> None:
         self.run = run
         self.now = now
         self.today = timezone.localdate(now)
@@ -149,10 +153,10 @@ class _Run:
         self.agreements = Agreements.in_force(self.today)
         self.new_postings = NewPostings(_new_postings(run.since, self.today), today=self.today)
         # worker_id -> [(score, posting_id)] picked for the worker, best first; the best candidates per posting.
-        self.to_workers = {}
-        self.for_owners = defaultdict(list)
+        self.to_workers: dict[int, list[tuple[float, int]]] = {}
+        self.for_owners: defaultdict[int, list[tuple[float, int]]] = defaultdict(list)
 
-    def _workers(self):
+    def _workers(self) -> QuerySet[Worker, dict[str, Any]]:
         changed = Q(registered_at__gte=self.run.since) | Q(updated_at__gte=self.run.since)
         workers = matchable_workers().exclude(wanted_occupations="", skills="")
         if not self.new_postings:
@@ -163,7 +167,7 @@ class _Run:
             .order_by("id")
         )
 
-    def match_workers(self):
+    def match_workers(self) -> None:
         """Pick each worker's best new jobs and each posting's best new candidates (in memory)."""
         last_id = 0
         while True:
@@ -173,7 +177,7 @@ class _Run:
             last_id = rows[-1]["id"]
             self._match_batch(rows)
 
-    def _match_batch(self, rows):
+    def _match_batch(self, rows: list[dict[str, Any]]) -> None:
         profiles = worker_profiles(rows, agreements=self.agreements)
         changed = {row["id"] for row in rows if row["changed"]}
         pushed, recent = _already_pushed([row["id"] for row in rows], PushDirection.TO_WORKER)
@@ -201,7 +205,7 @@ class _Run:
                 else:
                     heapq.heappushpop(heap, item)
 
-    def push_to_workers(self):
+    def push_to_workers(self) -> None:
         """One digest per worker (SMS and inbox) with their best new jobs, workers in chunks, each chunk in a
         transaction with its PushedMatch rows."""
         postings = JobPosting.objects.only("id", "title", "wage_min", "wage_max").in_bulk(
@@ -237,7 +241,7 @@ class _Run:
             self.run.jobs_pushed += sum(len(picks) for _worker_id, picks in chunk)
             self.run.workers_notified += len(chunk)
 
-    def push_to_owners(self):
+    def push_to_owners(self) -> None:
         """Each posting owner one inbox message listing their postings with new candidates."""
         if not self.for_owners:
             return
@@ -295,7 +299,9 @@ class _Run:
             self.run.owners_notified += 1
 
 
-def matches_push(*, now=None, per_worker=None, batch_size=None):
+def matches_push(
+    *, now: datetime | None = None, per_worker: int | None = None, batch_size: int | None = None
+) -> MatchRun | None:
     """Run the two-way push once; returns the MatchRun, or None if another run holds the lock.
 
     Running it again sends nothing twice: every pushed pair is recorded with a unique constraint in the same

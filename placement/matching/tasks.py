@@ -6,7 +6,7 @@ from placement.matching import services
 PUSH_TIME_LIMIT = 1800
 
 
-@shared_task(name="matching.push_nightly", time_limit=PUSH_TIME_LIMIT, soft_time_limit=PUSH_TIME_LIMIT - 60)
+@shared_task(time_limit=PUSH_TIME_LIMIT, soft_time_limit=PUSH_TIME_LIMIT - 60)
 def matches_push_nightly():
     run = services.matches_push()
     return None if run is None else {"run": run.pk, "workers": run.workers_notified, "owners": run.owners_notified}

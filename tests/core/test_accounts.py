@@ -5,6 +5,7 @@ from django.urls import reverse
 from core.accounts.models import Role, User
 from core.accounts.services import staff_user_create
 from core.errors import ApplicationError
+from portal import settings as portal_settings
 from tests.factories import DEMO_PASSWORD, JobSeekerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +24,11 @@ def test_staff_sign_in_with_username_and_password_and_land_on_the_console(client
     assert "县人社局工作人员" in console.content.decode()
 
 
-def test_passwords_are_stored_with_argon2(regions):
+def test_passwords_are_stored_with_argon2(regions, settings):
+    settings.PASSWORD_HASHERS = portal_settings.PASSWORD_HASHERS  # the tests otherwise hash fast (conftest.py)
     user = UserFactory(role=Role.COUNTY_STAFF, region=regions.get(code="430181"))
     assert user.password.startswith("argon2$")
+    assert user.check_password(DEMO_PASSWORD)
 
 
 def test_a_wrong_password_is_refused_with_a_chinese_message(client, regions):

@@ -7,7 +7,7 @@ from tests.factories import TripFactory
 from transport.models import Trip
 
 # Transactional: the tests close the connection, which a test wrapped in a transaction may not do.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.twins]
 
 SQL = "SELECT %(word)s || '%%', CAST(%(number)s AS integer) * 2, %(word)s"
 
@@ -19,6 +19,7 @@ def run(params):
     return row, [query["sql"].split(" ")[0] for query in queries.captured_queries]
 
 
+@pytest.mark.postgresql
 def test_a_statement_is_prepared_once_per_connection_and_executed_with_each_calls_parameters():
     connection.close()
     first, statements = run({"word": "普工", "number": 2})
@@ -30,6 +31,7 @@ def test_a_statement_is_prepared_once_per_connection_and_executed_with_each_call
     assert statements == ["EXECUTE"]
 
 
+@pytest.mark.postgresql
 def test_a_new_connection_prepares_the_statement_again():
     run({"word": "厨师", "number": 1})
     connection.close()

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from core.errors import ApplicationError
 from core.regions import gb2260
 from core.regions.models import Region, RegionLevel
+from core.regions.names import region_short_name
 from core.regions.selectors import region_children, region_path, region_subtree
 from core.regions.services import read_subdivision_csv, regions_import_subdivisions, regions_load_divisions
 
@@ -88,8 +89,7 @@ def test_current_divisions_leave_out_abolished_codes_and_the_city_district_place
 # --- loading provinces, cities and counties ---------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_load_regions_loads_34_provinces_and_every_current_city_and_county():
+def test_load_regions_loads_34_provinces_and_every_current_city_and_county(no_regions):
     stdout = StringIO()
     call_command("load_regions", stdout=stdout)
 
@@ -103,8 +103,7 @@ def test_load_regions_loads_34_provinces_and_every_current_city_and_county():
     assert f"Loaded {len(current)}" in stdout.getvalue()
 
 
-@pytest.mark.django_db
-def test_liuyang_is_a_county_under_changsha_under_hunan():
+def test_liuyang_is_a_county_under_changsha_under_hunan(no_regions):
     regions_load_divisions()
     liuyang = Region.objects.get(code="430181")
     assert (liuyang.name, liuyang.level) == ("浏阳市", RegionLevel.COUNTY)
@@ -114,8 +113,7 @@ def test_liuyang_is_a_county_under_changsha_under_hunan():
     assert hunan.parent is None
 
 
-@pytest.mark.django_db
-def test_every_loaded_region_hangs_under_a_region_of_a_higher_level_that_shares_its_prefix():
+def test_every_loaded_region_hangs_under_a_region_of_a_higher_level_that_shares_its_prefix(no_regions):
     regions_load_divisions()
     levels = dict(Region.objects.values_list("code", "level"))
     for code, level, parent_code in Region.objects.values_list("code", "level", "parent_id"):
@@ -128,21 +126,18 @@ def test_every_loaded_region_hangs_under_a_region_of_a_higher_level_that_shares_
             assert levels[parent_code] in {RegionLevel.CITY, RegionLevel.PROVINCE}
 
 
-@pytest.mark.django_db
-def test_abolished_codes_are_not_loaded_as_current_regions():
+def test_abolished_codes_are_not_loaded_as_current_regions(no_regions):
     regions_load_divisions()
     assert not Region.objects.filter(code="430123").exists()  # 浏阳县
 
 
-@pytest.mark.django_db
-def test_the_city_district_placeholders_are_not_loaded():
+def test_the_city_district_placeholders_are_not_loaded(no_regions):
     regions_load_divisions()
     assert not Region.objects.filter(code="430101").exists()
     assert not Region.objects.filter(level=RegionLevel.COUNTY, name="市辖区").exists()
 
 
-@pytest.mark.django_db
-def test_loading_regions_twice_changes_nothing():
+def test_loading_regions_twice_changes_nothing(no_regions):
     first = regions_load_divisions()
     count = Region.objects.count()
     second = regions_load_divisions()
@@ -150,8 +145,7 @@ def test_loading_regions_twice_changes_nothing():
     assert Region.objects.count() == count
 
 
-@pytest.mark.django_db
-def test_loading_regions_again_restores_a_renamed_region():
+def test_loading_regions_again_restores_a_renamed_region(no_regions):
     call_command("load_regions", stdout=StringIO())
     Region.objects.filter(code="430181").update(name="浏阳县")
     call_command("load_regions", stdout=StringIO())
@@ -488,3 +482,12 @@ def test_the_region_list_may_be_cached_by_anyone(regions, client):
     cache_control = response["Cache-Control"]
     assert "public" in cache_control
     assert "max-age=3600" in cache_control
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [("浏阳市", "浏阳"), ("新化县", "新化"), ("城步苗族自治县", "城步"), ("神农架林区", "神农架"),
+     ("湖南省", "湖南"), ("香港特别行政区", "香港"), ("城区", "城区"), ("东莞", "东莞")],
+)  # fmt: skip
+def test_a_place_is_also_known_by_its_name_without_the_suffix_of_its_kind(name, short):
+    assert region_short_name(name) == short

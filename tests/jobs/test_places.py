@@ -4,8 +4,6 @@ import re
 
 import pytest
 
-from jobs.demo import seed_demo_postings
-from jobs.models import JobPosting
 from tests.factories import EmployerFactory, JobPostingFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +34,6 @@ def test_a_posting_in_a_township_names_the_township_and_its_county(client, regio
     JobPostingFactory(work_region_id="430181102")
 
     assert _card_places(client.get("/jobs/").content.decode()) == ["浏阳市 · 大瑶镇"]
-
-
-def test_the_demo_posts_a_shop_in_shanghai_at_its_place_of_work_not_the_agencys_county(regions):
-    seed_demo_postings()
-
-    shanghai = JobPosting.objects.filter(employer__name="云阳面工劳务服务有限公司", work_address="上海门店")
-    assert shanghai.exists()
-    assert {posting.work_region.name for posting in shanghai} == {"徐汇区"}
-    assert {posting.employer.region_id for posting in shanghai} == {"500235"}
 
 
 def test_a_posting_whose_place_of_work_is_elsewhere_shows_that_place(client, regions):

@@ -8,7 +8,7 @@ from jobs.search import document_lexemes, query_tokens
 from jobs.selectors import PostingFilters, Sort, posting_search
 from tests.factories import EmployerFactory, JobPostingFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.twins]
 
 
 def titles(filters, **kwargs):

@@ -5,13 +5,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import ApplicationError
+from jobs import tasks
 from jobs.models import Employer, JobPosting, PostingStatus
 from jobs.search import TokenQuery
 from jobs.services import employer_create, posting_close, posting_create, posting_publish, postings_expire_due
-from jobs.tasks import expire_postings
 from tests.factories import EmployerFactory, JobPostingFactory, credit_code
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.twins]
 
 VALID_CODE = credit_code(123456789)
 
@@ -125,7 +125,7 @@ def test_the_hourly_task_expires_postings_past_their_date_and_nothing_else(regio
     lapsed = JobPostingFactory(valid_until=yesterday)
     current = JobPostingFactory()
     draft = JobPostingFactory(status="draft", published_at=None, valid_until=yesterday)
-    assert expire_postings.apply().get() == 1
+    assert tasks.postings_expire_due.apply().get() == 1
     assert postings_expire_due() == 0
     statuses = dict(JobPosting.objects.values_list("pk", "status"))
     assert statuses == {lapsed.pk: "expired", current.pk: "published", draft.pk: "draft"}
@@ -134,7 +134,8 @@ def test_the_hourly_task_expires_postings_past_their_date_and_nothing_else(regio
 def test_celery_beat_runs_the_expiry_task_every_hour(settings):
     from portal.celery import app
 
-    entries = [entry for entry in settings.CELERY_BEAT_SCHEDULE.values() if entry["task"] == "jobs.expire_postings"]
+    task = "jobs.tasks.postings_expire_due"
+    entries = [entry for entry in settings.CELERY_BEAT_SCHEDULE.values() if entry["task"] == task]
     assert [entry["schedule"] for entry in entries] == [3600.0]
     app.loader.import_default_modules()
-    assert "jobs.expire_postings" in app.tasks
+    assert task in app.tasks

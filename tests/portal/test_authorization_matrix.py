@@ -487,6 +487,24 @@ FORM_CASES = {
             reverse("api:ledger"), {"secretary": world.other_staff.pk, "region": OTHER_COUNTY}
         ),
     ),
+    # Statistics: the region to read is in the query string; another county's is missing, whatever the page.
+    **{
+        f"statistics {name}: ?region=": FormCase(
+            "staff",
+            lambda world: world.other_posting(),
+            lambda world, client, posting, route=route: client.get(reverse(route), {"region": OTHER_COUNTY}),
+            hidden=("新化县",),
+        )
+        for name, route in (
+            ("dashboard", "statistics:dashboard"),
+            ("weekly report", "statistics:weekly"),
+            ("weekly excel", "statistics:weekly_excel"),
+            ("funnel", "statistics:funnel"),
+            ("agents", "statistics:agents"),
+            ("agents excel", "statistics:agents_excel"),
+            ("api", "api:stats"),
+        )
+    },
 }
 
 

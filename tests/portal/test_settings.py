@@ -102,3 +102,22 @@ def test_the_defaults_are_chinese_and_shanghai_time(settings, language_setting):
     expected = {"LANGUAGE_CODE": "zh-hans", "TIME_ZONE": "Asia/Shanghai"}[language_setting]
     assert getattr(settings, language_setting) == expected
     assert settings.USE_TZ
+
+
+def test_it_refuses_a_guessable_metrics_token():
+    result = run_python(SETUP, DEBUG="false", PII_KEY="pii", SECRET_KEY=GOOD_SECRET, METRICS_TOKEN="metrics")
+    assert result.returncode != 0
+    assert "METRICS_TOKEN must be at least 32 characters" in result.stderr
+
+
+def test_it_refuses_to_keep_audit_rows_under_six_months():
+    result = run_python(SETUP, DEBUG="true", RETENTION_AUDIT_ROWS_DAYS="90")
+    assert result.returncode != 0
+    assert "RETENTION_AUDIT_ROWS_DAYS must be at least 180" in result.stderr
+
+
+def test_a_rotated_key_list_alone_is_enough_with_debug_off():
+    code = SETUP + "; from django.conf import settings; print(settings.PII_KEYS)"
+    result = run_python(code, DEBUG="false", SECRET_KEY=GOOD_SECRET, PII_KEYS="new-key,old-key")
+    assert result.returncode == 0, result.stderr
+    assert "['new-key', 'old-key']" in result.stdout

@@ -1,4 +1,4 @@
-"""A cooperation agreement's figures: places filled (placement's ledgers) and trips (transport's own selectors)."""
+"""A cooperation agreement's figures: places filled (placement's tallies) and trips (transport's own selectors)."""
 
 import pytest
 
@@ -12,7 +12,7 @@ pytest_plugins = ["tests.jobs.console_fixtures"]
 
 def test_an_agreements_progress_counts_places_of_its_postings_that_left_the_draft(agreement, posting, draft):
     JobPosting.objects.filter(pk__in=[posting.pk, draft.pk]).update(agreement=agreement)
-    postings = selectors.agreement_postings_with_ledgers(agreement=agreement)
+    postings = selectors.agreement_postings_with_tallies(agreement=agreement)
     progress = selectors.agreement_progress(agreement=agreement, postings=postings)
     assert (progress.target, progress.posted, progress.filled) == (500, posting.headcount, 0)
 

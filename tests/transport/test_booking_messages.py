@@ -5,12 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.notifications.catalog import SMS_VARIABLE_LIMIT
 from core.notifications.models import Channel, OutboxMessage
 from tests.factories import PickupPointFactory, TripFactory
-from transport.notifications import SMS_VARIABLE_LIMIT
 from transport.services import booking_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.twins]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

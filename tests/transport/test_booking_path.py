@@ -12,7 +12,7 @@ from tests.factories import TripFactory
 from transport.models import Booking, BookingStatus, TripStatus
 from transport.services import booking_cancel, booking_create, trip_cancel, trip_close
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.twins]
 
 
 def _rows(worker, template):
@@ -132,6 +132,7 @@ def test_a_worker_who_turned_sms_off_gets_the_inbox_message_and_no_sms(trip, mak
     assert _rows(worker, "trip_booking_confirmed").get(channel=Channel.INBOX).status == Status.SENT
 
 
+@pytest.mark.postgresql
 def test_a_booking_on_postgresql_reads_the_trip_then_claims_books_and_writes_its_messages_in_one_prepared_statement(
     trip, make_worker
 ):

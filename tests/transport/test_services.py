@@ -22,7 +22,7 @@ from transport.services import (
     trip_reminders_send,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.twins]
 
 
 def _messages(worker, template):
@@ -176,6 +176,7 @@ def test_one_worker_cannot_hold_bookings_on_two_trips_that_overlap(regions, make
     assert _book(next_day, worker).status == BookingStatus.CONFIRMED
 
 
+@pytest.mark.postgresql
 def test_the_database_refuses_overlapping_active_bookings_even_without_the_service(regions, make_worker):
     worker = make_worker()
     first = _book(TripFactory(), worker)

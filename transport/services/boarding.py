@@ -2,11 +2,13 @@
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.accounts.models import User
 from core.errors import ApplicationError
 from transport.models import BoardingCheck, BoardingOutcome, BoardingScan, Booking, BookingStatus, Trip, TripStatus
 from transport.services.trips import check_boarding_checks, check_trip_scope
@@ -15,13 +17,13 @@ from transport.services.trips import check_boarding_checks, check_trip_scope
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−－_]+")
 
 
-def boarding_query_normalise(query):
+def boarding_query_normalise(query: str | None) -> str:
     """A booking code or phone number as typed at the door ("ab3k-7m2p", "138 0000 0000", full-width letters from a
     Chinese keyboard) in the one form they are stored in: NFKC, separators out, upper case."""
     return _SEPARATORS.sub("", unicodedata.normalize("NFKC", query or "")).upper()
 
 
-def _find_booking(trip, query):
+def _find_booking(trip: Trip, query: str) -> Booking | None:
     bookings = Booking.objects.select_related("worker__user").filter(trip=trip)
     if query.isdecimal() and len(query) == 11:
         return bookings.filter(worker__user__phone=query).order_by("-id").first()
@@ -29,7 +31,7 @@ def _find_booking(trip, query):
 
 
 @transaction.atomic
-def booking_board(*, actor, trip_id, query, checks=()):
+def booking_board(*, actor: User, trip_id: int, query: str, checks: Iterable[str] = ()) -> BoardingScan:
     """One scan at the door (QR code, typed booking code or phone). Appends a BoardingScan and returns it.
 
     A second scan of a boarded passenger answers when they boarded and changes nothing.
@@ -61,7 +63,7 @@ def booking_board(*, actor, trip_id, query, checks=()):
     )
 
 
-def _boarding_decision(trip, booking, checks):
+def _boarding_decision(trip: Trip, booking: Booking | None, checks: Iterable[str]) -> tuple[str, str]:
     if booking is None:
         return BoardingOutcome.NOT_FOUND, _("本趟车没有这个预约。")
     if booking.status == BookingStatus.BOARDED:

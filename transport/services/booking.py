@@ -12,11 +12,13 @@ than running it.
 
 import secrets
 from contextlib import nullcontext
+from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.accounts.models import User
 from core.accounts.scoping import user_can_access_region
 from core.errors import ApplicationError
 from core.prepared import execute_prepared, model_columns, model_from_row
@@ -32,6 +34,7 @@ from transport.services.seats import (
     seat_claim,
     waitlist_position,
 )
+from workers.models import Worker
 
 # No 0/O, 1/I/L: booking codes are read aloud and typed on a phone at the bus door.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -43,11 +46,11 @@ _CONSTRAINT_MESSAGES = {
 }
 
 
-def booking_code_new():
+def booking_code_new() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def _clashing_rule(*, trip, worker):
+def _clashing_rule(*, trip: Trip, worker: Worker) -> str | None:
     """The rule a new booking would break, if any: one active booking per worker and trip, no overlapping trips.
 
     Asked only on databases without the exclusion constraint (SQLite); PostgreSQL refuses both rules itself and
@@ -66,13 +69,13 @@ def _clashing_rule(*, trip, worker):
     return "booking_no_overlapping_trips" if clashing else None
 
 
-def _idempotent_twin(*, worker, idempotency_key):
+def _idempotent_twin(*, worker: Worker, idempotency_key: str | None) -> Booking | None:
     if not idempotency_key:
         return None
     return Booking.objects.filter(worker=worker, idempotency_key=idempotency_key).first()
 
 
-def _twin_or_refusal(*, worker, idempotency_key, constraint):
+def _twin_or_refusal(*, worker: Worker, idempotency_key: str | None, constraint: str | None) -> Booking | None:
     """A retry racing its twin may meet the twin's booking in any rule first: that booking is then the answer.
     Otherwise the rule's message; None when the rule has none."""
     twin = _idempotent_twin(worker=worker, idempotency_key=idempotency_key)
@@ -90,7 +93,7 @@ SELECT {model_columns(Trip, "trip")}, county.name
 """
 
 
-def _bookable_trip(trip_id, now, *, booked_by):
+def _bookable_trip(trip_id: object, now: datetime, *, booked_by: User | None) -> Trip:
     # Hand-written SQL has no ORM guard for an id past bigint: such an id is a trip that does not exist.
     trip_id = parse_object_id(trip_id)
     row = None
@@ -100,7 +103,7 @@ def _bookable_trip(trip_id, now, *, booked_by):
             row = cursor.fetchone()
     trip = None if row is None else model_from_row(connection, Trip, row[:-1])
     # A draft trip is not public: to a worker it is as missing as one that does not exist.
-    if trip is None or (trip.status == TripStatus.DRAFT and booked_by is None):
+    if row is None or trip is None or (trip.status == TripStatus.DRAFT and booked_by is None):
         raise ApplicationError(_("找不到这趟车。"), code="not_found")
     county_name = row[-1]
     # The messages name the county as the meeting place when no pickup point is chosen.
@@ -114,7 +117,7 @@ def _bookable_trip(trip_id, now, *, booked_by):
     return trip
 
 
-def _pickup_point(trip, pickup_point_id):
+def _pickup_point(trip: Trip, pickup_point_id: int | None) -> PickupPoint | None:
     if not pickup_point_id:
         return None
     point = PickupPoint.objects.filter(pk=pickup_point_id, trip_id=trip.pk).first()
@@ -129,8 +132,9 @@ def _pickup_point(trip, pickup_point_id):
 # decided here: confirmed with that seat, or waitlisted because the trip is full. No row (the trip has gaps left by
 # cancellations, or changed since this statement's snapshot) inserts nothing and the caller takes the general path.
 # The waiting-list position counts the waitlisted bookings this statement can see, which are exactly those that
-# came before it. The message rows (core.notifications' message_rows_sql) read the seat or the position off `placed`.
-_CLAIM_AND_INSERT = f"""
+# came before it. The message rows (core.notifications' message_rows_sql, as more CTEs after `placed`) read the seat
+# or the position off `placed`.
+_CLAIM_AND_INSERT_CTES = f"""
 WITH claim AS (
     UPDATE {Trip._meta.db_table}
        SET taken = taken + 1, seats_issued = seats_issued + 1
@@ -157,12 +161,15 @@ WITH claim AS (
                   AND waiting.offer_expires_at IS NULL)
            END AS position
       FROM booking
-){{messages}}
-SELECT id, seat, position FROM placed
-"""
+)"""
+_CLAIM_AND_INSERT_RESULT = "SELECT id, seat, position FROM placed"
 
 
-def _claim_and_insert(booking, *, notify):
+def _claim_and_insert_statement(message_ctes: list[str]) -> str:
+    return "".join([_CLAIM_AND_INSERT_CTES, *(f", {cte}" for cte in message_ctes), "\n", _CLAIM_AND_INSERT_RESULT])
+
+
+def _claim_and_insert(booking: Booking, *, notify: bool) -> int | bool | None:
     """PostgreSQL's one statement: fills in the booking's id, status and seat and returns its waiting-list position
     (None when confirmed), or returns False when the statement decided nothing."""
     params = {
@@ -179,24 +186,24 @@ def _claim_and_insert(booking, *, notify):
         "confirmed": BookingStatus.CONFIRMED,
         "waitlisted": BookingStatus.WAITLISTED,
     }
-    messages = ""
+    message_ctes = []
     if notify:
         for template, variable, condition in (
             ("trip_booking_confirmed", "seat", "placed.seat IS NOT NULL"),
             ("trip_waitlisted", "position", "placed.seat IS NULL"),
         ):
-            sql, message_params = booking_message_sql(
+            rows = booking_message_sql(
                 booking=booking,
                 template=template,
                 sql_context={variable: f"placed.{variable}"},
                 source="placed",
                 condition=condition,
             )
-            messages += f", {template} AS ({sql})"
-            params.update(message_params)
+            message_ctes.append(rows.as_cte(template))
+            params.update(rows.params)
     # Inside a caller's transaction a refusal must not break it: a savepoint then; on its own, autocommit.
     with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
-        execute_prepared(connection, cursor, _CLAIM_AND_INSERT.format(messages=messages), params)
+        execute_prepared(connection, cursor, _claim_and_insert_statement(message_ctes), params)
         row = cursor.fetchone()
     if row is None:
         return False
@@ -207,7 +214,7 @@ def _claim_and_insert(booking, *, notify):
     return position
 
 
-def _claim_then_insert(booking):
+def _claim_then_insert(booking: Booking) -> int | None:
     """The general path (SQLite, and a PostgreSQL trip with gaps): claim under the row lock, then INSERT."""
     booking.seat_number = seat_claim(trip_id=booking.trip_id)
     booking.status = BookingStatus.CONFIRMED if booking.seat_number else BookingStatus.WAITLISTED
@@ -215,7 +222,15 @@ def _claim_then_insert(booking):
     return None if booking.seat_number else waitlist_position(booking)
 
 
-def booking_create(*, trip_id, worker, booked_by=None, pickup_point_id=None, idempotency_key=None, notify=True):
+def booking_create(
+    *,
+    trip_id: object,
+    worker: Worker,
+    booked_by: User | None = None,
+    pickup_point_id: int | None = None,
+    idempotency_key: str | None = None,
+    notify: bool = True,
+) -> tuple[Booking, bool]:
     """Book a seat for `worker`: confirmed with a seat while seats remain, else waitlisted in order.
 
     Returns (booking, created); a waitlisted booking carries its place in line as `booking.position`. A repeated
@@ -241,7 +256,9 @@ def booking_create(*, trip_id, worker, booked_by=None, pickup_point_id=None, ide
         # SQLite has no exclusion constraint for the overlap rule: asked here, without its guarantee.
         clash = _clashing_rule(trip=trip, worker=worker)
         if clash:
-            return _twin_or_refusal(worker=worker, idempotency_key=idempotency_key, constraint=clash), False
+            twin = _twin_or_refusal(worker=worker, idempotency_key=idempotency_key, constraint=clash)
+            assert twin is not None, "every clashing rule has its message, so no twin means a refusal was raised"
+            return twin, False
     booking = Booking(
         trip=trip,
         worker=worker,
@@ -272,7 +289,7 @@ def booking_create(*, trip_id, worker, booked_by=None, pickup_point_id=None, ide
     return booking, True
 
 
-def _booking_notify(booking):
+def _booking_notify(booking: Booking) -> None:
     """The general path's messages: the same rows as the one statement's, the seat or the position known by now."""
     if booking.seat_number:
         sql, params = booking_message_sql(booking=booking, template="trip_booking_confirmed")
@@ -285,7 +302,7 @@ def _booking_notify(booking):
 
 
 @transaction.atomic
-def booking_cancel(*, booking_id, actor):
+def booking_cancel(*, booking_id: int, actor: User) -> Booking:
     """The worker (or staff of the trip's region) cancels: the seat is freed and offered to the first in line."""
     booking = locked_booking(booking_id)
     if not booking_is_own_or_in_scope(booking=booking, user=actor):
@@ -298,14 +315,14 @@ def booking_cancel(*, booking_id, actor):
     return booking
 
 
-def booking_is_own_or_in_scope(*, booking, user):
+def booking_is_own_or_in_scope(*, booking: Booking, user: User) -> bool:
     if booking.worker.user_id == user.pk:
         return True
     return user.is_console_user and user_can_access_region(user, booking.trip.origin_county_id)
 
 
 @transaction.atomic
-def booking_accept_offer(*, booking_id, worker):
+def booking_accept_offer(*, booking_id: int, worker: Worker) -> Booking:
     """The waitlisted worker takes the seat offered to them before its deadline."""
     booking = locked_booking(booking_id)
     if booking.worker_id != worker.pk:
@@ -321,7 +338,7 @@ def booking_accept_offer(*, booking_id, worker):
     return booking
 
 
-def offers_expire(*, now=None):
+def offers_expire(*, now: datetime | None = None) -> int:
     """Offers not taken by their deadline lapse (the booking is cancelled) and the seat passes to the next in line.
 
     Each booking in its own short transaction, re-checked under its row lock, so a worker accepting at the last

@@ -1,6 +1,7 @@
 """Reminders 24 hours and 2 hours before departure, each sent once per booking however often beat runs."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -15,12 +16,12 @@ REMINDERS = (
 )
 
 
-def _as_sql_datetime(value):
+def _as_sql_datetime(value: datetime) -> Any:
     # Raw SQL gets no field to convert its parameters: SQLite compares the text the ORM stored (UTC, no offset).
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def trip_reminders_send(*, now=None):
+def trip_reminders_send(*, now: datetime | None = None) -> int:
     """Send every due reminder once: the INSERT ... ON CONFLICT DO NOTHING on (booking, kind) decides who gets one,
     so a second run (or two beat processes at once) finds nothing left to send. Returns how many were sent.
 

@@ -8,7 +8,7 @@ under the trip's row lock (`seat_claim`), until the gaps are filled and the trip
 """
 
 import itertools
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Case, F, PositiveIntegerField, When
@@ -19,7 +19,7 @@ from transport.models import HOLDS_SEAT, Booking, BookingStatus, Trip, TripStatu
 from transport.notifications import china_time, trip_notify
 
 
-def seat_claim(*, trip_id):
+def seat_claim(*, trip_id: int) -> int | None:
     """Take one seat of an open trip if any is left: the seat number, or None when the trip is full.
 
     The seat is the lowest number no seat-holding booking of the trip has, so seats given back are reused first.
@@ -44,11 +44,11 @@ def seat_claim(*, trip_id):
     return next(seat for seat in itertools.count(1) if seat not in held)
 
 
-def seat_release(*, trip_id):
+def seat_release(*, trip_id: int) -> None:
     Trip.objects.filter(pk=trip_id).update(taken=F("taken") - 1)
 
 
-def offer_free_seats(*, trip_id, now):
+def offer_free_seats(*, trip_id: int, now: datetime) -> None:
     """Give each free seat, in waiting-list order, to the next waitlisted booking as an offer with a deadline."""
     deadline = now + timedelta(minutes=settings.TRANSPORT_OFFER_MINUTES)
     waiting = (
@@ -66,7 +66,7 @@ def offer_free_seats(*, trip_id, now):
         trip_notify(bookings=[booking], template="trip_seat_offer", context={"deadline": china_time(deadline)})
 
 
-def booking_release(booking, *, now):
+def booking_release(booking: Booking, *, now: datetime) -> None:
     """Cancel one active booking, give its seat back and offer it to the waiting list."""
     seat = booking.seat_number
     booking.status = BookingStatus.CANCELLED
@@ -79,13 +79,13 @@ def booking_release(booking, *, now):
         offer_free_seats(trip_id=booking.trip_id, now=now)
 
 
-def booking_not_found():
+def booking_not_found() -> ApplicationError:
     """One answer for a booking that does not exist and for one the caller may not touch, so that ids cannot be
     probed."""
     return ApplicationError(_("找不到这个预约。"), code="not_found")
 
 
-def locked_booking(booking_id):
+def locked_booking(booking_id: int) -> Booking:
     """The booking under its row lock, or ApplicationError `not_found`."""
     booking = Booking.objects.select_for_update(of=("self",)).select_related("trip").filter(pk=booking_id).first()
     if booking is None:
@@ -93,7 +93,7 @@ def locked_booking(booking_id):
     return booking
 
 
-def waitlist_position(booking):
+def waitlist_position(booking: Booking) -> int:
     """1 for the first in line: waitlisted bookings without a seat offer, in the order they came."""
     return (
         Booking.objects.filter(

@@ -1,12 +1,18 @@
 """Dispatchers' trips: create, edit, and the status changes draft -> open -> closed -> departed -> arrived, or
 cancelled, each telling the passengers what it means for them."""
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.accounts.models import User
 from core.accounts.scoping import user_can_access_region
 from core.errors import ApplicationError
+from jobs.models import JobPosting
 from transport.models import (
     ACTIVE_BOOKING_STATUSES,
     BoardingCheck,
@@ -20,12 +26,12 @@ from transport.notifications import trip_notify
 from transport.services.seats import booking_release, offer_free_seats
 
 
-def check_trip_scope(*, actor, origin_county_id):
+def check_trip_scope(*, actor: User, origin_county_id: str) -> None:
     if not user_can_access_region(actor, origin_county_id):
         raise ApplicationError(_("只能安排本辖区出发的专车。"), field="origin_county", code="permission_denied")
 
 
-def check_boarding_checks(checks, *, field):
+def check_boarding_checks(checks: Iterable[str], *, field: str) -> None:
     unknown = set(checks) - set(BoardingCheck.values)
     if unknown:
         raise ApplicationError(
@@ -33,13 +39,19 @@ def check_boarding_checks(checks, *, field):
         )
 
 
-def _pickup_points_replace(trip, pickup_points):
+def _pickup_points_replace(trip: Trip, pickup_points: Iterable[Mapping[str, Any]]) -> None:
     trip.pickup_points.all().delete()
     PickupPoint.objects.bulk_create(PickupPoint(trip=trip, **point) for point in pickup_points)
 
 
 @transaction.atomic
-def trip_create(*, actor, fields, postings=(), pickup_points=()):
+def trip_create(
+    *,
+    actor: User,
+    fields: dict[str, Any],
+    postings: Iterable[JobPosting] = (),
+    pickup_points: Iterable[Mapping[str, Any]] = (),
+) -> Trip:
     """A new trip in draft. `fields`: Trip field values; `pickup_points`: dicts of name, address, meets_at."""
     check_trip_scope(actor=actor, origin_county_id=fields["origin_county"].pk)
     check_boarding_checks(fields.get("boarding_checks", ()), field="boarding_checks")
@@ -50,7 +62,14 @@ def trip_create(*, actor, fields, postings=(), pickup_points=()):
 
 
 @transaction.atomic
-def trip_update(*, actor, trip_id, fields, postings=(), pickup_points=()):
+def trip_update(
+    *,
+    actor: User,
+    trip_id: int,
+    fields: dict[str, Any],
+    postings: Iterable[JobPosting] = (),
+    pickup_points: Iterable[Mapping[str, Any]] = (),
+) -> Trip:
     trip = Trip.objects.select_for_update().get(pk=trip_id)
     check_trip_scope(actor=actor, origin_county_id=trip.origin_county_id)
     check_trip_scope(actor=actor, origin_county_id=fields["origin_county"].pk)
@@ -83,7 +102,7 @@ _TRANSITIONS = {
 }
 
 
-def _trip_transition(*, actor, trip_id, to):
+def _trip_transition(*, actor: User, trip_id: int, to: TripStatus) -> Trip:
     trip = Trip.objects.select_for_update().get(pk=trip_id)
     check_trip_scope(actor=actor, origin_county_id=trip.origin_county_id)
     if trip.status not in _TRANSITIONS[to]:
@@ -95,14 +114,14 @@ def _trip_transition(*, actor, trip_id, to):
     return trip
 
 
-def _passengers(trip, statuses):
+def _passengers(trip: Trip, statuses: Iterable[str]) -> QuerySet[Booking]:
     return trip.bookings.select_related("trip__origin_county", "worker__user", "pickup_point").filter(
         status__in=statuses
     )
 
 
 @transaction.atomic
-def trip_open(*, actor, trip_id):
+def trip_open(*, actor: User, trip_id: int) -> Trip:
     trip = _trip_transition(actor=actor, trip_id=trip_id, to=TripStatus.OPEN)
     trip.save(update_fields=["status"])
     offer_free_seats(trip_id=trip.pk, now=timezone.now())
@@ -110,7 +129,7 @@ def trip_open(*, actor, trip_id):
 
 
 @transaction.atomic
-def trip_close(*, actor, trip_id):
+def trip_close(*, actor: User, trip_id: int) -> Trip:
     """Stop booking: passengers get the meeting time and place, the rest of the waiting list is told no seat came."""
     trip = _trip_transition(actor=actor, trip_id=trip_id, to=TripStatus.CLOSED)
     trip.save(update_fields=["status"])
@@ -124,7 +143,7 @@ def trip_close(*, actor, trip_id):
 
 
 @transaction.atomic
-def trip_cancel(*, actor, trip_id):
+def trip_cancel(*, actor: User, trip_id: int) -> Trip:
     """Cancel the trip and every booking on it, and tell every passenger (confirmed and waiting)."""
     trip = _trip_transition(actor=actor, trip_id=trip_id, to=TripStatus.CANCELLED)
     trip.taken = trip.seats_issued = 0
@@ -138,7 +157,7 @@ def trip_cancel(*, actor, trip_id):
 
 
 @transaction.atomic
-def trip_depart(*, actor, trip_id):
+def trip_depart(*, actor: User, trip_id: int) -> tuple[Trip, int]:
     """The coach leaves: whoever has a seat and has not boarded is a no-show; the waiting list is closed."""
     trip = _trip_transition(actor=actor, trip_id=trip_id, to=TripStatus.DEPARTED)
     trip.save(update_fields=["status"])
@@ -151,7 +170,7 @@ def trip_depart(*, actor, trip_id):
 
 
 @transaction.atomic
-def trip_arrive(*, actor, trip_id):
+def trip_arrive(*, actor: User, trip_id: int) -> Trip:
     trip = _trip_transition(actor=actor, trip_id=trip_id, to=TripStatus.ARRIVED)
     trip.arrived_at = timezone.now()
     trip.save(update_fields=["status", "arrived_at"])

@@ -25,7 +25,6 @@ from core.notifications.services.recipients import (
 )
 from core.notifications.services.sending import (
     RECONCILE_LOCK,
-    _claim,
     outbox_dispatch,
     outbox_reconcile,
     outbox_send,
@@ -37,7 +36,6 @@ __all__ = [
     "EXPIRED_REASON",
     "OPTED_OUT_REASON",
     "RECONCILE_LOCK",
-    "_claim",
     "broadcast_create",
     "broadcast_fan_out",
     "broadcast_preview",

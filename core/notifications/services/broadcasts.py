@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from core.accounts.scoping import user_can_access_region
 from core.errors import ApplicationError
-from core.notifications import tasks
 from core.notifications.catalog import message_template
 from core.notifications.models import (
     Broadcast,
@@ -20,13 +19,14 @@ from core.notifications.models import (
     OutboxMessage,
     Status,
 )
+from core.notifications.publishing import fan_out, send_after_commit
+from core.notifications.recipient_filters import RECIPIENT_FILTERS
 from core.notifications.rules import marketing_send_after
-from core.notifications.selectors import RECIPIENT_FILTERS, broadcast_failure_reasons, broadcast_recipients
+from core.notifications.selectors import broadcast_failure_reasons, broadcast_recipients
 from core.notifications.services.messages import (
     DAILY_CAP_REASON,
-    _enqueue_send,
-    _lock_recipients,
     _marketing_sms_today,
+    _serialise_daily_cap,
     _validated_channels,
     marketing_sms_per_recipient,
     notify,
@@ -125,7 +125,7 @@ def broadcast_create(*, actor, filters, template, context, channels, confirmatio
         if earlier is None:
             raise
         return earlier, False
-    tasks.broadcast_fan_out.delay_on_commit(broadcast.pk)
+    transaction.on_commit(lambda: fan_out(broadcast.pk))
     return broadcast, True
 
 
@@ -178,7 +178,7 @@ def broadcast_resend_failed(*, broadcast):
     now = timezone.now()
     send_after = marketing_send_after(now) if message_template(broadcast.template).kind == Kind.MARKETING else now
     recipient_ids = [row.recipient_id for row in rows]
-    _lock_recipients(recipient_ids)
+    _serialise_daily_cap()
     today = _marketing_sms_today(recipient_ids, send_after)
     over_cap = [row.pk for row in rows if today.get(row.recipient_id, 0) >= settings.NOTIFICATIONS_DAILY_CAP]
     again = [row.pk for row in rows if row.pk not in set(over_cap)]
@@ -192,5 +192,5 @@ def broadcast_resend_failed(*, broadcast):
         enqueued_at=now if send_after <= now else None,
     )
     if send_after <= now:
-        _enqueue_send(again)
+        send_after_commit(again)
     return len(again)

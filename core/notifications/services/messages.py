@@ -5,6 +5,7 @@ import functools
 import json
 import logging
 import uuid
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -12,10 +13,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.accounts.models import User
-from core.batching import chunked
 from core.errors import ApplicationError
-from core.notifications import tasks
 from core.notifications.catalog import message_template
 from core.notifications.models import (
     Channel,
@@ -24,7 +22,9 @@ from core.notifications.models import (
     OutboxMessage,
     Status,
 )
+from core.notifications.publishing import send_after_commit
 from core.notifications.rules import china_day_bounds, marketing_send_after
+from core.observability.request_id import current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -33,25 +33,28 @@ DAILY_CAP_REASON = "已达每日推送上限"
 EXPIRED_REASON = "已过有效期，不再发送"
 
 
-def _enqueue_send(outbox_ids, *, countdown=0):
-    for chunk in chunked(outbox_ids, settings.NOTIFICATIONS_BATCH_SIZE):
-        transaction.on_commit(lambda chunk=chunk: tasks.outbox_send.apply_async(args=[chunk], countdown=countdown))
-
-
 def _sms_opted_out(user_ids):
     return set(
         NotificationPreference.objects.filter(user_id__in=user_ids, sms_enabled=False).values_list("user_id", flat=True)
     )
 
 
-def _lock_recipients(user_ids):
-    """Lock the recipients' user rows until the caller's transaction ends, in id order (no deadlock between two
-    callers), so that two notify() calls to the same person count today's pushes one after the other: the second
-    sees the first's rows, and the daily cap holds under concurrency. A row lock, not an advisory lock: a nightly
-    push locks thousands of people, and row locks do not fill PostgreSQL's shared lock table."""
-    list(
-        User.objects.select_for_update(no_key=True).filter(pk__in=user_ids).order_by("pk").values_list("pk", flat=True)
-    )
+# The key of the transaction-scoped advisory lock that the writers of marketing SMS take in turn.
+DAILY_CAP_LOCK_KEY = 0x6E6F746966696361  # "notifica"
+
+
+def _serialise_daily_cap():
+    """Make the writers of marketing SMS count today's pushes one after the other, until the caller's transaction
+    ends: the second sees the first's rows, so the daily cap holds under concurrency however many write at once.
+
+    One lock per writer, not one per recipient: locking each recipient's user row (FOR NO KEY UPDATE writes the lock
+    into every row's page) made a fan-out chunk of 1,000 people pay 1,000 row writes (docs/notifications.md,
+    Benchmark). The writers it serialises are few (a broadcast's fan-out runs chunk after chunk
+    anyway, the nightly push, a resend) and critical messages (codes, bookings) never take it. SQLite, the embedded
+    mode, lets one transaction write at a time already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DAILY_CAP_LOCK_KEY])
 
 
 def marketing_sms_per_recipient(recipients, moment):
@@ -88,8 +91,9 @@ def notify(*, recipients, template, context, channels, broadcast=None):
     """Write one outbox row per recipient and channel in the caller's transaction; SMS go out after it commits.
 
     `recipients`: User rows (a list or a queryset); SMS rows are made only for those with a phone. `template`: a
-    key of `catalog.TEMPLATES`; `context`: its variables. `channels`: any of "sms", "inbox". Returns the rows,
-    including those cancelled at once (opted out of SMS, over the daily cap) with the reason in `last_error`.
+    key of the catalogue (`catalog.register_templates`); `context`: its variables. `channels`: any of "sms",
+    "inbox". Returns the rows, including those cancelled at once (opted out of SMS, over the daily cap) with the
+    reason in `last_error`.
     """
     return notify_each(
         messages=[(user, context) for user in recipients], template=template, channels=channels, broadcast=broadcast
@@ -121,8 +125,9 @@ def notify_each(*, messages, template, channels, broadcast=None):
     opted_out = _sms_opted_out(user_ids) if Channel.SMS in channels else set()
     capped = Channel.SMS in channels and message.kind == Kind.MARKETING
     if capped:
-        _lock_recipients(user_ids)
+        _serialise_daily_cap()
     sent_today = _marketing_sms_today(user_ids, sms_send_after) if capped else {}
+    request_id = current_request_id()
     rows = []
     for user, context in messages:
         text, params = text_and_params(context)
@@ -141,6 +146,7 @@ def notify_each(*, messages, template, channels, broadcast=None):
                 idempotency_key=f"b{broadcast.pk}-u{user.pk}-{channel}" if broadcast else uuid.uuid4().hex,
                 send_after=now,
                 expires_at=expires_at if channel == Channel.SMS else None,
+                request_id=request_id,
             )
             if channel == Channel.INBOX:
                 # The inbox is our own table: the row is the delivered message.
@@ -155,14 +161,26 @@ def notify_each(*, messages, template, channels, broadcast=None):
                     row.enqueued_at = now
             rows.append(row)
     OutboxMessage.objects.bulk_create(rows, batch_size=1000)
-    _enqueue_send([row.pk for row in rows if row.enqueued_at is not None])
+    send_after_commit([row.pk for row in rows if row.enqueued_at is not None])
     return rows
+
+
+class MessageRows(NamedTuple):
+    """One message's outbox rows as SQL (message_rows_sql): an INSERT and its named parameters."""
+
+    sql: str
+    params: dict
+
+    def as_cte(self, name):
+        """The INSERT as a data-modifying CTE `name AS (INSERT …)`, for a WITH list that writes it with its own
+        rows: the statement lists the CTEs rather than splicing SQL text into a template string."""
+        return f"{name} AS ({self.sql})"
 
 
 # The columns message_rows_sql fills; the others keep their defaults (NULL, no broadcast).
 _ROW_COLUMNS = (
     "recipient_id, channel, phone, template, kind, params, text, status, attempts, last_error, provider_message_id,"
-    " provider_out_id, idempotency_key, send_after, sent_at, created_at, updated_at"
+    " provider_out_id, idempotency_key, send_after, sent_at, created_at, updated_at, expires_at, request_id"
 )
 
 
@@ -176,21 +194,23 @@ def _message_rows_statement(template, has_phone, sql_context, source, condition,
         return f"%({name % key})s"
 
     text_sql, params_sql = param("text"), param("params")
-    user_sql, now_sql = param("user"), param("now")
+    user_sql, now_sql, expires_sql = param("user"), param("now"), param("expires_at")
     if vendor == "postgresql":
         # Typed here, not by the driver's literals: in a prepared statement (core/prepared.py) the UNION would
         # otherwise resolve the untyped parameters as text.
         params_sql = f"CAST({params_sql} AS jsonb)"
         user_sql, now_sql = f"CAST({user_sql} AS bigint)", f"CAST({now_sql} AS timestamptz)"
+        expires_sql = f"CAST({expires_sql} AS timestamptz)"
     for variable, expression in sql_context:
         text_sql = f"replace({text_sql}, '${{{variable}}}', ({expression})::text)"
         params_sql = f"{params_sql} || jsonb_build_object('{variable}', ({expression})::text)"
     tail = (f" FROM {source}" if source else "") + (f" WHERE {condition}" if condition else "")
 
-    def row(*, channel, phone, status, error, key, sent_at):
+    def row(*, channel, phone, status, error, key, sent_at, expires_at):
         return (
             f"SELECT {user_sql}, {channel}, {phone}, {param('template')}, {param('kind')}, {params_sql}, "
-            f"{text_sql}, {status}, 0, {error}, '', '', {key}, {now_sql}, {sent_at}, {now_sql}, {now_sql}{tail}"
+            f"{text_sql}, {status}, 0, {error}, '', '', {key}, {now_sql}, {sent_at}, {now_sql}, {now_sql}, "
+            f"{expires_at}, {param('request')}{tail}"
         )
 
     rows = [
@@ -201,6 +221,7 @@ def _message_rows_statement(template, has_phone, sql_context, source, condition,
             error="''",
             key=param("inbox_key"),
             sent_at=now_sql,
+            expires_at="NULL",
         )
     ]
     if has_phone:
@@ -218,6 +239,8 @@ def _message_rows_statement(template, has_phone, sql_context, source, condition,
                 error=f"CASE WHEN {opted_out} THEN {param('opted_out')} ELSE '' END",
                 key=param("sms_key"),
                 sent_at="NULL",
+                # A sign-in code's life, as notify gives it: never sent after it.
+                expires_at=expires_sql,
             )
         )
     return f"INSERT INTO {OutboxMessage._meta.db_table} ({_ROW_COLUMNS}) " + " UNION ALL ".join(rows)
@@ -227,8 +250,8 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
     """The rows `notify` writes for one critical message to one user on SMS and inbox, as one INSERT statement (or
     a data-modifying CTE's body) for a caller that must write them in the same statement as its own rows.
 
-    Returns `(sql, params)`; `prefix` names the params so that two calls can share one statement. The same rules as
-    `notify`: the inbox row delivered at once, an SMS row only for a user with a phone, cancelled with
+    Returns a `MessageRows` (sql, params); `prefix` names the params so that two calls can share one statement.
+    The same rules as `notify`: the inbox row delivered at once, an SMS row only for a user with a phone, cancelled with
     OPTED_OUT_REASON when they turned SMS off (decided by the statement itself), the text and the provider's
     parameters rendered from the catalogue. The SMS row is left queued and not enqueued: the outbox sender's
     dispatch (`outbox_dispatch`, every two seconds) publishes it, a batch to a Celery message, so the statement's caller
@@ -255,6 +278,7 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
         connection.vendor,
     )
     name = f"{prefix}_%s"
+    now = timezone.now()
     values = {
         "user": user.pk,
         "phone": user.phone,
@@ -262,7 +286,8 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
         "kind": message.kind,
         "params": json.dumps(params, ensure_ascii=False),
         "text": text,
-        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "now": connection.ops.adapt_datetimefield_value(now),
+        "expires_at": connection.ops.adapt_datetimefield_value(message.expires_at(now)),
         "inbox": Channel.INBOX,
         "sms": Channel.SMS,
         "sent": Status.SENT,
@@ -271,5 +296,6 @@ def message_rows_sql(*, user, template, context, sql_context=None, source="", co
         "opted_out": OPTED_OUT_REASON,
         "inbox_key": uuid.uuid4().hex,
         "sms_key": uuid.uuid4().hex,
+        "request": current_request_id(),
     }
-    return sql, {name % key: value for key, value in values.items()}
+    return MessageRows(sql, {name % key: value for key, value in values.items()})

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from core.notifications.catalog import TEMPLATES
+from core.notifications.catalog import registered_templates
 from core.notifications.models import (
     Channel,
     NotificationPreference,
@@ -36,7 +36,7 @@ def notification_preference_set(*, user, sms_enabled):
     )
     if not sms_enabled:
         # Opting out stops what is already waiting too, not only what comes later.
-        pushed = [template.key for template in TEMPLATES.values() if not template.ignores_opt_out]
+        pushed = [template.key for template in registered_templates() if not template.ignores_opt_out]
         OutboxMessage.objects.filter(
             recipient=user, channel=Channel.SMS, status=Status.QUEUED, template__in=pushed
         ).update(status=Status.CANCELLED, last_error=OPTED_OUT_REASON)

@@ -18,12 +18,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from core.batching import chunked
-from core.notifications import tasks
-from core.notifications.catalog import SECRET_TEMPLATES, message_template
+from core.notifications.catalog import message_template, secret_template_keys
 from core.notifications.gateways import (
     ConnectError,
     OutcomeUnknownError,
@@ -41,9 +40,12 @@ from core.notifications.models import (
     OutboxMessage,
     Status,
 )
+from core.notifications.outcome_counts import sms_outcome_count, sms_settled_count
+from core.notifications.publishing import fan_out, send_after_commit
 from core.notifications.ratelimit import messages_per_second, rate_limit_acquire
 from core.notifications.rules import in_quiet_hours, marketing_send_after
-from core.notifications.services.messages import EXPIRED_REASON, OPTED_OUT_REASON, _enqueue_send, _sms_opted_out
+from core.notifications.services.messages import EXPIRED_REASON, OPTED_OUT_REASON, _sms_opted_out
+from core.observability.request_id import current_request_id, request_id_bound
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +62,8 @@ class _ProviderCall:
     params: dict
     text: str
     rows: tuple  # (id, phone) pairs
+    # The request that wrote the rows (a booking's, a broadcast's): the send logs as part of it.
+    request_id: str = ""
 
 
 def _call_size():
@@ -79,7 +83,7 @@ def _claim(outbox_ids):
         rows = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(id__in=outbox_ids, channel=Channel.SMS, status=Status.QUEUED, send_after__lte=now)
-            .only("id", "recipient_id", "phone", "template", "kind", "params", "text", "expires_at")
+            .only("id", "recipient_id", "phone", "template", "kind", "params", "text", "expires_at", "request_id")
             .order_by("id")
         )
         if not rows:
@@ -124,6 +128,7 @@ def _claim(outbox_ids):
                         params=first.params,
                         text=first.text,
                         rows=tuple((row.pk, row.phone) for row in chunk),
+                        request_id=first.request_id,
                     )
                 )
     return calls
@@ -153,15 +158,16 @@ def _requeue(rows, *, reason, error_code, delay, now):
     """Put `rows` (a queryset of rows this process owns) back to `queued` to go again after `delay` seconds:
     failed instead after the last attempt, cancelled instead when they would go after their life (a sign-in code)."""
     send_after = now + timedelta(seconds=delay)
-    rows.filter(attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS).update(
+    failed = rows.filter(attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS).update(
         status=Status.FAILED, last_error=reason, error_code=error_code
     )
+    sms_outcome_count("failed", failed)
     rows.filter(expires_at__lte=send_after).update(
         status=Status.CANCELLED, last_error=EXPIRED_REASON, error_code="expired"
     )
     retry_ids = list(rows.values_list("id", flat=True))
     rows.update(status=Status.QUEUED, last_error=reason, error_code=error_code, send_after=send_after, enqueued_at=now)
-    _enqueue_send(retry_ids, countdown=delay)
+    send_after_commit(retry_ids, countdown=delay)
 
 
 def _after_transient_error(ids, out_id, error):
@@ -202,7 +208,7 @@ def _forget_secrets(ids):
     """Blank the text of secret messages (sign-in codes) among `ids` that are done with: sent, failed or cancelled
     for good. A row that will be tried again, or whose fate the provider is still asked about, keeps its text."""
     OutboxMessage.objects.filter(
-        id__in=ids, template__in=SECRET_TEMPLATES, status__in=(Status.SENT, Status.FAILED, Status.CANCELLED)
+        id__in=ids, template__in=secret_template_keys(), status__in=(Status.SENT, Status.FAILED, Status.CANCELLED)
     ).update(params={}, text="")
 
 
@@ -212,7 +218,8 @@ def _send_call(gateway, call):
         return
     ids = [row_id for row_id, _phone in call.rows]
     try:
-        _send_call_rows(gateway, call, ids)
+        with request_id_bound(call.request_id or current_request_id()):
+            _send_call_rows(gateway, call, ids)
     finally:
         _forget_secrets(ids)
 
@@ -244,27 +251,43 @@ def _send_call_rows(gateway, call, ids):
                     ),
                 )
             return
-        OutboxMessage.objects.filter(id__in=ids, status=Status.SENDING, provider_out_id=call.out_id).update(
+        failed = OutboxMessage.objects.filter(id__in=ids, status=Status.SENDING, provider_out_id=call.out_id).update(
             status=Status.FAILED, last_error=error.reason, error_code=error.code
         )
+        sms_outcome_count("failed", failed)
         return
     now = timezone.now()
     # Numbers the provider refused one by one inside a call it took (Tencent answers per number).
     refused = {row_id: result.refused[phone] for row_id, phone in call.rows if phone in result.refused}
     for row_id, code in refused.items():
-        OutboxMessage.objects.filter(id=row_id, status=Status.SENDING, provider_out_id=call.out_id).update(
+        failed = OutboxMessage.objects.filter(id=row_id, status=Status.SENDING, provider_out_id=call.out_id).update(
             status=Status.FAILED, last_error=f"SendSms: {code}", error_code=code
         )
+        sms_outcome_count("failed", failed)
     ids = [row_id for row_id in ids if row_id not in refused]
-    OutboxMessage.objects.filter(id__in=ids, status=Status.SENDING, provider_out_id=call.out_id).update(
+    sent = OutboxMessage.objects.filter(id__in=ids, status=Status.SENDING, provider_out_id=call.out_id).update(
         status=Status.SENT,
         sent_at=now,
-        provider_message_id=result.provider_message_id,
+        provider_message_id=_message_ids(call, result),
         last_error="",
         error_code="",
         # When to ask for the carrier's receipt, if the receipt push has not brought it by then.
         reconcile_after=_first_receipt_question(gateway, now),
     )
+    sms_outcome_count("sent", sent)
+    logger.info("SMS call %s: the provider took %d numbers (%s)", call.out_id, sent, result.provider_message_id)
+
+
+def _message_ids(call, result):
+    """Each row's provider message id: its own number's where the provider gives one (Tencent's SerialNo, which
+    its receipt push names), else the call's."""
+    whens = [
+        When(id=row_id, then=Value(result.message_ids[phone]))
+        for row_id, phone in call.rows
+        if phone in result.message_ids
+    ]
+    fallback = Value(result.provider_message_id)
+    return Case(*whens, default=fallback) if whens else fallback
 
 
 def _first_receipt_question(gateway, sent_at):
@@ -305,7 +328,7 @@ def _enqueue_unclaimed_rows(now):
             .order_by("id")[: settings.NOTIFICATIONS_DISPATCH_LIMIT]
         )
         OutboxMessage.objects.filter(id__in=ids).update(enqueued_at=now)
-        _enqueue_send(ids)
+        send_after_commit(ids)
     return len(ids)
 
 
@@ -315,7 +338,7 @@ def _resume_stalled_fan_outs(now):
         Broadcast.objects.filter(status=BroadcastStatus.PREPARING, updated_at__lt=stale).values_list("id", flat=True)
     )
     for broadcast_id in broadcasts:
-        tasks.broadcast_fan_out.delay(broadcast_id)
+        fan_out(broadcast_id)
     return len(broadcasts)
 
 
@@ -363,16 +386,18 @@ def _settle(row, answer, now):
             # Sent, the carrier's receipt still to come: asked for later.
             outcome = {"reconcile_after": now + timedelta(seconds=settings.NOTIFICATIONS_RECEIPT_DELAY_SECONDS)}
         if answer.failed:
-            same_call.update(
+            settled = same_call.update(
                 status=Status.FAILED,
                 last_error=f"QuerySendDetails: {answer.error_code}",
                 error_code=answer.error_code,
                 **outcome,
             )
             _forget_secrets([row.pk])
+            sms_settled_count("failed", outcome, settled)
             return "failed"
-        same_call.update(status=Status.SENT, sent_at=row.claimed_at, last_error="", error_code="", **outcome)
+        settled = same_call.update(status=Status.SENT, sent_at=row.claimed_at, last_error="", error_code="", **outcome)
         _forget_secrets([row.pk])
+        sms_settled_count("sent", outcome, settled)
         return "sent"
     reported_by = row.claimed_at + timedelta(seconds=settings.NOTIFICATIONS_PROVIDER_REPORT_DELAY_SECONDS)
     if now < reported_by:
@@ -407,7 +432,7 @@ def _record_receipt(row, answer, now):
         return "receipt-asked-again"
     outcome = _delivery_fields(answer) if answer is not None else {}
     if outcome:
-        same_row.update(**outcome)
+        sms_outcome_count(outcome["delivery"], same_row.update(**outcome))
         return "delivered" if answer.delivered else "undelivered"
     gave_up = row.sent_at < now - _RECEIPT_GIVE_UP_AFTER
     same_row.update(
@@ -470,29 +495,40 @@ def outbox_reconcile():
 # --- Receipts pushed by the provider -----------------------------------------------------------------------------
 
 
+def _pushed_receipt(report):
+    """One pushed receipt as (the rows it names, delivered, the carrier's code, when): 阿里云 SmsReport names our
+    OutId (phone_number, success, err_code, report_time, out_id); 腾讯云's status callback names the number's
+    SerialNo (mobile, report_status, errmsg, user_receive_time, sid)."""
+    if "sid" in report:
+        rows = Q(provider_message_id=str(report["sid"]), phone=str(report["mobile"]))
+        delivered = report["report_status"] == "SUCCESS"
+        return rows, delivered, str(report.get("errmsg", "")), report.get("user_receive_time", "")
+    rows = Q(provider_out_id=str(report["out_id"]), phone=str(report["phone_number"]))
+    return rows, bool(report["success"]), str(report.get("err_code", "")), report.get("report_time", "")
+
+
 def receipts_record(*, reports):
-    """Record the provider's pushed delivery receipts (SmsReport: phone_number, success, err_code, report_time,
-    out_id per message). A receipt also settles a row of unknown fate: the provider sent it. Returns how many rows
-    changed; receipts of messages we do not know are ignored (the same account may serve other systems)."""
+    """Record the provider's pushed delivery receipts (either provider's shape, `_pushed_receipt`). A receipt also
+    settles a row of unknown fate: the provider sent it. Returns how many rows changed; receipts of messages we do
+    not know are ignored (the same account may serve other systems)."""
     recorded = 0
     with transaction.atomic():
         for report in reports:
-            delivered = bool(report["success"])
-            reported_at = china_time(report.get("report_time", "")) or timezone.now()
-            rows = OutboxMessage.objects.filter(
-                channel=Channel.SMS,
-                provider_out_id=str(report["out_id"]),
-                phone=str(report["phone_number"]),
-                status__in=[Status.SENT, Status.UNKNOWN],
-            )
-            rows.filter(status=Status.UNKNOWN).update(
+            named, delivered, code, reported_at = _pushed_receipt(report)
+            reported_at = china_time(reported_at) or timezone.now()
+            rows = OutboxMessage.objects.filter(named, channel=Channel.SMS, status__in=[Status.SENT, Status.UNKNOWN])
+            settled = rows.filter(status=Status.UNKNOWN).update(
                 status=Status.SENT, sent_at=F("claimed_at"), last_error="", error_code=""
             )
+            sms_outcome_count("sent", settled)
             _forget_secrets(list(rows.values_list("id", flat=True)))
-            recorded += rows.update(
-                delivery=Delivery.DELIVERED if delivered else Delivery.UNDELIVERED,
-                delivery_error="" if delivered else str(report.get("err_code", "")),
+            delivery = Delivery.DELIVERED if delivered else Delivery.UNDELIVERED
+            updated = rows.update(
+                delivery=delivery,
+                delivery_error="" if delivered else code,
                 delivered_at=reported_at,
                 reconcile_after=None,
             )
+            sms_outcome_count(delivery, updated)
+            recorded += updated
     return recorded

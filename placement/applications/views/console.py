@@ -19,7 +19,7 @@ from core.errors import ApplicationError
 from placement.applications import selectors, services
 from placement.applications.forms import MoveForm, RecommendForm
 from placement.applications.models import CLOSED_STATES, ApplicationState
-from placement.applications.selectors import headcount_ledgers
+from placement.applications.selectors import headcount_tallies
 from workers.selectors import worker_phone_as_seen_by
 
 
@@ -120,7 +120,7 @@ def posting_pipeline(request, posting_id):
     query = request.GET.get("q", "").strip()
     context = {
         "posting": posting,
-        "ledger": headcount_ledgers([posting.id])[posting.id],
+        "tally": headcount_tallies([posting.id])[posting.id],
         "applications": _with_next_states(applications, viewer=request.user),
         "q": query,
         "candidates": selectors.workers_to_recommend(user=request.user, query=query),
@@ -136,10 +136,10 @@ def employer_pipeline(request, employer_id):
     if found is None:
         raise Http404
     postings, applications = found
-    ledgers = headcount_ledgers([posting.id for posting in postings])
+    tallies = headcount_tallies([posting.id for posting in postings])
     context = {
         "employer": postings[0].employer,
-        "postings": [(posting, ledgers[posting.id]) for posting in postings],
+        "postings": [(posting, tallies[posting.id]) for posting in postings],
         "applications": _with_next_states(applications, viewer=request.user),
         "may_move": services.staff_may_move(request.user),
     }

@@ -1,6 +1,6 @@
-"""The demand console's pages that show each posting's headcount ledger (/console/jobs/: postings, an employer).
+"""The demand console's pages that show each posting's headcount tally (/console/jobs/: postings, an employer).
 
-The postings, employers and their forms are jobs'; the ledger counts applications, which sit a floor above jobs.
+The postings, employers and their forms are jobs'; the tally counts applications, which sit a floor above jobs.
 So these pages are assembled here, and portal/urls.py joins them to jobs' own console routes under one namespace.
 """
 
@@ -11,7 +11,7 @@ from core.accounts.permissions import console_required
 from core.paging import CONSOLE_PAGE_SIZE, page_of, query_without_page
 from jobs import selectors, services
 from jobs.console_forms import PostingBulkForm, PostingExtendForm, PostingFilterForm
-from placement.applications.selectors import employer_headcount_ledger, with_ledgers
+from placement.applications.selectors import employer_headcount_tally, with_tallies
 
 
 @console_required
@@ -23,9 +23,9 @@ def employer_detail(request, employer_id):
     )
     context = {
         "employer": employer,
-        "postings": with_ledgers(list(postings[:CONSOLE_PAGE_SIZE])),
+        "postings": with_tallies(list(postings[:CONSOLE_PAGE_SIZE])),
         "more_postings": postings.count() > CONSOLE_PAGE_SIZE,
-        "ledger": employer_headcount_ledger(employer),
+        "tally": employer_headcount_tally(employer),
         "history": selectors.history_entries(employer),
         "may_edit": services.user_may_edit_demand(request.user),
     }
@@ -38,7 +38,7 @@ def posting_list(request):
     filter_form = PostingFilterForm(request.GET or None)
     postings = selectors.console_postings(user=request.user, filters=filter_form.filters())
     page = page_of(request, postings)
-    page.object_list = with_ledgers(list(page.object_list))
+    page.object_list = with_tallies(list(page.object_list))
     context = {
         "filter_form": filter_form,
         "page": page,
@@ -56,7 +56,7 @@ def posting_detail(request, posting_id):
     posting = selectors.console_posting(user=request.user, posting_id=posting_id)
     context = {
         "posting": posting,
-        "ledger": with_ledgers([posting])[0].ledger,
+        "tally": with_tallies([posting])[0].tally,
         "history": selectors.history_entries(posting),
         "extend_form": PostingExtendForm(),
         "may_edit": services.user_may_edit_demand(request.user),

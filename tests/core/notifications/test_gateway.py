@@ -97,7 +97,7 @@ def test_sms_are_counted_in_70_character_segments_and_67_for_long_ones(length, s
 
 
 def test_a_template_refuses_to_render_without_its_variables():
-    with pytest.raises(ApplicationError, match="缺少变量: trip、time、place"):
+    with pytest.raises(ApplicationError, match="缺少变量: trip、departure、time、place"):
         message_template("trip_departure").render({})
 
 

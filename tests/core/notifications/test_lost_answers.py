@@ -12,6 +12,8 @@ from datetime import timedelta
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
+from urllib3.connection import HTTPConnection
+from urllib3.exceptions import ConnectTimeoutError
 
 from core.notifications import services
 from core.notifications.fake_provider import ACCEPT_THEN_STALL, DROP_AFTER_READ, DROP_BEFORE_ACCEPTING
@@ -115,6 +117,58 @@ def test_a_connect_timeout_sends_nothing_so_it_is_tried_again_at_once_and_then_q
     services.outbox_send(outbox_ids=[row.pk])
     row.refresh_from_db()
     assert row.status == Status.SENT
+    assert provider.phones() == [row.phone]
+
+
+class Connects(list):
+    """Every connection the gateway opens, by port; the first `refused` of them fail to open (the network's fault:
+    nothing was written), as a connect timeout does."""
+
+    refused = 0
+
+
+@pytest.fixture
+def connects(monkeypatch):
+    opened = Connects()
+    open_connection = HTTPConnection._new_conn
+
+    def counted(connection):
+        opened.append(connection.port)
+        if len(opened) <= opened.refused:
+            raise ConnectTimeoutError(connection, "connect timed out (the network's fault, in this test)")
+        return open_connection(connection)
+
+    monkeypatch.setattr(HTTPConnection, "_new_conn", counted)
+    return opened
+
+
+def test_a_connection_that_never_opened_is_tried_again_at_once_and_the_sms_goes_once_in_the_same_run(
+    transactional_db, provider, connects
+):
+    connects.refused = 1
+    [row] = queued_rows(1)
+
+    services.outbox_send(outbox_ids=[row.pk])
+
+    # Counted, not timed: a second connection at once, and the provider got the number once, on the first attempt.
+    assert connects == [provider.server.server_address[1]] * 2
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.error_code) == (Status.SENT, 1, "")
+    assert provider.phones() == [row.phone]
+    assert len(provider.calls) == 1
+
+
+def test_an_answer_lost_after_the_request_was_written_is_not_tried_again_at_once(
+    transactional_db, provider, connects, impatient
+):
+    [row] = queued_rows(1)
+    provider.fail_next(DROP_AFTER_READ)
+
+    services.outbox_send(outbox_ids=[row.pk])
+
+    assert len(connects) == 1
+    row.refresh_from_db()
+    assert (row.status, row.error_code) == (Status.UNKNOWN, "no-answer")
     assert provider.phones() == [row.phone]
 
 

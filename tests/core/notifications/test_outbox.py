@@ -7,14 +7,14 @@ from django.utils import timezone
 
 from core.errors import ApplicationError
 from core.notifications import selectors, services
-from core.notifications.catalog import TEMPLATES
+from core.notifications.catalog import SMS_VARIABLE_LIMIT, UNSUBSCRIBE, message_template, registered_templates
 from core.notifications.models import Channel, OutboxMessage, Status
 from core.notifications.rules import CHINA, marketing_send_after
 from tests.factories import JobSeekerFactory
 
 pytestmark = pytest.mark.django_db
 
-TRIP = {"trip": "湘A12345", "time": "2月10日7:30", "place": "洋溪镇政府"}
+TRIP = {"trip": "湘A12345", "departure": "2月10日8:00", "time": "2月10日7:30", "place": "洋溪镇政府"}
 JOB = {"count": 1, "jobs": "比亚迪普工6000元"}
 
 
@@ -24,7 +24,7 @@ def test_notify_writes_one_row_per_recipient_and_channel_with_the_rendered_text(
     assert len(rows) == 4
     assert OutboxMessage.objects.count() == 4
     sms = OutboxMessage.objects.filter(channel=Channel.SMS, recipient=seekers[0]).get()
-    assert sms.text == "您预约的返岗专车湘A12345将于2月10日7:30从洋溪镇政府出发，请提前15分钟到达并携带身份证。"
+    assert sms.text == "您预约的返岗专车湘A12345将于2月10日8:00发车，请于2月10日7:30到洋溪镇政府集合，携带身份证。"
     assert sms.params == TRIP
     assert sms.phone == seekers[0].phone
     assert sms.status == Status.QUEUED
@@ -192,8 +192,27 @@ def test_an_sms_variable_longer_than_the_provider_allows_is_refused_and_nothing_
     assert row.text == f"春风就业服务通知：{'长' * 36}（咨询请联系当地人社部门）"
 
 
-def test_no_sms_template_is_made_only_of_variables_or_carries_a_link_in_a_variable():
-    for template in TEMPLATES.values():
+def test_every_apps_template_is_one_the_provider_would_approve():
+    """Every registered template of every app (core's, the ledger's, the trips', the nightly push's): fixed wording
+    around bounded variables, no link in a variable, no variable name the provider forbids."""
+    templates = {template.key: template for template in registered_templates()}
+    assert {"sign_in_code", "worker_registered_by_staff", "trip_departure", "trip_offer_signed", "job_push"} <= set(
+        templates
+    )
+    for template in templates.values():
         fixed_text = re.sub(r"\$\{\w+\}", "", template.text)
         assert len(fixed_text) >= 10, template.key
-        assert not {"link", "url"} & set(template.variables), template.key
+        assert not {"link", "links", "url"} & set(template.variables), template.key
+        assert not {"email", "mobile", "id", "nick", "site"} & set(template.variables), template.key
+        assert set(template.variable_limits) == set(template.variables), template.key
+        assert max(template.variable_limits.values()) <= SMS_VARIABLE_LIMIT, template.key
+    # Promotional SMS say how to refuse more of them.
+    assert templates["job_push"].text.endswith(UNSUBSCRIBE)
+    assert templates["job_fair"].text.endswith(UNSUBSCRIBE)
+
+
+def test_the_two_hour_reminder_says_the_departure_and_the_meeting_apart():
+    text = message_template("trip_departure").render(
+        {"trip": "湘A12345", "departure": "2月10日8:00", "time": "2月10日7:30", "place": "洋溪镇政府"}
+    )
+    assert text == "您预约的返岗专车湘A12345将于2月10日8:00发车，请于2月10日7:30到洋溪镇政府集合，携带身份证。"

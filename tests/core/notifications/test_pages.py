@@ -43,8 +43,8 @@ def test_the_broadcast_preview_counts_the_seekers_of_the_township_and_renders_th
     page = response.content.decode()
     assert response.status_code == 200
     assert "data-recipient-count>2 人" in page
-    assert "【春风就业】2月12日在大瑶镇政府广场举办春风行动招聘会，80家企业现场招聘，欢迎参加。" in page
-    assert "44 字，按 1 条短信计费" in page
+    assert "【春风就业】2月12日在大瑶镇政府广场举办春风行动招聘会，80家企业现场招聘，欢迎参加。拒收请回复R" in page
+    assert "50 字，按 1 条短信计费" in page
     assert not Broadcast.objects.exists()
 
 

@@ -40,6 +40,28 @@ def test_the_reconciliation_fetches_each_sent_sms_receipt_delivered_or_not_with_
     assert len(provider.phones()) == 3
 
 
+def test_a_receipt_the_carrier_has_not_given_yet_is_asked_for_again_later_then_recorded(
+    transactional_db, provider, settings
+):
+    [row] = queued_rows(1)
+    provider.awaiting_receipt.add(row.phone)
+    services.outbox_send(outbox_ids=[row.pk])
+    OutboxMessage.objects.update(reconcile_after=timezone.now())
+
+    assert services.outbox_reconcile()["no-receipt"] == 1  # listed, SendStatus 1: waiting for the carrier
+    row.refresh_from_db()
+    assert (row.status, row.delivery, row.delivered_at) == (Status.SENT, "", None)
+    assert row.reconcile_after > timezone.now() + timedelta(seconds=settings.NOTIFICATIONS_RECEIPT_DELAY_SECONDS - 5)
+    assert services.outbox_reconcile()["asked"] == 0  # not before then
+
+    provider.awaiting_receipt.clear()
+    OutboxMessage.objects.update(reconcile_after=timezone.now())
+    assert services.outbox_reconcile()["delivered"] == 1
+    row.refresh_from_db()
+    assert (row.delivery, row.delivery_explanation) == (Delivery.DELIVERED, "已送达")
+    assert len(provider.phones()) == 1
+
+
 def test_a_row_settled_by_the_reconciliation_gets_its_receipt_at_the_same_time(transactional_db, provider, settings):
     settings.ALIYUN_SMS_TIMEOUT_SECONDS = 0.5
     [row] = queued_rows(1)
@@ -88,7 +110,7 @@ def test_pushed_receipts_are_recorded_per_person_and_settle_a_row_of_unknown_fat
         content_type="application/json",
     )
 
-    assert response.json() == {"code": 0, "msg": "成功", "recorded": 2}
+    assert response.json() == {"code": 0, "msg": "成功", "result": 0, "errmsg": "OK", "recorded": 2}
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.delivery, first.delivered_at.isoformat()) == (Delivery.DELIVERED, "2026-02-09T23:30:05+00:00")

@@ -39,7 +39,7 @@ def test_a_code_that_could_not_be_sent_yet_keeps_its_text_for_the_retry(provider
 
 def test_other_messages_keep_their_text_after_sending(provider):
     seeker = JobSeekerFactory()
-    context = {"trip": "湘A12345", "time": "2月10日7:30", "place": "洋溪镇政府"}
+    context = {"trip": "湘A12345", "departure": "2月10日8:00", "time": "2月10日7:30", "place": "洋溪镇政府"}
     [row] = services.notify(recipients=[seeker], template="trip_departure", context=context, channels=["sms"])
 
     services.outbox_send(outbox_ids=[row.pk])

@@ -13,15 +13,15 @@ from core.notifications import services
 from core.notifications.gateways import sms_gateway
 from core.notifications.models import OutboxMessage, Status
 from core.notifications.rules import CHINA
+from core.notifications.services import sending
 from tests.factories import JobSeekerFactory, OutboxMessageFactory
 
-TRIP = {"trip": "湘A12345", "time": "2月10日7:30", "place": "洋溪镇政府"}
+TRIP = {"trip": "湘A12345", "departure": "2月10日8:00", "time": "2月10日7:30", "place": "洋溪镇政府"}
 
 
 def queued_rows(count):
     """`count` SMS rows, committed, with their tasks enqueued (no worker in these tests unless asked)."""
-    # Job seekers have no password (they sign in by SMS code), which also spares hashing hundreds of them.
-    seekers = JobSeekerFactory.create_batch(count, password=None)
+    seekers = JobSeekerFactory.create_batch(count)
     return services.notify(recipients=seekers, template="trip_departure", context=TRIP, channels=["sms"])
 
 
@@ -148,7 +148,7 @@ def test_one_bad_number_in_a_batch_does_not_stop_the_others(transactional_db, pr
 
 def claim_and_abandon(rows, *, reach_provider):
     """What a worker killed mid-send leaves behind: rows in `sending`, sent or not, long ago."""
-    [call] = services._claim([row.pk for row in rows])
+    [call] = sending._claim([row.pk for row in rows])
     if reach_provider:
         sms_gateway().send(
             phones=[phone for _id, phone in call.rows],
@@ -182,7 +182,7 @@ def test_a_stuck_row_the_provider_never_received_is_sent_again(celery_worker, pr
 
 def test_a_row_still_being_sent_is_left_alone_by_the_dispatch(transactional_db, provider):
     rows = queued_rows(1)
-    services._claim([rows[0].pk])
+    sending._claim([rows[0].pk])
     assert services.outbox_dispatch() == {"unknown": 0, "enqueued": 0, "fan_outs": 0}
     assert OutboxMessage.objects.get().status == Status.SENDING
 

@@ -5,6 +5,8 @@ import hashlib
 import json
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from core.notifications import services
 from core.notifications.fake_provider import DROP_AFTER_READ, FakeSmsProvider
@@ -61,7 +63,10 @@ def test_the_tencent_gateway_sends_each_number_once_with_the_variables_in_the_te
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
     assert sorted(tencent.phones()) == sorted(row.phone for row in rows)
     _arrived, _phone, out_id, template_id, param = tencent.received[0]
-    assert (template_id, json.loads(param)) == ("2000002", [TRIP["trip"], TRIP["time"], TRIP["place"]])
+    assert (template_id, json.loads(param)) == (
+        "2000002",
+        [TRIP["trip"], TRIP["departure"], TRIP["time"], TRIP["place"]],
+    )
     assert out_id == OutboxMessage.objects.first().provider_out_id
 
 
@@ -93,3 +98,58 @@ def test_a_lost_tencent_answer_is_settled_through_its_status_pull_and_the_receip
     assert (refused.status, refused.delivery, refused.delivery_error) == (Status.SENT, Delivery.UNDELIVERED, "空号")
     assert delivered.delivered_at is not None
     assert tencent.duplicates() == {}
+
+
+def test_tencent_receipts_of_sent_sms_are_pulled_and_recorded_per_person_with_the_carriers_reason(
+    transactional_db, tencent
+):
+    delivered, refused, waiting = queued_rows(3)
+    tencent.undelivered[refused.phone] = "空号"
+    tencent.awaiting_receipt.add(waiting.phone)
+    services.outbox_send(outbox_ids=[delivered.pk, refused.pk, waiting.pk])
+    OutboxMessage.objects.update(reconcile_after=timezone.now())
+
+    outcome = services.outbox_reconcile()
+
+    assert (outcome["delivered"], outcome["undelivered"], outcome["no-receipt"]) == (1, 1, 1)
+    delivered, refused, waiting = OutboxMessage.objects.order_by("id")
+    assert (delivered.delivery_explanation, delivered.reconcile_after) == ("已送达", None)
+    assert (refused.delivery, refused.delivery_explanation) == (Delivery.UNDELIVERED, "运营商未送达（空号）")
+    assert (waiting.status, waiting.delivery) == (Status.SENT, "")
+    assert waiting.reconcile_after > timezone.now()
+    assert tencent.duplicates() == {}
+
+
+def test_tencents_status_callback_records_each_numbers_receipt_by_its_serial_number(
+    transactional_db, tencent, client, settings
+):
+    settings.NOTIFICATIONS_SMS_RECEIPT_TOKEN = "receipt-secret-2"
+    delivered, refused = queued_rows(2)
+    services.outbox_send(outbox_ids=[delivered.pk, refused.pk])
+    delivered.refresh_from_db()
+    refused.refresh_from_db()
+    # Each number's own SerialNo, which is what the callback names.
+    assert delivered.provider_message_id != refused.provider_message_id
+
+    def callback(row, status, errmsg):
+        return {
+            "user_receive_time": "2026-02-10 07:30:05",
+            "nationcode": "86",
+            "mobile": row.phone,
+            "report_status": status,
+            "errmsg": errmsg,
+            "description": "",
+            "sid": row.provider_message_id,
+        }
+
+    response = client.post(
+        reverse("sms_provider:receipts", args=["receipt-secret-2"]),
+        json.dumps([callback(delivered, "SUCCESS", "DELIVRD"), callback(refused, "FAIL", "MK:0001")]),
+        content_type="application/json",
+    )
+
+    assert (response.json()["result"], response.json()["recorded"]) == (0, 2)
+    delivered.refresh_from_db()
+    refused.refresh_from_db()
+    assert (delivered.delivery, delivered.delivered_at.isoformat()) == (Delivery.DELIVERED, "2026-02-09T23:30:05+00:00")
+    assert (refused.delivery_explanation, refused.reconcile_after) == ("运营商未送达（MK:0001）", None)

@@ -9,15 +9,14 @@ from placement.matching.services import matches_push
 from tests.factories import WorkerFactory
 from workers.models import Worker
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.twins]
 
 
 def messages_to(user, channel):
     return OutboxMessage.objects.filter(recipient=user, channel=channel)
 
 
-def test_each_worker_gets_one_sms_and_inbox_message_with_their_best_three_new_jobs(seeker, make_posting, settings):
-    settings.PORTAL_BASE_URL = "https://chunfeng.example.gov.cn"
+def test_each_worker_gets_one_sms_and_inbox_message_with_their_best_three_new_jobs(seeker, make_posting):
     best = make_posting(title="包吃包住普工", wage_min=5000, wage_max=6500, provides_meals=True, provides_housing=True)
     others = [make_posting(title=f"普工{n}", wage_min=5000 + 100 * n, wage_max=5000 + 100 * n) for n in range(4)]
 
@@ -32,7 +31,7 @@ def test_each_worker_gets_one_sms_and_inbox_message_with_their_best_three_new_jo
         == inbox.text
         == (
             "春风就业为您推荐3个新岗位，如包吃包住普工 5000-6500元；普工3 5300元。"
-            "请登录春风就业，在“为您推荐”中查看并报名。"
+            "请登录春风就业，在“为您推荐”中查看并报名。拒收请回复R"
         )
     )
     # The third job does not fit the provider's 35 characters a variable; the count still says three.

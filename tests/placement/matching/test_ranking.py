@@ -12,7 +12,7 @@ from tests.factories import WorkerFactory
 from tests.placement.matching.conftest import years_ago
 from workers.models import WorkerKeyGroup
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.twins]
 
 
 def ranked_ids(worker):

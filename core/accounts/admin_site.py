@@ -1,0 +1,31 @@
+"""The Django admin, open to the three administrators (三员) only, each limited by role to their own models
+(core.accounts.models.ADMINISTRATOR_PERMISSIONS). Listed in INSTALLED_APPS in place of django.contrib.admin."""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+
+class AdministratorsAdminSite(admin.AdminSite):
+    site_header = _("春风就业服务平台 · 系统管理")
+    site_title = _("系统管理")
+    index_title = _("系统管理")
+
+    def has_permission(self, request):
+        return request.user.is_authenticated and request.user.is_administrator
+
+    def login(self, request, extra_context=None):
+        """One sign-in page for everyone, with its lock-out and slow-down (core/accounts/views.py). Someone signed
+        in who is no administrator is refused, not sent to sign in again (which would send them straight back)."""
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
+
+
+class AdministratorsAdminConfig(AdminConfig):
+    default_site = "core.accounts.admin_site.AdministratorsAdminSite"

@@ -1,0 +1,64 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.statistics.catalogue import FIGURES
+
+# A county (6 digits) or a township (9): figures about people sit at their home township, so that a county's
+# dashboard drills down one more level; figures about postings, fairs and trips sit at their county. A province
+# code holds only the page visits nobody's region could be told for (see visits.py).
+REGION_CODE_SHAPE = r"^([0-9]{6}|[0-9]{9})$"
+
+
+class DailyFigures(models.Model):
+    """One region's figures for one day (Asia/Shanghai), rebuilt from the base tables by `daily_figures_rebuild`.
+
+    The columns are the figures of catalogue.FIGURES, added below in that order; a rebuild replaces the day's rows.
+    """
+
+    day = models.DateField(_("日期"))
+    region_code = models.CharField(_("区划代码"), max_length=12)
+    # Boarded people by destination province: {"44": 120, "33": 15}.
+    carried_by_province = models.JSONField(_("按目的地省份的运送人数"), default=dict)
+    rebuilt_at = models.DateTimeField(_("生成时间"))
+
+    class Meta:
+        verbose_name = _("每日统计")
+        verbose_name_plural = _("每日统计")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "region_code"], name="dailyfigures_once_per_region_and_day"),
+            models.CheckConstraint(
+                name="dailyfigures_region_code_shape", condition=Q(region_code__regex=REGION_CODE_SHAPE)
+            ),
+        ]
+        # Every read is a range of days under a code prefix.
+        indexes = [models.Index(fields=["region_code", "day"], name="dailyfigures_region_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.region_code}"
+
+
+for _figure in FIGURES:
+    DailyFigures.add_to_class(_figure.name, models.PositiveIntegerField(_figure.label, default=0))
+
+
+class DailyVisits(models.Model):
+    """Page visits per region and day, folded in from the Redis counters (visits.py): never written per request."""
+
+    day = models.DateField(_("日期"))
+    region_code = models.CharField(_("区划代码"), max_length=12)
+    visits = models.PositiveBigIntegerField(_("访问量"), default=0)
+
+    class Meta:
+        verbose_name = _("每日访问量")
+        verbose_name_plural = _("每日访问量")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "region_code"], name="dailyvisits_once_per_region_and_day"),
+            models.CheckConstraint(
+                name="dailyvisits_region_code_shape", condition=Q(region_code__regex=REGION_CODE_SHAPE)
+            ),
+        ]
+        indexes = [models.Index(fields=["region_code", "day"], name="dailyvisits_region_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.region_code}: {self.visits}"
