@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jobs import console_views, import_views
+from jobs import console_views, import_views, report_views
 
 # The routes of jobs' own console pages. The pages that show figures from the floors above (the postings list, a
 # posting, an employer: headcount tallies; an agreement: its trips) are assembled there, and portal/urls.py joins
@@ -10,6 +10,8 @@ urlpatterns = [
     path("postings/bulk/", console_views.posting_bulk, name="posting_bulk"),
     path("postings/<int:posting_id>/edit/", console_views.posting_edit, name="posting_edit"),
     path("postings/<int:posting_id>/<slug:action>/", console_views.posting_action, name="posting_action"),
+    path("reports/", report_views.report_queue, name="reports"),
+    path("reports/<int:posting_id>/", report_views.report_review, name="report_review"),
     path("employers/", console_views.employer_list, name="employers"),
     path("employers/new/", console_views.employer_edit, name="employer_new"),
     path("employers/<int:employer_id>/edit/", console_views.employer_edit, name="employer_edit"),

@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.display.elder_mode import elder_mode_switch
 from jobs import console_urls as jobs_console_urls
 from placement.applications.views import demand as demand_pages
-from portal import views
+from portal import offline, posters, views
 from transport import views as transport_views
 
 api_patterns = [
@@ -19,6 +20,7 @@ api_patterns = [
 
 console_patterns = [
     path("", views.console_home, name="home"),
+    path("posters/board/", posters.board_picker, name="board_picker"),
     path("notifications/", include("core.notifications.console_urls")),
 ]
 
@@ -34,6 +36,11 @@ demand_console_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Posters for the village board (portal/posters.py), ahead of the job pages they print.
+    path("jobs/<int:posting_id>/poster/", posters.posting_poster, name="posting_poster"),
+    path("jobs/board/", posters.board, name="board"),
+    path("jobs/board/poster/", posters.board_poster, name="board_poster"),
+    path("fairs/<int:fair_id>/poster/", posters.fair_poster, name="fair_poster"),
     path("metrics", views.metrics, name="metrics"),
     path("jobs/", include("jobs.urls")),
     path("accounts/", include("core.accounts.urls")),
@@ -47,12 +54,14 @@ urlpatterns = [
     path("console/matching/", include("placement.matching.console_urls")),
     path("console/stats/", include("portal.statistics.urls")),
     path("trips/", include("transport.urls")),
+    path("me/trips/offline-worker.js", offline.bookings_offline_worker, name="bookings_offline_worker"),
     path("me/trips/", include("transport.me_urls")),
     path("me/applications/", include("placement.applications.me_urls")),
     path("fairs/", include("placement.applications.fair_urls")),
     path("me/jobs-for-you/", include("placement.matching.me_urls")),
     path("me/", include("workers.me_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("display/elder/", elder_mode_switch, name="elder-mode"),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (?script), so the docs need no inline script either.

@@ -127,6 +127,13 @@ def secretary_workers(*, secretary: User, not_contacted_days: int | None = None)
     return workers
 
 
+def home_region_code(user: User) -> str | None:
+    """The signed-in job seeker's home region code, or None (a visitor, staff, or not registered yet): one query."""
+    if not user.is_authenticated:
+        return None
+    return Worker.objects.filter(user=user, anonymised_at__isnull=True).values_list("home_region_id", flat=True).first()
+
+
 def own_worker(user: User) -> Worker | None:
     """The signed-in job seeker's own worker record, or None before they registered."""
     return (
