@@ -216,6 +216,7 @@ class PostingForm(forms.Form):
     title = forms.CharField(label=_("岗位名称"), max_length=60)
     occupation = forms.ChoiceField(label=_("工种"), choices=Occupation.choices)
     kind = forms.ChoiceField(label=_("岗位类型"), choices=PostingKind.choices, initial=PostingKind.REGULAR)
+    is_urgent = forms.BooleanField(label=_("急招"), required=False, help_text=_("在就业超市的卡片上标“急招”。"))
     # The lower bounds are the services' rules (`posting_problems`), which say more than "out of range".
     headcount = WholeNumberField(label=_("招聘人数"), min_value=0, max_value=MAX_HEADCOUNT)
     wage_min = WholeNumberField(label=_("月薪下限（元）"), min_value=0, max_value=MAX_WAGE)
@@ -275,6 +276,7 @@ def posting_initial(posting, *, as_copy):
             "title",
             "occupation",
             "kind",
+            "is_urgent",
             "headcount",
             "wage_min",
             "wage_max",

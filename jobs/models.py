@@ -236,6 +236,7 @@ class JobPosting(models.Model):
     age_max = models.PositiveSmallIntegerField(_("最高年龄"), default=60)
     requirements = models.TextField(_("任职要求"), blank=True)
     kind = models.CharField(_("岗位类型"), max_length=20, choices=PostingKind.choices, default=PostingKind.REGULAR)
+    is_urgent = models.BooleanField(_("急招"), default=False, help_text=_("在就业超市的卡片上标“急招”。"))
     agreement = models.ForeignKey(
         CooperationAgreement,
         verbose_name=_("劳务协作协议"),
@@ -259,9 +260,12 @@ class JobPosting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     search_tokens = SearchTokensField(editable=False, default=list)
+    # Set when enough different people reported the posting (PostingReport): it leaves the job list until a clerk
+    # has looked; its own page stays open for those who have the link.
+    held_at = models.DateTimeField(_("因举报暂停展示"), null=True, blank=True, editable=False)
 
     # The search lexemes are derived from the other fields, and the timestamps are in the history rows already.
-    history = HistoricalRecords(excluded_fields=["search_tokens", "created_at", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["search_tokens", "created_at", "updated_at", "held_at"])
 
     class Meta:
         verbose_name = _("招聘岗位")
@@ -305,6 +309,51 @@ class JobPosting(models.Model):
     @property
     def benefits(self):
         return [str(benefit.label) for benefit in Benefit if getattr(self, benefit.value)]
+
+
+class ReportReason(models.TextChoices):
+    FAKE = "fake", _("虚假招聘")
+    FEE = "fee", _("收费")
+    WAGE = "wage", _("工资不符")
+    OTHER = "other", _("其他")
+
+
+class PostingReport(models.Model):
+    """举报: one signed-in person's report of a public posting, open until the owning county's staff look at it.
+
+    One open report per person and posting (a partial unique index), so that "three different people" is counted by
+    the database, not by whoever taps the button three times."""
+
+    posting = models.ForeignKey(JobPosting, verbose_name=_("岗位"), on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("举报人"), on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(_("举报原因"), max_length=10, choices=ReportReason.choices)
+    details = models.CharField(_("补充说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("举报时间"), auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("岗位举报")
+        verbose_name_plural = _("岗位举报")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["posting", "reporter"], condition=Q(reviewed_at__isnull=True), name="report_one_open_per_person"
+            ),
+            models.CheckConstraint(name="report_reason_valid", condition=Q(reason__in=ReportReason.values)),
+        ]
+
+    def __str__(self):
+        return f"{self.posting} · {self.get_reason_display()}"
 
 
 class DemandImport(models.Model):

@@ -25,14 +25,19 @@ def list_cache_invalidate():
     fragment_version_bump(_VERSION_KEY)
 
 
-def cached_list_fragment(query, render):
+def cached_list_fragment(query, render, *, home_region_code=None):
     """The cached rendering of the list for `query` (a QueryDict), or `render()` stored for next time.
 
+    `home_region_code`: the signed-in worker's home, whose cards say 同县 / 同市 / 省内 / 省外; kept apart per home
+    county, since the words are the same for everyone from one county.
     JOBS_LIST_CACHE_SECONDS=0 turns the cache off: neither read nor written.
     """
     if not settings.JOBS_LIST_CACHE_SECONDS:
         return render()
     parameters = sorted((name, value) for name, values in query.lists() for value in values)
+    if home_region_code:
+        # A leading space keeps it apart from any URL parameter, which never starts with one.
+        parameters.append((" home", home_region_code[:6]))
     return cached_fragment(
         version_key=_VERSION_KEY,
         key=_key("jobs:list", parameters),

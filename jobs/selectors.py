@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, F, Min, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -117,8 +117,29 @@ class PostingPage(_CappedCount):
 
 
 def postings_visible():
-    """Published and still valid: an expired posting is never shown, even before the hourly task marks it."""
-    return JobPosting.objects.filter(status=PostingStatus.PUBLISHED, valid_until__gte=timezone.localdate())
+    """Published and still valid: an expired posting is never shown, even before the hourly task marks it; nor one
+    held after several reports (jobs.services.reports) until a clerk has looked at it."""
+    return JobPosting.objects.filter(
+        status=PostingStatus.PUBLISHED, valid_until__gte=timezone.localdate(), held_at__isnull=True
+    )
+
+
+# The application states that take one of a posting's places (placement's SIGNED and ONBOARDED), named by value:
+# demand sits below placement and reads its rows only through the `applications` relation.
+_PLACE_TAKING_STATES = ("signed", "onboarded")
+
+
+def full_posting_ids(posting_ids):
+    """The ids among `posting_ids` whose every place is taken by a signed or onboarded worker (one query): still
+    published, but shown as 已招满 rather than as open."""
+    taken = Count("applications", filter=Q(applications__state__in=_PLACE_TAKING_STATES))
+    return set(
+        JobPosting.objects.filter(id__in=list(posting_ids))
+        .order_by()
+        .annotate(taken=taken)
+        .filter(taken__gte=F("headcount"))
+        .values_list("id", flat=True)
+    )
 
 
 def _filtered(filters, *, by_query=True, places=None, exact_only=False):
@@ -507,3 +528,29 @@ def history_entries(instance, *, limit=HISTORY_LIMIT):
             )
         )
     return entries
+
+
+# --- Reports (举报): the owning county's queue --------------------------------------------------------------------
+
+
+def console_reported_postings(*, user):
+    """Postings entered in the user's region with reports nobody has looked at: held ones first, then the most
+    reported, then the oldest report."""
+    postings = scope_to_user(user, JobPosting.objects.all(), region_field="county")
+    open_reports = Q(reports__reviewed_at__isnull=True)
+    return (
+        postings.filter(open_reports)
+        .select_related("employer")
+        .defer("search_tokens", "description", "requirements")
+        .annotate(open_reports=Count("reports", filter=open_reports), first_report=Min("reports__created_at"))
+        .order_by(F("held_at").desc(nulls_last=True), "-open_reports", "first_report", "id")
+    )
+
+
+def console_reported_posting(*, user, posting_id):
+    """A posting of the user's region with its open reports (`.open_report_list`), or 404."""
+    posting = console_posting(user=user, posting_id=posting_id)
+    posting.open_report_list = list(
+        posting.reports.filter(reviewed_at__isnull=True).select_related("reporter").order_by("created_at", "id")
+    )
+    return posting

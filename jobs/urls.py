@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from jobs import api
+from jobs import api, report_views
 from jobs.views import console, public
 
 # /jobs/ (namespace "jobs")
 public_routes = [
     path("", public.posting_list, name="posting-list"),
     path("<int:posting_id>/", public.posting_detail_view, name="posting-detail"),
+    path("<int:posting_id>/report/", report_views.posting_report, name="posting-report"),
 ]
 
 # /console/jobs/ (namespace "jobs_console"). The postings list, a posting, an employer and an agreement show
@@ -31,6 +32,8 @@ console_routes = [
     path("import/<int:import_id>/progress/", console.import_progress, name="import_progress"),
     path("export/postings.xlsx", console.export_postings, name="export_postings"),
     path("export/employers.xlsx", console.export_employers, name="export_employers"),
+    path("reports/", report_views.report_queue, name="reports"),
+    path("reports/<int:posting_id>/", report_views.report_review, name="report_review"),
 ]
 
 # /api/v1/ (namespace "api")

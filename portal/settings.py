@@ -84,6 +84,9 @@ MIDDLEWARE = [
     # First: the request id and the request's measurements cover everything below (docs/operations.md).
     "core.observability.middleware.RequestObservationMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Pages go out compressed (/jobs/ 16 KB becomes 3 KB on a slow phone line); Django's version pads each response
+    # with random bytes against BREACH, so compressing pages that carry a CSRF token stays safe.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -118,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.notifications.context_processors.inbox",
+                "core.display.elder_mode.elder_mode",
             ],
         },
     },
@@ -529,5 +533,7 @@ LOGGING = {
 # --- Job supermarket (docs/jobs.md) ------------------------------------------------------------------------------
 # How long a rendered search result is reused (0: not cached); publishing or closing a posting refreshes them all.
 JOBS_LIST_CACHE_SECONDS = env.int("JOBS_LIST_CACHE_SECONDS", default=60)
+# The county bureau's phone printed on posters for the village board (docs/accessibility.md); 12333 is always there.
+COUNTY_BUREAU_PHONE = env.str("COUNTY_BUREAU_PHONE", default="")
 
 PORTAL_NAME = _("春风就业服务平台")

@@ -128,6 +128,13 @@ def secretary_workers(*, secretary: User, not_contacted_days: int | None = None)
     return workers
 
 
+def home_region_code(user: User) -> str | None:
+    """The signed-in job seeker's home region code, or None (a visitor, staff, or not registered yet): one query."""
+    if not user.is_authenticated:
+        return None
+    return Worker.objects.filter(user=user, anonymised_at__isnull=True).values_list("home_region_id", flat=True).first()
+
+
 def own_worker(user: User | AnonymousUser, *, whole_record: bool = False) -> Worker | None:
     """The one way to the signed-in job seeker's own worker record: None when signed out, before they registered,
     or once anonymised. `whole_record`: with all that the /me/ pages show (key groups, history, service records)."""

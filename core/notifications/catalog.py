@@ -50,6 +50,9 @@ class MessageTemplate:
     lifetime_setting: str = ""
     # The longest value each variable may take in an SMS (the provider's review); inbox-only messages are not bound.
     variable_limits: dict = field(default_factory=dict)
+    # Ours alone (a supervisor's weekly-report link): no provider reviews it, so it may carry a link, and it can never
+    # go out as an SMS.
+    inbox_only: bool = False
 
     @cached_property
     def variables(self):

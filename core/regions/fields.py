@@ -12,6 +12,7 @@ in the cache until the regions change (`region_fragments_invalidate`, called whe
 import hashlib
 
 from django import forms
+from django.forms import Script
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +41,8 @@ class RegionPickerWidget(forms.Widget):
         self.root = root
 
     class Media:
-        js = ["js/region-picker.js"]
+        # Deferred: it only wires up pickers already on the page, so it need not hold up the page's first paint.
+        js = [Script("js/region-picker.js", defer=True)]
 
     def _levels(self):
         first = LEVEL_ORDER.index(self.root.level) + 1 if self.root else 0

@@ -29,6 +29,7 @@ from jobs.services.postings import (
     postings_bulk_publish,
     postings_expire_due,
 )
+from jobs.services.reports import REPORTS_TO_HOLD, posting_report, posting_reports_review
 
 __all__ = [
     "MAX_AGE",
@@ -36,6 +37,7 @@ __all__ = [
     "MAX_HEADCOUNT",
     "MAX_WAGE",
     "MIN_WORKING_AGE",
+    "REPORTS_TO_HOLD",
     "BulkOutcome",
     "agreement_create",
     "agreement_problems",
@@ -51,6 +53,8 @@ __all__ = [
     "posting_mark_filled",
     "posting_problems",
     "posting_publish",
+    "posting_report",
+    "posting_reports_review",
     "posting_update",
     "postings_bulk_close",
     "postings_bulk_extend",

@@ -43,6 +43,7 @@ _EDITABLE_FIELDS = (
     "age_max",
     "requirements",
     "kind",
+    "is_urgent",
     "valid_until",
     "agreement",
 )

@@ -9,26 +9,33 @@ from core.errors import ApplicationError
 from core.regions.selectors import place_path
 from jobs.cards import posting_cards, wage_label
 from jobs.forms import PostingSearchForm
-from jobs.models import PostingStatus
+from jobs.models import PostingStatus, ReportReason
 from jobs.pagecache import cached_filter_panel, cached_list_fragment
 from jobs.query import normalised
 from jobs.selectors import (
     PostingFilters,
+    full_posting_ids,
     posting_is_recruiting,
     posting_once_published,
     posting_search,
     similar_open_postings,
 )
+from workers.selectors import home_region_code
 
 
 @require_safe
 def posting_list(request):
-    fragment = cached_list_fragment(request.GET, lambda: _render_results(request))
+    home = home_region_code(request.user)
+    fragment = cached_list_fragment(request.GET, lambda: _render_results(request, home), home_region_code=home)
     # Marked safe again: the cache hands back a plain string of what the template engine escaped.
     return render(request, "jobs/posting_list.html", {"fragment": mark_safe(fragment)})
 
 
-def _render_results(request):
+def _cards(postings, home=None):
+    return posting_cards(postings, full_ids=full_posting_ids(posting.pk for posting in postings), home_region_code=home)
+
+
+def _render_results(request, home):
     form = PostingSearchForm(request.GET)
     error = None
     filters = PostingFilters()
@@ -45,7 +52,7 @@ def _render_results(request):
         "form": form,
         "filter_panel": _filter_panel(form),
         "page": page,
-        "cards": posting_cards(page.postings),
+        "cards": _cards(page.postings, home),
         "error": error,
         "next_query": _query_string(request, cursor=page.next_cursor) if page.next_cursor else None,
         **_search_notes(request, filters, page),
@@ -99,16 +106,22 @@ def posting_detail_view(request, posting_id):
             {
                 "posting": posting,
                 "filled": posting.status == PostingStatus.FILLED,
-                "cards": posting_cards(similar_open_postings(posting=posting)),
+                "cards": _cards(similar_open_postings(posting=posting)),
             },
         )
+    place = place_path(posting.work_region)
     return render(
         request,
         "jobs/posting_detail.html",
         {
             "posting": posting,
             "wage": wage_label(posting),
-            "place": place_path(posting.work_region),
-            "share_url": request.build_absolute_uri(),
+            "place": place,
+            "short_place": posting.work_region.name,
+            "is_full": posting.pk in full_posting_ids([posting.pk]),
+            "similar": _cards(similar_open_postings(posting=posting)),
+            # The page's own address without its query string: a link passed on carries nothing empty or personal.
+            "share_url": request.build_absolute_uri(request.path),
+            "report_reasons": ReportReason.choices,
         },
     )

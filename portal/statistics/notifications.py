@@ -24,6 +24,7 @@ register_templates(
         label=gettext_lazy("春风行动进展周报"),
         text="${region}春风行动进展周报（${week}）已生成，请查看：${link}",
         kind=Kind.CRITICAL,
+        inbox_only=True,
     ),
     MessageTemplate(
         # A secretary's 稳岗回访 falls due 30 and 90 days after a worker started; inbox only.
@@ -31,6 +32,7 @@ register_templates(
         label=gettext_lazy("稳岗回访提醒"),
         text="${name}上岗已满${days}天，请做稳岗回访并在服务记录中登记是否仍在岗：${link}",
         kind=Kind.CRITICAL,
+        inbox_only=True,
     ),
 )
 

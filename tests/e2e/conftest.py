@@ -24,7 +24,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture
 def browser_page(live_server, monkeypatch, request):
-    """Open a page at a given viewport: `browser_page(width, height)`; the browser closes after the test.
+    """Open a page at a given viewport: `browser_page(width, height, **context_options)`; the browser closes after the
+    test.
 
     `@pytest.mark.chromium_args("--switch", ...)` on a test adds switches to its browser's command line."""
     if not shutil.which(CHROMIUM):
@@ -44,9 +45,10 @@ def browser_page(live_server, monkeypatch, request):
         # so a script or style that stops working under the enforced policy cannot go unnoticed.
         policy_violations = []
 
-        def open_page(width, height):
+        def open_page(width, height, **context_options):
+            # `context_options` for Playwright's new_context, e.g. device_scale_factor=2 for a page zoomed to 200%.
             context = browser.new_context(
-                viewport={"width": width, "height": height}, locale="zh-CN", base_url=live_server.url
+                viewport={"width": width, "height": height}, locale="zh-CN", base_url=live_server.url, **context_options
             )
             contexts.append(context)
             page = context.new_page()

@@ -110,6 +110,13 @@ class World:
             **kwargs,
         )
 
+    def other_reported_posting(self):
+        from jobs.models import PostingReport
+
+        posting = self.other_posting()
+        PostingReport.objects.create(posting=posting, reporter=self.other_worker().user, reason="fee")
+        return posting
+
     def other_draft_posting(self):
         return self.other_posting(status="draft", published_at=None)
 
@@ -282,6 +289,9 @@ CASES = {
         "staff", World.other_agreement, pk_as("agreement_id"), GET_AND_POST(lambda w, o: {"title": "改掉"})
     ),
     "jobs_console:import_detail": Case("staff", World.other_demand_import, pk_as("import_id")),
+    "jobs_console:report_review": Case(
+        "staff", World.other_reported_posting, pk_as("posting_id"), GET_AND_POST(lambda w, o: {"decision": "close"})
+    ),
     "jobs_console:import_progress": Case("staff", World.other_demand_import, pk_as("import_id")),
     # Trips
     "transport:trip": Case("dispatcher", World.other_trip, pk_as("trip_id")),

@@ -107,6 +107,8 @@ def notify_each(*, messages, template, channels, broadcast=None):
     few per person."""
     message = message_template(template)
     channels = _validated_channels(channels)
+    if message.inbox_only and Channel.SMS in channels:
+        raise ApplicationError(_("“%(template)s”只能作为站内信发送。") % {"template": message.label}, field="channels")
     rendered = {}
 
     def text_and_params(context):

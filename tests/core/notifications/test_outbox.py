@@ -193,9 +193,9 @@ def test_an_sms_variable_longer_than_the_provider_allows_is_refused_and_nothing_
 
 
 def test_every_apps_template_is_one_the_provider_would_approve():
-    """Every registered template of every app (core's, the ledger's, the trips', the nightly push's): fixed wording
-    around bounded variables, no link in a variable, no variable name the provider forbids."""
-    templates = {template.key: template for template in registered_templates()}
+    """Every registered template of every app that may go out as an SMS (core's, the ledger's, the trips', the nightly
+    push's): fixed wording around bounded variables, no link in a variable, no variable name the provider forbids."""
+    templates = {template.key: template for template in registered_templates() if not template.inbox_only}
     assert {"sign_in_code", "worker_registered_by_staff", "trip_departure", "trip_offer_signed", "job_push"} <= set(
         templates
     )
@@ -209,6 +209,14 @@ def test_every_apps_template_is_one_the_provider_would_approve():
     # Promotional SMS say how to refuse more of them.
     assert templates["job_push"].text.endswith(UNSUBSCRIBE)
     assert templates["job_fair"].text.endswith(UNSUBSCRIBE)
+
+
+def test_an_inbox_only_message_is_refused_as_an_sms_and_nothing_is_written():
+    recipient = JobSeekerFactory()
+    context = {"region": "长沙市", "week": "2026-02-02—02-08", "link": "https://example.org/console/stats/weekly/"}
+    with pytest.raises(ApplicationError, match="只能作为站内信发送"):
+        services.notify(recipients=[recipient], template="weekly_report", context=context, channels=["sms", "inbox"])
+    assert not OutboxMessage.objects.exists()
 
 
 def test_the_two_hour_reminder_says_the_departure_and_the_meeting_apart():
