@@ -79,7 +79,7 @@ lint: $(VENV)/.dev-installed
 
 # Needs GNU gettext (apt-get install gettext). The compiled .mo files are committed so that nobody else does.
 messages: $(VENV)/.dev-installed
-	DEBUG=true $(BIN)/python manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*'
+	DEBUG=true $(BIN)/python manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'node_modules/*'
 	DEBUG=true $(BIN)/python manage.py compilemessages --locale en --ignore '.venv/*'
 
 clean:
