@@ -369,6 +369,7 @@ class Generator:
             published_at,
             published_at,
             JobPosting.search_tokens.field.get_db_prep_value(lexemes, connection),
+            title.startswith("急招"),  # the card's 急招 flag, as an employer who writes it in the title would tick it
         ]
 
 
@@ -397,6 +398,7 @@ POSTING_COLUMNS = [
     "created_at",
     "updated_at",
     "search_tokens",
+    "is_urgent",
 ]
 
 
