@@ -7,6 +7,7 @@ from django.test import override_settings
 from core.regions.fields import region_fragments_invalidate
 from core.regions.models import Region, RegionLevel
 from core.regions.services import regions_import_subdivisions, regions_load_divisions
+from jobs.pagecache import list_cache_invalidate
 
 # Argon2 takes a quarter of a second a password by design; the tests hash hundreds of them. Staff sign-in is still
 # tested against the production list (tests/core/test_accounts.py).
@@ -128,3 +129,12 @@ def pii_key():
     with."""
     with override_settings(PII_KEY=settings.PII_KEY or "chunfeng-test-pii-key-only-for-the-test-suite"):
         yield
+
+
+@pytest.fixture
+def fresh_job_list_cache():
+    """No cached job list before or after the test: the cache lives in Redis across tests, and a page cached with an
+    earlier test's data must not leak into the next one."""
+    list_cache_invalidate()
+    yield
+    list_cache_invalidate()

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from core.accounts.admin_site import ReadOnlyAdmin
 from workers.models import LedgerImport, ServiceRecord, Worker
 
 
 @admin.register(Worker)
-class WorkerAdmin(admin.ModelAdmin):
+class WorkerAdmin(ReadOnlyAdmin):
     """Read-only and without names: the system administrator checks that an import landed or a deletion was carried
     out, and sees no person. Every change to a worker goes through workers.services, on the console's pages."""
 
@@ -16,15 +17,6 @@ class WorkerAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return obj is None and super().has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ServiceRecord)

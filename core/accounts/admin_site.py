@@ -27,5 +27,19 @@ class AdministratorsAdminSite(admin.AdminSite):
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A list an administrator may read and never change: evidence (the audit log) or people whose every change goes
+    through the services on the console's pages (workers)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AdministratorsAdminConfig(AdminConfig):
     default_site = "core.accounts.admin_site.AdministratorsAdminSite"

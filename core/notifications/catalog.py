@@ -168,27 +168,28 @@ def sms_segments(text):
 # The provider's rule for promotional SMS (推广短信, both providers): the text says how to refuse more of them.
 UNSUBSCRIBE = "拒收请回复R"
 
+# A one-time code goes even to someone who turned SMS off, lives as long as a sign-in code, is blanked once sent,
+# and its template's variable is the code alone: six digits.
+_ONE_TIME_CODE = {
+    "kind": Kind.CRITICAL,
+    "ignores_opt_out": True,
+    "lifetime_setting": "SIGN_IN_CODE_TTL_SECONDS",
+    "secret": True,
+    "variable_limits": {"code": 6},
+}
+
 register_templates(
     MessageTemplate(
         key="sign_in_code",
         label=gettext_lazy("登录验证码"),
         text="您的验证码是${code}，5分钟内有效。请勿告诉他人。",
-        kind=Kind.CRITICAL,
-        ignores_opt_out=True,
-        lifetime_setting="SIGN_IN_CODE_TTL_SECONDS",
-        secret=True,
-        # A verification-code template's variable is the code alone: six digits.
-        variable_limits={"code": 6},
+        **_ONE_TIME_CODE,
     ),
     MessageTemplate(
         key="staff_unlock_code",
         label=gettext_lazy("工作人员解锁验证码"),
         text="您正在解除工作人员账号的登录锁定，验证码${code}，5分钟内有效。如非本人操作，请联系系统管理员。",
-        kind=Kind.CRITICAL,
-        ignores_opt_out=True,
-        lifetime_setting="SIGN_IN_CODE_TTL_SECONDS",
-        secret=True,
-        variable_limits={"code": 6},
+        **_ONE_TIME_CODE,
     ),
     MessageTemplate(
         key="job_fair",

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 
+from core.accounts.admin_site import ReadOnlyAdmin
 from core.privacy.models import AuditLog
 from core.privacy.services import audit_log_export_workbook, audit_log_read_record
 
@@ -18,7 +19,8 @@ def _filters(request):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdmin):
+    # The audit log is evidence: readable in the admin, never edited there (and the database refuses it anyway).
     list_display = ["created_at", "actor", "action", "subject", "reason"]
     list_filter = ["action"]
     search_fields = ["subject", "reason", "actor__username"]
@@ -26,16 +28,6 @@ class AuditLogAdmin(admin.ModelAdmin):
     list_select_related = ["actor"]
     # The changelist's own template plus an export button that keeps the current filter.
     change_list_template = "admin/privacy/auditlog/change_list.html"
-
-    # The audit log is evidence: readable in the admin, never edited there (and the database refuses it anyway).
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

@@ -6,18 +6,9 @@ import re
 
 import pytest
 
-from jobs.pagecache import list_cache_invalidate
 from tests.factories import JobPostingFactory, WorkerFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_job_list():
-    # The job list's cache lives in Redis across tests: none of these leaves its rendering for the next test.
-    list_cache_invalidate()
-    yield
-    list_cache_invalidate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_job_list_cache")]
 
 
 def _meta(page, attribute, name):

@@ -9,18 +9,9 @@ from django.apps import apps
 from django.utils import timezone
 
 from core.accounts.models import Role
-from jobs.pagecache import list_cache_invalidate
 from tests.factories import JobPostingFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_job_list():
-    # The job list's cache lives in Redis across tests: none of these leaves its rendering for the next test.
-    list_cache_invalidate()
-    yield
-    list_cache_invalidate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_job_list_cache")]
 
 
 @pytest.fixture(autouse=True)
