@@ -6,8 +6,10 @@ from `make run` on a laptop: SQLite under `var/`, Celery tasks run in-process, l
 start instead of being discovered by an attacker.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -148,7 +150,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache -----------------------------------------------------------------------------
+
+
+def redis_url_for_test_worker(redis_url: str, worker_id: str, databases: list[str]) -> str:
+    """The Redis URL with the database number of pytest-xdist worker `worker_id` (gw0, gw1, ...) from `databases`."""
+    index = int(worker_id.removeprefix("gw"))
+    if index >= len(databases):
+        raise ImproperlyConfigured(
+            f"pytest-xdist worker {worker_id} needs a Redis database of its own: REDIS_TEST_DATABASES names "
+            f"{len(databases)} ({','.join(databases) or 'none'}); give one number per worker, e.g. "
+            "REDIS_TEST_DATABASES=15,14,13,12, or run fewer workers (-n)"
+        )
+    return urlunsplit(urlsplit(redis_url)._replace(path=f"/{int(databases[index])}"))
+
+
 REDIS_URL = env.str("REDIS_URL", default="")
+# `make test` runs the suite in several processes (pytest-xdist), which must not share a Redis database: each flushes
+# its own at the start, and the cache, the queues and the rate limits are all in it. Worker gwN takes the N-th number
+# of REDIS_TEST_DATABASES, chosen here because everything that connects to Redis reads these settings. Neither
+# variable is set outside such a test run.
+if REDIS_URL and "PYTEST_XDIST_WORKER" in os.environ:
+    REDIS_URL = redis_url_for_test_worker(
+        REDIS_URL, os.environ["PYTEST_XDIST_WORKER"], env.list("REDIS_TEST_DATABASES", default=[])
+    )
 EMBEDDED_MODE = not REDIS_URL
 
 if REDIS_URL:

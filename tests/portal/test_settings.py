@@ -12,7 +12,10 @@ GOOD_SECRET = "k" * 20 + "-production-secret-for-tests-only-" + "x" * 20
 
 
 def run_python(code, **environment):
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG"}}
+    # A test run under pytest-xdist has its worker's id in the environment (portal/settings.py reads it to choose
+    # the worker's Redis database): the settings under test are loaded as outside a test run.
+    outside = {"DATABASE_URL", "REDIS_URL", "DEBUG", "PYTEST_XDIST_WORKER", "REDIS_TEST_DATABASES"}
+    env = {key: value for key, value in os.environ.items() if key not in outside}
     env.pop("SECRET_KEY", None)
     env.pop("PII_KEY", None)
     env.update(environment)
@@ -95,6 +98,42 @@ def test_with_redis_configured_celery_uses_it_as_broker_and_the_cache_is_redis()
     assert "False" in result.stdout
     assert "redis://127.0.0.1:6379/15" in result.stdout
     assert "True json ['default', 'imports', 'notifications']" in result.stdout
+
+
+REDIS_SETTINGS = SETUP + "; from django.conf import settings; print(settings.REDIS_URL, settings.CELERY_BROKER_URL)"
+
+
+def test_each_test_worker_takes_its_own_redis_database_from_the_list():
+    result = run_python(
+        REDIS_SETTINGS,
+        DEBUG="true",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+        PYTEST_XDIST_WORKER="gw2",
+        REDIS_TEST_DATABASES="6,7,12,13",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["redis://127.0.0.1:6379/12", "redis://127.0.0.1:6379/12"]
+
+
+def test_a_test_worker_without_a_redis_database_of_its_own_is_refused_saying_which_variable_to_set():
+    result = run_python(
+        REDIS_SETTINGS,
+        DEBUG="true",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+        PYTEST_XDIST_WORKER="gw2",
+        REDIS_TEST_DATABASES="15,14",
+    )
+    assert result.returncode != 0
+    assert "pytest-xdist worker gw2 needs a Redis database of its own" in result.stderr
+    assert "REDIS_TEST_DATABASES names 2 (15,14)" in result.stderr
+
+
+def test_outside_a_test_worker_the_redis_database_is_the_one_configured():
+    result = run_python(
+        REDIS_SETTINGS, DEBUG="true", REDIS_URL="redis://127.0.0.1:6379/15", REDIS_TEST_DATABASES="6,7,12,13"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["redis://127.0.0.1:6379/15", "redis://127.0.0.1:6379/15"]
 
 
 @pytest.mark.parametrize("language_setting", ["LANGUAGE_CODE", "TIME_ZONE"])
