@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any, Generic, TypeVar
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -41,9 +42,12 @@ class ImportStatus(models.TextChoices):
 
 FINISHED_STATUSES = (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
 
+# The import record of one kind (LedgerImport, DemandImport): what `import_run` returns.
+ImportRecord = TypeVar("ImportRecord", bound=models.Model)
+
 
 @dataclass(frozen=True)
-class ImportKind:
+class ImportKind(Generic[ImportRecord]):
     """What one kind of import does at each step; the runner does the rest.
 
     `model`: the import record (fields status, total_rows, processed_rows, problems, content, finished_at, and
@@ -52,19 +56,19 @@ class ImportKind:
     rows. `write(record, parsed, checked)` writes them and returns the counts to store on the record.
     """
 
-    model: type[models.Model]
+    model: type[ImportRecord]
     required_columns: tuple
     optional_columns: tuple
-    row_parser: Callable
-    check: Callable
-    write: Callable
+    row_parser: Callable[[ImportRecord, Problems, Problems], Callable[[int, dict[str, str]], Any]]
+    check: Callable[[ImportRecord, list[Any], Problems, Problems], Any]
+    write: Callable[[ImportRecord, list[Any], Any], dict[str, int]]
     changed_meanwhile: str | Promise
     progress_every_rows: int
     related: tuple = ()
     keeps_warnings: bool = False
 
 
-def import_run(kind, *, import_id):
+def import_run(kind: ImportKind[ImportRecord], *, import_id: int) -> ImportRecord:
     """Check and import one uploaded file of this kind (the steps above); returns the import record."""
     try:
         return _checked_and_written(kind, import_id=import_id)
@@ -75,7 +79,7 @@ def import_run(kind, *, import_id):
         return _finish(kind, import_id, ImportStatus.FAILED, total=None, problems=problems, warnings=Problems())
 
 
-def _checked_and_written(kind, *, import_id):
+def _checked_and_written(kind: ImportKind[ImportRecord], *, import_id: int) -> ImportRecord:
     record = kind.model.objects.select_related(*kind.related).get(pk=import_id)
     if record.status in FINISHED_STATUSES:
         return record
@@ -103,15 +107,30 @@ def _checked_and_written(kind, *, import_id):
         # import finished or finds nothing written.
         with transaction.atomic():
             counts = kind.write(record, parsed, checked)
-            return finish(ImportStatus.SUCCEEDED, **counts)
+            return finish(ImportStatus.SUCCEEDED, counts=counts)
     except IntegrityError:
         problems.add(None, "", kind.changed_meanwhile)
         return finish(ImportStatus.FAILED)
 
 
-def _finish(kind, import_id, status, *, total, problems, warnings, **counts):
+def _finish(
+    kind: ImportKind[ImportRecord],
+    import_id: int,
+    status: ImportStatus,
+    *,
+    total: int | None,
+    problems: Problems,
+    warnings: Problems,
+    counts: dict[str, int] | None = None,
+) -> ImportRecord:
     """`total` None leaves the count of rows checked as it stood."""
-    fields = {"status": status, "problems": problems.report(), "content": b"", "finished_at": timezone.now(), **counts}
+    fields = {
+        "status": status,
+        "problems": problems.report(),
+        "content": b"",
+        "finished_at": timezone.now(),
+        **(counts or {}),
+    }
     if total is not None:
         fields["processed_rows"] = total
     if kind.keeps_warnings:

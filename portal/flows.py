@@ -14,5 +14,5 @@ from transport.tasks import signing_offer_send
 
 
 @receiver(application_signed, dispatch_uid="portal.flows.offer_trips_after_signing")
-def offer_trips_after_signing(sender, *, application_id, **kwargs):
+def offer_trips_after_signing(sender: object, *, application_id: int, **kwargs: object) -> None:
     signing_offer_send.delay(application_id)

@@ -5,13 +5,16 @@ starts the task `transport.tasks.signing_offer_send` with the application's id. 
 failure here never takes the signature back; one row per signing (SigningOfferSent) makes a second run send nothing.
 """
 
+from datetime import datetime
+
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.notifications.catalog import message_template
-from core.notifications.models import Channel
+from core.notifications.models import Channel, OutboxMessage
 from core.notifications.services import notify
+from jobs.models import JobPosting
 from placement.applications.models import HIRED_STATES, Application, ApplicationState
 from transport.models import SigningOfferSent, Trip, TripStatus
 from transport.notifications import china_time
@@ -22,7 +25,7 @@ OFFERED_TRIPS = 3
 OFFER_TEMPLATE = "trip_offer_signed"
 
 
-def trips_towards(*, posting, origin_county_id, now=None):
+def trips_towards(*, posting: JobPosting, origin_county_id: str, now: datetime | None = None) -> QuerySet[Trip]:
     """Open trips to the posting's employer (or tied to the posting) leaving from the worker's county, soonest first."""
     now = now or timezone.now()
     return (
@@ -34,7 +37,7 @@ def trips_towards(*, posting, origin_county_id, now=None):
 
 
 @transaction.atomic
-def signing_offer_send(*, application_id):
+def signing_offer_send(*, application_id: int) -> list[OutboxMessage]:
     """Offer the trips for the application's latest signing, once: nothing when it was offered already, or when the
     application is no longer signed or at work by the time this runs (withdrawn or declined meanwhile)."""
     application = (
@@ -43,14 +46,16 @@ def signing_offer_send(*, application_id):
         .filter(pk=application_id, state__in=HIRED_STATES)
         .first()
     )
-    signing = application and application.state_log.filter(to_state=ApplicationState.SIGNED).order_by("-pk").first()
+    if application is None:
+        return []
+    signing = application.state_log.filter(to_state=ApplicationState.SIGNED).order_by("-pk").first()
     if signing is None:
         return []
     _offer, created = SigningOfferSent.objects.get_or_create(signing=signing)
     return trips_offer(application=application) if created else []
 
 
-def trips_offer(*, application):
+def trips_offer(*, application: Application) -> list[OutboxMessage]:
     """Send the newly signed worker (SMS and inbox) the open trips towards their employer, if there are any."""
     worker = application.worker
     posting = application.posting
@@ -67,7 +72,7 @@ def trips_offer(*, application):
     )
 
 
-def _trips_that_fit(trips):
+def _trips_that_fit(trips: list[Trip]) -> str:
     """The trips as "2月10日7:30 湘A12345；2月11日8:00 G6173": as many whole ones as the provider's bound on `trips`
     holds (the first always, cut if it must be); the count says how many there are."""
     limit = message_template(OFFER_TEMPLATE).variable_limits["trips"]

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.accounts.models import User
 from core.errors import ApplicationError
 from jobs.models import JobPosting, PostingReport, PostingStatus, ReportReason
 from jobs.pagecache import list_cache_invalidate
@@ -17,7 +18,7 @@ DETAILS_MAX_LENGTH = 200
 
 
 @transaction.atomic
-def posting_report(*, posting, reporter, reason, details=""):
+def posting_report(*, posting: JobPosting, reporter: User, reason: str, details: str = "") -> PostingReport:
     """Record `reporter`'s report; hold the posting from the list when it is the REPORTS_TO_HOLD-th open one."""
     if reason not in ReportReason.values:
         raise ApplicationError(_("请选择举报原因。"), field="reason")
@@ -42,7 +43,7 @@ def posting_report(*, posting, reporter, reason, details=""):
 
 
 @transaction.atomic
-def posting_reports_review(*, posting, actor, close):
+def posting_reports_review(*, posting: JobPosting, actor: User, close: bool) -> JobPosting:
     """A clerk has looked: every open report of the posting is marked reviewed and the hold lifted; `close` also
     closes the posting (the reports were right)."""
     posting = JobPosting.objects.select_for_update().get(pk=posting.pk)

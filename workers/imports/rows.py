@@ -28,6 +28,7 @@ from workers.models import (
     WorkerStatus,
 )
 from workers.services import (
+    Identity,
     already_registered_message,
     identity_from_id_number,
 )
@@ -40,7 +41,7 @@ BATCH_SIZE = 5000
 class ParsedRow:
     row: int
     full_name: str
-    identity: object
+    identity: Identity
     phone: str
     village_code: str
     status: str

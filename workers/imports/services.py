@@ -12,9 +12,9 @@ from core.errors import ApplicationError
 from core.imports import ImportKind, import_run
 from core.privacy.models import AuditAction
 from core.privacy.services import audit_record
-from core.spreadsheets import upload_check
+from core.spreadsheets import Problems, upload_check
 from workers.imports.columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
-from workers.imports.rows import BATCH_SIZE, duplicates_check, row_parser
+from workers.imports.rows import BATCH_SIZE, ParsedRow, duplicates_check, row_parser
 from workers.models import (
     LedgerImport,
     StatusChange,
@@ -35,7 +35,7 @@ MAX_FILE_BYTES = 30 * 2**20
 
 
 @transaction.atomic
-def ledger_import_create(*, uploaded_by, file_name, content):
+def ledger_import_create(*, uploaded_by: User, file_name: str, content: bytes) -> LedgerImport:
     """Store an uploaded file for `ledger_import_run` (the caller queues the task)."""
     if not user_may_register_workers(uploaded_by):
         raise ApplicationError(_("只有劳务经纪人和县人社局工作人员可以导入台账。"), code="permission_denied")
@@ -43,11 +43,13 @@ def ledger_import_create(*, uploaded_by, file_name, content):
     return LedgerImport.objects.create(uploaded_by=uploaded_by, file_name=file_name[:200], content=content)
 
 
-def _checked_duplicates(ledger_import, parsed, problems, warnings):
+def _checked_duplicates(
+    ledger_import: LedgerImport, parsed: list[ParsedRow], problems: Problems, warnings: Problems
+) -> None:
     duplicates_check(parsed, problems, uploader=ledger_import.uploaded_by)
 
 
-def _written(ledger_import, parsed, checked):
+def _written(ledger_import: LedgerImport, parsed: list[ParsedRow], checked: None) -> dict[str, int]:
     _write_workers(parsed, uploader=ledger_import.uploaded_by, import_id=ledger_import.pk)
     return {"imported_count": len(parsed)}
 
@@ -66,13 +68,13 @@ LEDGER_IMPORT = ImportKind(
 )
 
 
-def ledger_import_run(*, import_id):
+def ledger_import_run(*, import_id: int) -> LedgerImport:
     """Validate and import one uploaded file (core.imports.import_run: idempotent, all rows or none, and whatever
     goes wrong the import ends "failed" with a message)."""
     return import_run(LEDGER_IMPORT, import_id=import_id)
 
 
-def _write_workers(parsed, *, uploader, import_id):
+def _write_workers(parsed: list[ParsedRow], *, uploader: User, import_id: int) -> None:
     """Every row, in batches, inside the caller's transaction: the accounts, workers, first status, key groups."""
     today = timezone.localdate()
     # One unusable password shared by every imported account: it can never match, and hashing 100,000 of them
