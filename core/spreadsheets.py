@@ -84,6 +84,13 @@ class Problems:
         ]
 
 
+def problem_line(problem):
+    """One problem of `Problems.report()` as a line of text, for a command's output: "第 3 行, 代码: ..."."""
+    if problem["row"] is None:
+        return problem["message"]
+    return _("第 %(row)d 行, %(column)s: %(message)s") % problem
+
+
 def cell_text(value):
     """A cell as the text the person typed: 13800000000 rather than 13800000000.0, a date as 2026-03-01.
 

@@ -1,7 +1,6 @@
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from core.errors import ApplicationError
 from core.regions import gb2260
 from core.regions.fields import region_fragments_invalidate
 from core.regions.models import REGION_NAME_MAX_LENGTH, Region, RegionLevel
+from core.spreadsheets import Problems
 
 
 @transaction.atomic
@@ -48,20 +48,6 @@ def _parent_code(division: gb2260.Division, known: set[str]) -> str | None:
     if division.level == "county" and city in known:
         return city
     return division.code[:2] + "0000"
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("第 %(row)d 行, %(column)s: %(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
 
 
 SUBDIVISION_CSV_HEADERS = {"code": ("code", "代码", "区划代码"), "name": ("name", "名称", "区划名称")}
@@ -111,58 +97,43 @@ def regions_import_subdivisions(*, county_code: str, rows: Iterable[tuple[int, s
     if county is None:
         raise ApplicationError(_("县级区划代码 %(code)s 不存在, 请先加载全国行政区划。") % {"code": county_code})
 
-    problems = []
-    parsed: dict[str, tuple[int, str]] = {}
-    for row_number, raw_code, name in rows:
-        code = raw_code[:9] if len(raw_code) == 12 and raw_code.endswith("000") else raw_code
-        if not code.isdigit() or len(code) not in (9, 12):
-            problems.append(
-                RowProblem(
-                    row_number,
-                    _("代码"),
-                    _("应为 9 位 (乡镇) 或 12 位 (村) 数字, 实为“%(code)s”。") % {"code": raw_code},
-                )
-            )
-            continue
-        if not code.startswith(county.code):
-            problems.append(
-                RowProblem(
-                    row_number,
-                    _("代码"),
-                    _("%(code)s 不属于 %(county)s (%(prefix)s)。")
-                    % {"code": raw_code, "county": county.name, "prefix": county.code},
-                )
-            )
-            continue
-        if code in parsed:
-            problems.append(RowProblem(row_number, _("代码"), _("与第 %(row)d 行重复。") % {"row": parsed[code][0]}))
-            continue
-        if not name:
-            problems.append(RowProblem(row_number, _("名称"), _("不能为空。")))
-            continue
-        if len(name) > REGION_NAME_MAX_LENGTH:
-            problems.append(RowProblem(row_number, _("名称"), _("太长, 最多 64 个字。")))
-            continue
-        parsed[code] = (row_number, name)
-
-    townships_in_file = {code for code in parsed if len(code) == 9}
-    existing_townships = set(
+    coded = [(row_number, _subdivision_code(raw_code), raw_code, name) for row_number, raw_code, name in rows]
+    # A village's township may come later in the file, or be in the system already.
+    known_townships = {code for _row, code, _raw, _name in coded if len(code) == 9 and code.startswith(county.code)}
+    known_townships |= set(
         Region.objects.filter(code__startswith=county.code, level=RegionLevel.TOWNSHIP).values_list("code", flat=True)
     )
-    for code, (row_number, _name) in parsed.items():
-        if len(code) == 12 and code[:9] not in townships_in_file | existing_townships:
-            problems.append(
-                RowProblem(
-                    row_number,
-                    _("代码"),
-                    _("所属乡镇 %(township)s 既不在文件中也不在系统中。") % {"township": code[:9]},
-                )
+    problems = Problems()
+    parsed: dict[str, tuple[int, str]] = {}
+    for row_number, code, raw_code, name in coded:
+        if not code.isdigit() or len(code) not in (9, 12):
+            problems.add(
+                row_number, _("代码"), _("应为 9 位 (乡镇) 或 12 位 (村) 数字, 实为“%(code)s”。") % {"code": raw_code}
             )
+        elif not code.startswith(county.code):
+            problems.add(
+                row_number,
+                _("代码"),
+                _("%(code)s 不属于 %(county)s (%(prefix)s)。")
+                % {"code": raw_code, "county": county.name, "prefix": county.code},
+            )
+        elif code in parsed:
+            problems.add(row_number, _("代码"), _("与第 %(row)d 行重复。") % {"row": parsed[code][0]})
+        elif not name:
+            problems.add(row_number, _("名称"), _("不能为空。"))
+        elif len(name) > REGION_NAME_MAX_LENGTH:
+            problems.add(row_number, _("名称"), _("太长, 最多 64 个字。"))
+        elif len(code) == 12 and code[:9] not in known_townships:
+            problems.add(
+                row_number, _("代码"), _("所属乡镇 %(township)s 既不在文件中也不在系统中。") % {"township": code[:9]}
+            )
+        else:
+            parsed[code] = (row_number, name)
 
-    if problems:
-        problems.sort(key=lambda problem: problem.row)
+    if problems.count:
         raise ApplicationError(
-            _("文件中有 %(count)d 处错误, 未导入任何数据。") % {"count": len(problems)}, details={"problems": problems}
+            _("文件中有 %(count)d 处错误, 未导入任何数据。") % {"count": problems.count},
+            details={"problems": problems.report()},
         )
     if not parsed:
         raise ApplicationError(_("文件中没有数据行。"))
@@ -182,3 +153,8 @@ def regions_import_subdivisions(*, county_code: str, rows: Iterable[tuple[int, s
     transaction.on_commit(region_fragments_invalidate)
     townships = sum(1 for region in regions if region.level == RegionLevel.TOWNSHIP)
     return townships, len(regions) - townships
+
+
+def _subdivision_code(raw_code: str) -> str:
+    """The statistics bureau writes a township's code in 12 digits ending in 000; it is stored as its 9."""
+    return raw_code[:9] if len(raw_code) == 12 and raw_code.endswith("000") else raw_code

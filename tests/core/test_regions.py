@@ -287,6 +287,15 @@ def test_a_twelve_digit_township_code_ending_in_000_is_stored_as_nine_digits(reg
     assert Region.objects.get(code="430181106201").parent_id == "430181106"
 
 
+def test_a_village_listed_before_its_township_is_imported_under_it(regions):
+    townships, villages = regions_import_subdivisions(
+        county_code="430181", rows=[(2, "430181109201", "张坊村"), (3, "430181109000", "张坊镇")]
+    )
+
+    assert (townships, villages) == (1, 1)
+    assert Region.objects.get(code="430181109201").parent_id == "430181109"
+
+
 def test_a_file_with_several_bad_rows_imports_nothing_and_names_every_row_and_problem(regions, tmp_path):
     before = Region.objects.count()
     path = write_csv(
@@ -328,7 +337,7 @@ def test_the_import_service_reports_the_problems_in_its_error_details(regions):
     with pytest.raises(ApplicationError) as raised:
         regions_import_subdivisions(county_code="430181", rows=rows)
     problems = raised.value.details["problems"]
-    assert [problem.row for problem in problems] == [3, 4]
+    assert [problem["row"] for problem in problems] == [3, 4]
     assert not Region.objects.filter(code="430181109").exists()
 
 

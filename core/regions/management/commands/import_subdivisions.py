@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import ApplicationError
 from core.regions.services import read_subdivision_csv, regions_import_subdivisions
+from core.spreadsheets import problem_line
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             townships, villages = regions_import_subdivisions(county_code=county_code, rows=rows)
         except ApplicationError as error:
             for problem in error.details.get("problems", []):
-                self.stderr.write(str(problem))
+                self.stderr.write(problem_line(problem))
             raise CommandError(error.message) from error
         except OSError as error:
             raise CommandError(f"Cannot read {csv_file}: {error.strerror}") from error
