@@ -1,18 +1,30 @@
-"""Every flow from a lower floor to a higher one, wired here at the top and nowhere else.
+"""Every flow from a lower floor to a higher one, wired here at the top and nowhere else, once, from
+PortalConfig.ready(). Two kinds:
 
-A lower app announces what happened with a signal, after its transaction commits and with ids only; this module
-says what the higher apps do about it, each as a task keyed by the object's id (so it runs in a worker, retried on
-its own, and never inside the transaction that announced it). Connected once, from PortalConfig.ready().
-
-- placement: an application is signed -> transport offers the worker the open trips towards the employer.
+- Events. A lower app announces what happened with a signal, after its transaction commits and with ids only; this
+  module says what the higher apps do about it, each as a task keyed by the object's id (so it runs in a worker,
+  retried on its own, and never inside the transaction that announced it).
+  placement: an application is signed -> transport offers the worker the open trips towards the employer.
+- Choices a lower app asks a higher one for, through a registry of its own that it reads at run time.
+  core.notifications: a broadcast's recipients chosen by the worker registry's fields -> the status and key group
+  filters of workers/recipient_filters.py, which also become fields of the broadcast form.
 """
 
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 
+from core.notifications.recipient_filters import register_recipient_filter
 from placement.applications.signals import application_signed
 from transport.tasks import signing_offer_send
+from workers.models import KeyGroup, WorkerStatus
+from workers.recipient_filters import workers_in_key_group, workers_with_status
 
 
 @receiver(application_signed, dispatch_uid="portal.flows.offer_trips_after_signing")
 def offer_trips_after_signing(sender: object, *, application_id: int, **kwargs: object) -> None:
     signing_offer_send.delay(application_id)
+
+
+# Offered on the broadcast form in this order, after core's own (region, role).
+register_recipient_filter("worker_status", label=_("就业状态"), choices=WorkerStatus.choices)(workers_with_status)
+register_recipient_filter("key_group", label=_("重点群体"), choices=KeyGroup.choices)(workers_in_key_group)

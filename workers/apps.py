@@ -7,5 +7,6 @@ class WorkersConfig(AppConfig):
     verbose_name = _("务工人员")
 
     def ready(self):
-        # Registers the ledger's broadcast recipient filters and its message template with core.notifications.
-        from workers import notifications, recipient_filters  # noqa: F401
+        # Registers the ledger's message templates with core.notifications (its recipient filters are wired in
+        # portal/flows.py).
+        from workers import notifications  # noqa: F401

@@ -1,5 +1,5 @@
-"""The broadcast page's recipient filters by worker status and key group (registered by workers into
-core.notifications), and the messages on a worker's record page."""
+"""The broadcast page's recipient filters by worker status and key group (workers/recipient_filters.py, registered
+into core.notifications by portal/flows.py), and the messages on a worker's record page."""
 
 import pytest
 from django.db import connection
