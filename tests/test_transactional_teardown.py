@@ -1,0 +1,34 @@
+"""The end of a transactional test (tests/conftest.py, `quick_transactional_teardown`): whatever the test committed
+is gone and the session's regions are as they were, so the next test finds the database as every test does."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.test import TransactionTestCase
+
+from core.accounts.models import User
+from core.regions.models import Region, RegionLevel
+from jobs.models import JobPosting
+from tests.conftest import _tables_back_as_the_session_left_them
+from tests.factories import JobPostingFactory, WorkerFactory
+from workers.models import Worker
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transactional_tests_rows_are_deleted_and_the_regions_it_changed_are_put_back(regions):
+    regions_before = set(Region.objects.values_list("code", "name", "level", "parent_id"))
+    permissions_before, content_types_before = Permission.objects.count(), ContentType.objects.count()
+    WorkerFactory(home_region=regions.get(code="430181102201"))
+    JobPostingFactory()
+    Region.objects.filter(code="430181").update(name="改过的名字")
+    Region.objects.create(code="430181199", name="测试镇", level=RegionLevel.TOWNSHIP, parent_id="430181")
+    Region.objects.filter(code="430181102202").delete()
+    assert set(Region.objects.values_list("code", "name", "level", "parent_id")) != regions_before
+
+    _tables_back_as_the_session_left_them(TransactionTestCase(methodName="__init__"))
+
+    assert not User.objects.exists()
+    assert not Worker.objects.exists()
+    assert not JobPosting.objects.exists()
+    assert set(Region.objects.values_list("code", "name", "level", "parent_id")) == regions_before
+    assert (Permission.objects.count(), ContentType.objects.count()) == (permissions_before, content_types_before)
