@@ -32,21 +32,28 @@ def fast_password_hashing():
         yield
 
 
-# A copy of the session's regions, beside the portal's tables (so no flush empties it), for putting them back after
-# a transactional test.
-REGIONS_COPY = "test_session_regions"
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database starts with every region of China loaded and committed: loading them takes about a second,
-    and 400 tests ask for them."""
+    and 400 tests ask for them.
+
+    A transactional test (`transaction=True`, `live_server`) ends with the database as every test finds it: the rows
+    it wrote deleted, the session's regions as they were. Django's own end of such a test empties every table with
+    TRUNCATE and makes the content types and permissions again, after which the regions had to be loaded again: 3-9 s
+    a test on this machine, for a hundred tests. Here one query finds the tables the test wrote to and only those are
+    emptied, with DELETE (cheap on a few rows, where TRUNCATE makes every table's files anew); the content types and
+    permissions stay as the migrations made them (no test changes them), and the regions are put back only if the
+    test changed them."""
     with django_db_blocker.unblock():
         _regions_ensure()
-        regions, copy = connection.ops.quote_name(Region._meta.db_table), connection.ops.quote_name(REGIONS_COPY)
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {copy}")
-            cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM {regions}")
+        session_regions = _region_rows()
+
+    def fixture_teardown(test_case):
+        _tables_back_as_the_session_left_them(test_case, session_regions)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", fixture_teardown)
+        yield
 
 
 def _regions_ensure():
@@ -66,48 +73,39 @@ def _regions_ensure():
         )
 
 
-@pytest.fixture(scope="session", autouse=True)
-def quick_transactional_teardown():
-    """A transactional test (`transaction=True`, `live_server`) ends with the database as every test finds it: rows of
-    its own deleted, the session's regions put back.
-
-    Django's own end of such a test empties every table with TRUNCATE, then recreates the content types and
-    permissions and we loaded the regions again: 7-9 s a test on this machine, for a hundred tests. Here one query
-    finds the tables the test wrote to, and only those are emptied, with DELETE, which is cheap on a few rows where
-    TRUNCATE makes every table's files anew. The content types and permissions are left as the migrations made them
-    (a test never changes them), and the regions are copied back from the session's copy if the test changed them."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(TransactionTestCase, "_fixture_teardown", _tables_back_as_the_session_left_them)
-        yield
-
-
-# Filled by the migrations, never by a test: left alone by the teardown above.
+# Filled by the migrations, never by a test: left alone at the end of a transactional test.
 _MADE_BY_MIGRATIONS = {ContentType._meta.db_table, Permission._meta.db_table}
+_REGION_COLUMNS = [field.column for field in Region._meta.concrete_fields]
 
 
-def _tables_back_as_the_session_left_them(test_case):
+def _region_rows(using="default"):
+    database = connections[using]
+    with database.cursor() as cursor:
+        columns = ", ".join(database.ops.quote_name(column) for column in _REGION_COLUMNS)
+        cursor.execute(f"SELECT {columns} FROM {database.ops.quote_name(Region._meta.db_table)} ORDER BY 1")
+        return cursor.fetchall()
+
+
+def _tables_back_as_the_session_left_them(test_case, session_regions):
     for alias in test_case._databases_names(include_mirrors=False):
         database = connections[alias]
         quote = database.ops.quote_name
         tables = set(database.introspection.django_table_names(only_existing=True))
         tables -= {*_MADE_BY_MIGRATIONS, Region._meta.db_table}
-        regions, copy = quote(Region._meta.db_table), quote(REGIONS_COPY)
-        probe = " UNION ALL ".join(
-            [f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {quote(table)})" for table in sorted(tables)]
-            + [
-                f"SELECT '{Region._meta.db_table}' WHERE EXISTS "
-                f"(SELECT * FROM {regions} EXCEPT SELECT * FROM {copy}) OR EXISTS "
-                f"(SELECT * FROM {copy} EXCEPT SELECT * FROM {regions})"
-            ]
+        written = " UNION ALL ".join(
+            f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {quote(table)})" for table in sorted(tables)
         )
         # Foreign keys are checked at commit: the rows can go in any order.
         with transaction.atomic(using=alias), database.cursor() as cursor:
-            cursor.execute(probe)
-            written = {table for (table,) in cursor.fetchall()}
-            for table in sorted(written):
+            cursor.execute(written)
+            for (table,) in cursor.fetchall():
                 cursor.execute(f"DELETE FROM {quote(table)}")
-            if Region._meta.db_table in written:
-                cursor.execute(f"INSERT INTO {regions} SELECT * FROM {copy}")
+            if _region_rows(alias) != session_regions:
+                regions = quote(Region._meta.db_table)
+                cursor.execute(f"DELETE FROM {regions}")
+                columns = ", ".join(quote(column) for column in _REGION_COLUMNS)
+                placeholders = ", ".join(["%s"] * len(_REGION_COLUMNS))
+                cursor.executemany(f"INSERT INTO {regions} ({columns}) VALUES ({placeholders})", session_regions)
 
 
 @pytest.fixture

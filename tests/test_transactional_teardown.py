@@ -1,5 +1,5 @@
-"""The end of a transactional test (tests/conftest.py, `quick_transactional_teardown`): whatever the test committed
-is gone and the session's regions are as they were, so the next test finds the database as every test does."""
+"""The end of a transactional test (tests/conftest.py, `django_db_setup`): whatever the test committed is gone and
+the session's regions are as they were, so the next test finds the database as every test does."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -9,7 +9,6 @@ from django.test import TransactionTestCase
 from core.accounts.models import User
 from core.regions.models import Region, RegionLevel
 from jobs.models import JobPosting
-from tests.conftest import _tables_back_as_the_session_left_them
 from tests.factories import JobPostingFactory, WorkerFactory
 from workers.models import Worker
 
@@ -25,7 +24,7 @@ def test_a_transactional_tests_rows_are_deleted_and_the_regions_it_changed_are_p
     Region.objects.filter(code="430181102202").delete()
     assert set(Region.objects.values_list("code", "name", "level", "parent_id")) != regions_before
 
-    _tables_back_as_the_session_left_them(TransactionTestCase(methodName="__init__"))
+    TransactionTestCase(methodName="__init__")._fixture_teardown()
 
     assert not User.objects.exists()
     assert not Worker.objects.exists()
