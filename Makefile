@@ -33,22 +33,29 @@ run: $(VENV)/.runtime-installed
 	fi; \
 	$(BIN)/gunicorn --config portal/gunicorn_run.py portal.wsgi:application
 
-# The whole suite against PostgreSQL and Redis (local defaults; override with DATABASE_URL / REDIS_URL).
-# Tests use their own database (test_<name>) and flush the Redis database number they are given.
+# The whole suite against PostgreSQL and Redis (local defaults; override with DATABASE_URL / REDIS_URL), in
+# TEST_WORKERS processes (pytest-xdist; TEST_WORKERS=0 runs it in one). Each worker has its own test database
+# (test_<name>_gw0, _gw1, ...) and the Redis database numbered by its place in REDIS_TEST_DATABASES (gw0 the first),
+# which it flushes: on a shared Redis give numbers nobody else uses. Each test module runs whole on one worker
+# (--dist loadfile), so data a module builds once (tests/portal/test_demo.py) is built once.
+TEST_WORKERS ?= 3
+TEST_PARALLEL = $(if $(filter 0,$(TEST_WORKERS)),,--numprocesses $(TEST_WORKERS) --dist loadfile)
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chunfeng
 test: export REDIS_URL ?= redis://127.0.0.1:6379/15
+test: export REDIS_TEST_DATABASES ?= 15,14,13,12
 test: export DEBUG = true
 test: $(VENV)/.dev-installed node_modules/.installed
 	$(BIN)/python bin/check_services.py
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(TEST_PARALLEL) $(PYTEST_ARGS)
 
 # The loop while working: everything but the browser tests (tests/e2e), which need neither chromium nor npm here.
 test-fast: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chunfeng
 test-fast: export REDIS_URL ?= redis://127.0.0.1:6379/15
+test-fast: export REDIS_TEST_DATABASES ?= 15,14,13,12
 test-fast: export DEBUG = true
 test-fast: $(VENV)/.dev-installed
 	$(BIN)/python bin/check_services.py
-	$(BIN)/pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	$(BIN)/pytest $(TEST_PARALLEL) --ignore=tests/e2e $(PYTEST_ARGS)
 
 # The services whose code has a PostgreSQL and a SQLite path (the test modules marked `twins`), run on SQLite, the
 # embedded default of `make run`, with in-process tasks and cache as `make run` has them; `make test` runs the same
