@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known: whoever writes reads from the primary for a few seconds (core/replicas.py).
+    "core.replicas.PrimaryPinMiddleware",
     "core.middleware.PersonalDataNoStoreMiddleware",
     # One Redis HINCRBY per page served, no database write (portal/statistics/visits.py).
     "portal.statistics.visits.PageVisitMiddleware",
@@ -145,6 +147,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=30),
         }
     )
+# Read replicas (docs/operations.md, "Read replicas"): PostgreSQL streaming replicas, one URL each, comma-separated.
+# The pages that declare themselves read-only (core/replicas.py) read from them; everything else stays on the primary.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+if DATABASE_REPLICA_URLS and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL: SQLite has no replicas.")
+DATABASES.update(
+    {
+        f"replica_{number}": {
+            **env.db_url_config(url),
+            "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+            "CONN_HEALTH_CHECKS": True,
+            # In the tests a replica reads the primary's test database (test_<name>), which it streams like any
+            # other: pytest-django creates it on the primary only (docs/testing.md, "Read replicas").
+            "TEST": {"MIRROR": "default"},
+        }
+        for number, url in enumerate(DATABASE_REPLICA_URLS)
+    }
+)
+DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
+# A person who sent a form or an API write reads from the primary for this long, on whichever web host: longer than a
+# replica's usual lag (well under a second on a LAN), short enough to leave the replicas the reading crowd.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+# A replica further behind than this is left out (the primary serves) until it catches up; checked per process
+# every REPLICA_CHECK_SECONDS, one small query.
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache -----------------------------------------------------------------------------

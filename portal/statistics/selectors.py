@@ -8,7 +8,7 @@ last day that has figures.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Max, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -245,6 +245,8 @@ def figures_by_sub_region(region, period):
 
 def carried_by_province(region, period):
     """[(province name, people boarded)] over the period, most first: the JSON columns added up in the database."""
+    # Where the ORM would read these rows: a replica when the page allows it (core/replicas.py).
+    connection = connections[DailyFigures.objects.db]
     each = "jsonb_each_text" if connection.vendor == "postgresql" else "json_each"
     with connection.cursor() as cursor:
         cursor.execute(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
 from core.regions.models import RegionLevel
+from core.replicas import replica_reads
 from portal.statistics import selectors
 from portal.statistics.catalogue import SECTIONS
 from portal.statistics.credit import CREDIT_COLUMNS, agent_credit, agent_credit_workbook
@@ -74,6 +75,7 @@ def _sub_region_chart(rows):
 
 @console_required
 @require_safe
+@replica_reads
 def dashboard(request):
     form = PeriodForm(request.GET or None)
     period = form.period()
@@ -121,6 +123,7 @@ def _weekly(request):
 
 @console_required
 @require_safe
+@replica_reads
 def weekly(request):
     report = _weekly(request)
     context = {
@@ -134,6 +137,7 @@ def weekly(request):
 
 @console_required
 @require_safe
+@replica_reads
 def weekly_excel(request):
     report = _weekly(request)
     response = HttpResponse(weekly_report_workbook(report), content_type=XLSX)
@@ -144,6 +148,7 @@ def weekly_excel(request):
 
 @console_required
 @require_safe
+@replica_reads
 def funnel(request):
     form = PeriodForm(request.GET or None)
     period = form.period()
@@ -171,6 +176,7 @@ def _agent_credit(request):
 
 @console_required
 @require_safe
+@replica_reads
 def agents(request):
     form, period, region, credits = _agent_credit(request)
     context = {
@@ -186,6 +192,7 @@ def agents(request):
 
 @console_required
 @require_safe
+@replica_reads
 def agents_excel(request):
     _form, period, region, credits = _agent_credit(request)
     title = _("%(place)s劳务经纪人业绩（%(first)s—%(last)s）") % {

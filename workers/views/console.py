@@ -17,6 +17,7 @@ from core.heartbeat import worker_is_running
 from core.imports import ImportStatus
 from core.paging import page_of, query_without_page
 from core.regions.models import RegionLevel
+from core.replicas import replica_reads
 from core.typed_input import parse_whole_number
 from workers import exports, selectors, services
 from workers.forms import (
@@ -112,6 +113,7 @@ def ledger_assign(request):
 
 @console_required
 @require_POST
+@replica_reads
 def ledger_export(request):
     form, filters = _filters_from(request)
     export_form = ExportForm(request.POST)
