@@ -8,6 +8,7 @@ start instead of being discovered by an attacker.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -178,8 +179,49 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: Celery broker and cache -----------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 EMBEDDED_MODE = not REDIS_URL
+# Redis Sentinel (docs/operations.md, "Redis Sentinel"): the sentinels' host:port, comma-separated, and the name they
+# know the master by. Celery, the cache and core/redis_client.py then find the master through them, before and after
+# a failover; REDIS_URL still gives the database number and password (its host is not used).
+REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="chunfeng")
 
-if REDIS_URL:
+
+def _host_and_port(address):
+    host, _colon, port = address.rpartition(":")
+    if not (host and port.isdecimal()):
+        raise ImproperlyConfigured(f"REDIS_SENTINELS: {address!r} is not host:port")
+    return host, int(port)
+
+
+REDIS_SENTINELS = [_host_and_port(address) for address in env.list("REDIS_SENTINELS", default=[])]
+if REDIS_SENTINELS and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "REDIS_SENTINELS needs REDIS_URL for the database number and password, e.g. redis://chunfeng/0 "
+        "(its host is the master the sentinels name)."
+    )
+
+
+def _redis_url_at(netloc, scheme="redis"):
+    """REDIS_URL (its password and database number) with another host, or another scheme and host."""
+    parts = urlsplit(REDIS_URL)
+    credentials = parts.netloc.rpartition("@")[0]
+    return urlunsplit(parts._replace(scheme=scheme, netloc=f"{credentials}@{netloc}" if credentials else netloc))
+
+
+if REDIS_SENTINELS:
+    # django-redis, whose connection factory asks the sentinels for the master (Django's own RedisCache cannot).
+    # One server, the master: its replicas would answer reads of what was written a moment ago with the past.
+    DJANGO_REDIS_CONNECTION_FACTORY = "django_redis.pool.SentinelConnectionFactory"
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            # The factory takes the URL's host for the master's name.
+            "LOCATION": [_redis_url_at(REDIS_SENTINEL_MASTER)],
+            "KEY_PREFIX": "chunfeng",
+            "TIMEOUT": 300,
+            "OPTIONS": {"SENTINELS": REDIS_SENTINELS},
+        }
+    }
+elif REDIS_URL:
     # The cache shares Redis with Celery's queues: never call cache.clear() (it is FLUSHDB); delete by key.
     CACHES = {
         "default": {
@@ -194,6 +236,9 @@ else:
 
 # --- Celery -----------------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+if REDIS_SENTINELS:
+    # kombu's Sentinel transport: every sentinel, tried in turn; the master's name in the transport options below.
+    CELERY_BROKER_URL = ";".join(_redis_url_at(f"{host}:{port}", scheme="sentinel") for host, port in REDIS_SENTINELS)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = EMBEDDED_MODE
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -209,6 +254,8 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Redis redelivers an unacknowledged task after this long; it must exceed the longest task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+if REDIS_SENTINELS:
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = REDIS_SENTINEL_MASTER
 CELERY_TIMEZONE = "Asia/Shanghai"
 # Workers log through LOGGING below (JSON lines with the request id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -1,9 +1,9 @@
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 
+from core.redis_client import redis_client
 from core.regions.fields import region_fragments_invalidate
 from core.regions.models import Region, RegionLevel
 from core.regions.services import regions_import_subdivisions, regions_load_divisions
@@ -103,7 +103,7 @@ def redis_test_database():
     if not settings.REDIS_URL:
         yield None
         return
-    client = redis.Redis.from_url(settings.REDIS_URL)
+    client = redis_client()
     if client.connection_pool.connection_kwargs.get("db", 0) == 0:
         pytest.exit(
             f"REDIS_URL={settings.REDIS_URL} is database 0, which the portal itself uses; the tests flush their "
