@@ -270,6 +270,10 @@ WORKER_HEARTBEAT_TTL_SECONDS = env.int("WORKER_HEARTBEAT_TTL_SECONDS", default=1
 WORKER_HEARTBEAT_QUEUES = ("imports",)
 # Beat records each tick (portal/beat.py): the health check and the metrics tell a silent beat.
 CELERY_BEAT_SCHEDULER = "portal.beat:TickRecordingScheduler"
+# Exactly one beat sends (portal/beat.py): the lock it renews at each tick lapses this long after it died, and a
+# second beat asks for it this often; it takes over within the sum of the two.
+BEAT_LOCK_SECONDS = env.int("BEAT_LOCK_SECONDS", default=30)
+BEAT_LOCK_RETRY_SECONDS = env.float("BEAT_LOCK_RETRY_SECONDS", default=5.0)
 CELERY_BEAT_SCHEDULE = {
     # Short and local (no provider call): SQL-written rows (bookings), lost tasks, the end of the quiet hours.
     "notifications-dispatch": {
