@@ -22,6 +22,16 @@ def master_address():
     return Sentinel(settings.REDIS_SENTINELS, socket_timeout=1).discover_master(settings.REDIS_SENTINEL_MASTER)
 
 
+def wait_until_replicated(key, db, timeout=10):
+    """Redis replicates after answering the write: a key is safe from a failover once every replica holds it."""
+    replicas = Sentinel(settings.REDIS_SENTINELS, socket_timeout=1).discover_slaves(settings.REDIS_SENTINEL_MASTER)
+    deadline = time.monotonic() + timeout
+    while not all(redis.Redis(*address, db=db, socket_timeout=1).exists(key) for address in replicas):
+        if time.monotonic() > deadline:
+            pytest.fail(f"{key} did not reach the replicas {replicas}")
+        time.sleep(0.05)
+
+
 def server_role(address):
     return redis.Redis(*address, socket_timeout=1).info("replication")["role"]
 

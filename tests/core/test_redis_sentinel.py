@@ -7,7 +7,7 @@ from django.core.cache import cache
 from kombu import Connection
 
 from core.redis_client import redis_client
-from tests.sentinels import failover, master_address, needs_sentinels
+from tests.sentinels import failover, master_address, needs_sentinels, wait_until_replicated
 
 pytestmark = needs_sentinels
 
@@ -41,11 +41,13 @@ def test_the_cache_the_broker_and_the_portals_clients_use_the_master_the_sentine
     assert _held_by_the_master(cache.make_and_validate_key("sentinel-check"))
     assert _broker_round_trip("sentinel-check", {"n": 1}) == {"n": 1}
     redis_client().set("sentinel-client-check", 1)
+    wait_until_replicated(cache.make_and_validate_key("sentinel-check"), _database())
+    wait_until_replicated("sentinel-client-check", _database())
 
     new_master = failover()
 
     # The same cache and clients, with nothing restarted: they ask the sentinels again and reach the new master.
-    assert cache.get("sentinel-check") == "before"  # replicated before the switch
+    assert cache.get("sentinel-check") == "before"
     cache.set("sentinel-check", "after")
     assert cache.get("sentinel-check") == "after"
     assert master_address() == new_master
