@@ -95,6 +95,15 @@ def test_a_search_is_served_by_the_replica_and_the_publisher_reads_their_write_f
     assert visitor.get(reverse("jobs:posting-detail", args=[draft.pk])).status_code == 200
 
 
+def test_a_writer_whose_client_keeps_no_cookies_is_pinned_by_their_account(client, staff, draft, replay_paused):
+    """An API client with a token (a WeChat mini-program) drops the cookie: the account's key in Redis pins it."""
+    client.force_login(staff)
+    client.post(reverse("jobs_console:posting_action", args=[draft.pk, "publish"]))
+    del client.cookies[PIN_COOKIE]
+    assert client.get(reverse("api:posting-detail", args=[draft.pk])).json()["title"] == draft.title
+    assert Client().get(reverse("api:posting-detail", args=[draft.pk])).status_code == 404
+
+
 def test_a_read_in_a_replica_scope_runs_on_a_server_in_recovery(posting):
     _replica_catch_up()
     with replica_reads():
