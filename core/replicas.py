@@ -9,7 +9,7 @@ one page that chose it, in one visible word.
 Even inside such a scope the primary serves:
 - everything inside a transaction (`transaction.atomic`, so a service's reads see its own writes and its locks),
   and `select_for_update`, `get_or_create` and every write (Django routes those as writes);
-- the rest of the scope once anything was written in it;
+- the rest of the scope once anything was written or locked in it;
 - a person who wrote within the last REPLICA_PIN_SECONDS: every unsafe request (POST, PUT, PATCH, DELETE) pins its
   browser with a cookie, and its signed-in user with a cache key (an API client with a token keeps no cookies),
   so that what they just saved is what they see next, on whichever web host;
@@ -118,7 +118,7 @@ class replica_reads(ContextDecorator):
         if self._view is None:  # `@replica_reads()` with parentheses: decorate the function given
             return super().__call__(*args, **kwargs)
         request = args[0]
-        if primary_pinned(request):
+        if not replica_aliases() or primary_pinned(request):
             return self._view(*args, **kwargs)
         token = _scope.set(_ReplicaScope())
         try:

@@ -153,19 +153,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
 if DATABASE_REPLICA_URLS and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL: SQLite has no replicas.")
-DATABASES.update(
-    {
-        f"replica_{number}": {
-            **env.db_url_config(url),
-            "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
-            "CONN_HEALTH_CHECKS": True,
-            # In the tests a replica reads the primary's test database (test_<name>), which it streams like any
-            # other: pytest-django creates it on the primary only (docs/testing.md, "Read replicas").
-            "TEST": {"MIRROR": "default"},
-        }
-        for number, url in enumerate(DATABASE_REPLICA_URLS)
+
+
+def _replica_database(url):
+    replica = env.db_url_config(url)
+    return {
+        **replica,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # A replica host that is gone must not hold a request for the kernel's TCP timeout: the router then leaves
+        # it out and reads from the primary (core/replicas.py).
+        "OPTIONS": {
+            "connect_timeout": env.int("REPLICA_CONNECT_TIMEOUT_SECONDS", default=2),
+            **replica.get("OPTIONS", {}),
+        },
+        # In the tests a replica reads the primary's test database (test_<name>), which it streams like any other:
+        # pytest-django creates it on the primary only (docs/testing.md, "Read replicas").
+        "TEST": {"MIRROR": "default"},
     }
-)
+
+
+DATABASES.update({f"replica_{number}": _replica_database(url) for number, url in enumerate(DATABASE_REPLICA_URLS)})
 DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
 # A person who sent a form or an API write reads from the primary for this long, on whichever web host: longer than a
 # replica's usual lag (well under a second on a LAN), short enough to leave the replicas the reading crowd.

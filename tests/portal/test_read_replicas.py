@@ -153,3 +153,19 @@ def test_a_replica_further_behind_than_the_limit_is_left_out_until_it_catches_up
     replica_states_forget()
     with replica_reads():
         assert JobPosting.objects.all().db == REPLICA
+
+
+def test_a_replica_that_does_not_answer_is_left_out_and_the_primary_serves(posting):
+    replica = connections[REPLICA]
+    port = replica.settings_dict["PORT"]
+    replica.close()
+    replica.settings_dict["PORT"] = 1  # nothing listens there: the connection is refused
+    try:
+        replica_states_forget()
+        with replica_reads():
+            assert JobPosting.objects.get(pk=posting.pk).title == posting.title
+            assert JobPosting.objects.all().db == "default"
+    finally:
+        replica.close()
+        replica.settings_dict["PORT"] = port
+        replica_states_forget()
