@@ -140,6 +140,45 @@ def _replica_choose() -> str:
     return random.choice(usable) if usable else DEFAULT_DB_ALIAS
 
 
+def primary_wal_position() -> str | None:
+    """Where the primary's write-ahead log stands (past all this process committed), or None without replicas.
+
+    A cache entry that depends on a write keeps it (`replica_reads_include`), so that whoever renders the entry
+    again does so from data that has the write. Called after the commit; before it, the write is not in the log.
+    """
+    if not replica_aliases():
+        return None
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        # The insert position, not the write position: with synchronous_commit off a commit returns before its
+        # record is written out, so the write position may still be short of it.
+        cursor.execute("SELECT pg_current_wal_insert_lsn()::text")
+        return cursor.fetchone()[0]
+
+
+def replica_reads_include(position: str | None) -> None:
+    """The rest of this scope must see what the primary had at `position` (from `primary_wal_position`): its
+    replica serves it only if it has replayed that far, else the primary does.
+
+    A page cached for everyone must not be rendered from a replica a moment behind the write that refreshed the
+    cache: it would show the past to every visitor until the entry expires, not just to one.
+    """
+    scope = _scope.get()
+    if scope is None or position is None or scope.wrote:
+        return
+    if scope.alias is None:
+        scope.alias = _replica_choose()
+    if scope.alias == DEFAULT_DB_ALIAS:
+        return
+    try:
+        with connections[scope.alias].cursor() as cursor:
+            cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [position])
+            replayed = cursor.fetchone()[0]
+    except DatabaseError:
+        replayed = False
+    if not replayed:
+        scope.alias = DEFAULT_DB_ALIAS
+
+
 class ReplicaRouter:
     """DATABASE_ROUTERS: reads declared replica-safe go to a usable replica; all else to the primary.
 

@@ -39,7 +39,7 @@ def _scalar(alias, sql):
 
 def _replica_catch_up(timeout=20):
     """Wait until the replica has replayed everything the primary has written so far."""
-    target = _scalar("default", "SELECT pg_current_wal_lsn()")
+    target = _scalar("default", "SELECT pg_current_wal_insert_lsn()")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if _scalar(REPLICA, f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"):
@@ -93,6 +93,18 @@ def test_a_search_is_served_by_the_replica_and_the_publisher_reads_their_write_f
     _replica_catch_up()
     assert link in visitor.get(reverse("jobs:posting-list"), search).content.decode()
     assert visitor.get(reverse("jobs:posting-detail", args=[draft.pk])).status_code == 200
+
+
+def test_a_search_page_cached_after_a_publish_is_rendered_from_data_that_has_the_posting(
+    client, staff, draft, settings, fresh_job_list_cache, replay_paused
+):
+    """The publish refreshes the cached pages for everyone: a replica that has not replayed it must not render them."""
+    settings.JOBS_LIST_CACHE_SECONDS = 60
+    client.force_login(staff)
+    client.post(reverse("jobs_console:posting_action", args=[draft.pk, "publish"]))
+    link = f'href="{reverse("jobs:posting-detail", args=[draft.pk])}"'
+    assert link in Client().get(reverse("jobs:posting-list"), {"q": draft.title}).content.decode()
+    assert link in Client().get(reverse("jobs:posting-list"), {"q": draft.title}).content.decode()  # the cached one
 
 
 def test_a_writer_whose_client_keeps_no_cookies_is_pinned_by_their_account(client, staff, draft, replay_paused):
