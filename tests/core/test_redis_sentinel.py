@@ -1,6 +1,7 @@
 """The cache, the Celery broker and the portal's own Redis clients through Redis Sentinel, before and after a
 failover (portal/settings.py, core/redis_client.py); needs real sentinels (tests/sentinels.py)."""
 
+import pytest
 import redis
 from django.conf import settings
 from django.core.cache import cache
@@ -9,7 +10,9 @@ from kombu import Connection
 from core.redis_client import redis_client
 from tests.sentinels import failover, master_address, needs_sentinels, wait_until_replicated
 
-pytestmark = needs_sentinels
+# The database too: `make test-replicas` also configures read replicas, and then every fragment-version bump (the
+# autouse region-picker fixture makes one) asks the primary for its WAL position (core/fragment_cache.py).
+pytestmark = [needs_sentinels, pytest.mark.django_db]
 
 
 def _database():

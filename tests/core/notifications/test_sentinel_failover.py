@@ -14,7 +14,9 @@ from core.notifications.models import OutboxMessage, Status
 from tests.factories import JobSeekerFactory
 from tests.sentinels import failover, needs_sentinels
 
-pytestmark = needs_sentinels
+# Marked, not only through the worker's fixture: the database must be open before the autouse fixtures, one of
+# which bumps a fragment version, and with read replicas configured (make test-replicas) that asks the primary.
+pytestmark = [needs_sentinels, pytest.mark.django_db(transaction=True)]
 
 TRIP = {"trip": "湘A12345", "departure": "2月10日8:00", "time": "2月10日7:30", "place": "洋溪镇政府"}
 BATCHES = 3
