@@ -1,15 +1,15 @@
 """Lighthouse (mobile) on the four pages of issue 16's "done when": /, /jobs/, a posting and /trips/.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/chunfeng_bench REDIS_URL=redis://127.0.0.1:6379/1 DEBUG=true \
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/chunfeng_demo REDIS_URL=redis://127.0.0.1:6379/1 DEBUG=true \
         flock /tmp/chunfeng-benchmark.lock .venv/bin/python benchmarks/lighthouse.py
 
-Fills the database with the demo data (`seed_demo`, idempotent), serves the portal as in production (gunicorn, DEBUG
-off; benchmarks/served.py) and runs Lighthouse from npm, pinned in benchmarks/lighthouse/package.json and installed
-there by this script (`npm ci`, kept out of the root package.json that CI installs), with Debian's chromium, the
-mobile form factor and its default throttling (simulated slow 4G, 4x slower CPU), and a Chinese Accept-Language.
-Prints the four category scores of each page and every weighed audit below a full score. Lighthouse's performance
-score moves with the machine's load: the load average is printed with it.
-"""
+Fills the (migrated) database with the demo data (`seed_demo`, idempotent), serves the portal as in production
+(gunicorn, DEBUG off; benchmarks/served.py) and runs Lighthouse from npm, pinned in
+benchmarks/lighthouse/package.json and installed there by this script (`npm ci`, kept out of the root package.json
+that CI installs), with Debian's chromium, the mobile form factor and its default throttling (simulated slow 4G, 4x
+slower CPU), and a Chinese Accept-Language. Prints the four category scores of each page and every weighed audit
+below a full score. Lighthouse's performance score moves with the machine's load: the load average is printed with
+it. """
 
 import argparse
 import json

@@ -1,16 +1,16 @@
 """What a phone downloads (issue 16, point 9): four pages on a 3G line, from a cold cache, with their budget.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/chunfeng_bench REDIS_URL=redis://127.0.0.1:6379/1 DEBUG=true \
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/chunfeng_demo REDIS_URL=redis://127.0.0.1:6379/1 DEBUG=true \
         flock /tmp/chunfeng-benchmark.lock .venv/bin/python benchmarks/page_weight.py
 
-Fills the database with the demo data (`seed_demo`, idempotent), serves the portal as in production (gunicorn, DEBUG
-off, WhiteNoise's precompressed static files, Django's GZipMiddleware; benchmarks/served.py) and opens /, /jobs/, the
-first posting on /jobs/ and /me/trips/ (signed in as a demo job seeker with a booking) in Debian's chromium at
-360 x 740, each in a new browser context (nothing cached), throttled through DevTools to 400 kbps down and up with a
-400 ms round trip. For each page: the bytes transferred (the sum of `encodedDataLength`: headers and compressed
-bodies) and the responses, then DOMContentLoaded, load, the largest contentful paint and the moment the main content
-(the search box, the first job card, the posting's title, the booking) is on screen, as the median of `--rounds`
-loads. The page is usable when both its DOM is ready and its main content is on screen.
+Fills the (migrated) database with the demo data (`seed_demo`, idempotent), serves the portal as in production
+(gunicorn, DEBUG off, WhiteNoise's precompressed static files, Django's GZipMiddleware; benchmarks/served.py) and
+opens /, /jobs/, the first posting on /jobs/ and /me/trips/ (signed in as a demo job seeker with a booking) in
+Debian's chromium at 360 x 740, each in a new browser context (nothing cached), throttled through DevTools to 400
+kbps down and up with a 400 ms round trip. For each page: the bytes transferred (the sum of `encodedDataLength`:
+headers and compressed bodies) and the responses, then DOMContentLoaded, load, the largest contentful paint and the
+moment the main content (the search box, the first job card, the posting's title, the booking) is on screen, as the
+median of `--rounds` loads. The page is usable when both its DOM is ready and its main content is on screen.
 
 Budget for /jobs/: at most 100 KB transferred, usable within 3 s. tests/e2e/test_page_weight.py holds the bytes.
 """
