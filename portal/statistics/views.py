@@ -78,10 +78,8 @@ def dashboard(request):
     form = PeriodForm(request.GET or None)
     period = form.period()
     region = _region_of(request, form)
-    prefix = selectors.region_prefix(region)
-    series = selectors.daily_series(prefix, period)
-    rows = selectors.figures_by_sub_region(region, period)
-    total = selectors.totals_from_series(series)
+    figures = selectors.region_figures(region, period)
+    series, rows, total = figures.series, figures.rows, figures.total
     context = {
         "form": form,
         "region": region,
@@ -98,7 +96,7 @@ def dashboard(request):
         "sections": [
             (label, [(figure.label, total[figure.name]) for figure in figures]) for label, figures in SECTIONS
         ],
-        "carried": selectors.carried_by_province(region, period),
+        "carried": figures.carried,
         "week": last_complete_week(timezone.localdate()),
     }
     return render(request, "statistics/console/dashboard.html", context)
