@@ -5,15 +5,17 @@ from datetime import timedelta
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
 from core.regions.models import RegionLevel
 from portal.statistics import selectors
+from portal.statistics.cache import cached_until_rebuild
 from portal.statistics.catalogue import SECTIONS
 from portal.statistics.credit import CREDIT_COLUMNS, agent_credit, agent_credit_workbook
 from portal.statistics.funnel import STEPS, region_funnel
@@ -72,20 +74,13 @@ def _sub_region_chart(rows):
     }
 
 
-@console_required
-@require_safe
-def dashboard(request):
-    form = PeriodForm(request.GET or None)
-    period = form.period()
-    region = _region_of(request, form)
+def _dashboard_figures(region, period, week):
+    """The dashboard below its period form: tiles, the table by sub-region, the daily series, every figure."""
     figures = selectors.region_figures(region, period)
     series, rows, total = figures.series, figures.rows, figures.total
     context = {
-        "form": form,
         "region": region,
-        "breadcrumbs": selectors.breadcrumbs(region),
         "period": period,
-        "campaigns": selectors.campaigns(),
         "tiles": selectors.tiles(series, period),
         "series_figures": SERIES_FIGURES,
         "series_rows": [(day, [series[day][name] for name, _label in SERIES_FIGURES]) for day in series],
@@ -97,7 +92,30 @@ def dashboard(request):
             (label, [(figure.label, total[figure.name]) for figure in figures]) for label, figures in SECTIONS
         ],
         "carried": figures.carried,
-        "week": last_complete_week(timezone.localdate()),
+        "week": week,
+    }
+    return render_to_string("statistics/console/_dashboard_figures.html", context)
+
+
+@console_required
+@require_safe
+def dashboard(request):
+    form = PeriodForm(request.GET or None)
+    period = form.period()
+    region = _region_of(request, form)
+    week = last_complete_week(timezone.localdate())
+    # Rendering a 90-day table and every figure costs more than reading them: the page is rendered once per region,
+    # period and language between two rebuilds.
+    key = (
+        f"dashboard:{get_language()}:{selectors.region_prefix(region) or '*'}:{period.first}:{period.last}:{week.first}"
+    )
+    context = {
+        "form": form,
+        "region": region,
+        "breadcrumbs": selectors.breadcrumbs(region),
+        "period": period,
+        "campaigns": selectors.campaigns(),
+        "figures_html": cached_until_rebuild(key, lambda: _dashboard_figures(region, period, week)),
     }
     return render(request, "statistics/console/dashboard.html", context)
 
