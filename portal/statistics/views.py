@@ -18,7 +18,7 @@ from portal.statistics import selectors
 from portal.statistics.cache import cached_until_rebuild
 from portal.statistics.catalogue import SECTIONS
 from portal.statistics.credit import CREDIT_COLUMNS, agent_credit, agent_credit_workbook
-from portal.statistics.funnel import STEPS, region_funnel
+from portal.statistics.funnel import STAFF_ONLY_STEPS, STEPS, region_funnel, worker_path
 from portal.statistics.reports import last_complete_week, week_of, weekly_report, weekly_report_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -212,3 +212,14 @@ def agents_excel(request):
     response = HttpResponse(agent_credit_workbook(credits, title=title), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="agents-{period.first:%Y%m%d}-{period.last:%Y%m%d}.xlsx"'
     return response
+
+
+def worker_record_path(*, worker):
+    """The panel on the staff's worker record: every step of the funnel, with its date or a dash."""
+    return render_to_string("statistics/console/_worker_path.html", {"steps": worker_path(worker)})
+
+
+def worker_home_path(*, worker):
+    """The card on the worker's own page: the steps they reached, with their dates (nothing before the first)."""
+    reached = [step for step in worker_path(worker) if step.reached and step.name not in STAFF_ONLY_STEPS]
+    return render_to_string("statistics/me/_worker_path.html", {"steps": reached}) if reached else ""

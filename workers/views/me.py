@@ -20,12 +20,16 @@ from workers.forms import RegistrationForm, StatusForm, WorkerProfileForm
 from workers.permissions import registered_required
 from workers.personal_data import worker_personal_data
 from workers.ratelimits import registration_limit_check
+from workers.signals import panels, worker_home_panels
 
 
 @registered_required
 @require_safe
 def home(request):
-    return render(request, "workers/me/home.html", {"worker": request.worker})
+    worker = request.worker
+    return render(
+        request, "workers/me/home.html", {"worker": worker, "panels": panels(worker_home_panels, worker=worker)}
+    )
 
 
 @job_seeker_required
