@@ -128,22 +128,20 @@ def _sums(names: tuple[str, ...] | list[str]) -> dict[str, Sum]:
 
 
 def figure_rows(prefix: str, period: Period) -> QuerySet[Any]:
-    """The rows that add up to the figures under `prefix` over the period: its roll-up down to a county, else (a
-    township) its own rows."""
+    """The figures of the region with code prefix `prefix` over the period, one row a day: its roll-up down to a
+    county, else the township's own row (no figures are kept below a township)."""
     if len(prefix) in ROLLED_UP_DIGITS:
         return DailyTotals.objects.filter(prefix=prefix, day__range=(period.first, period.last))
-    return DailyFigures.objects.filter(region_code__startswith=prefix, day__range=(period.first, period.last))
+    return DailyFigures.objects.filter(region_code=prefix, day__range=(period.first, period.last))
 
 
 def daily_series(prefix: str, period: Period) -> dict[date, Figures]:
     """{day: Figures} for every day of the period (days without rows hold zeros)."""
-    rows = (
-        figure_rows(prefix, period).values("day").annotate(**_sums([figure.name for figure in FIGURES])).order_by("day")
-    )
+    rows = figure_rows(prefix, period).values("day", *(figure.name for figure in FIGURES))
     series = {day: Figures() for day in period.days}
     for row in rows:
         figures = series[row.pop("day")]
-        figures.values.update({name: value or 0 for name, value in row.items()})
+        figures.values.update(row)
         figures.counted = True
     visits = (
         DailyVisits.objects.filter(region_code__startswith=prefix, day__range=(period.first, period.last))
