@@ -263,7 +263,14 @@ def measure(options):
         start = time.perf_counter()
         regions = daily_figures_rebuild(day=yesterday)
         rebuilds.append(time.perf_counter() - start)
-    print(f"nightly rebuild of one day: {min(rebuilds):.1f}-{max(rebuilds):.1f} s ({regions:,} regions)")
+    counted = DailyTotals.objects.get(day=yesterday, prefix=PROVINCE)
+    print(
+        f"nightly rebuild of one day: {min(rebuilds):.1f}-{max(rebuilds):.1f} s ({regions:,} regions; the province "
+        f"counted {counted.postings_open:,} postings open, "
+        f"{counted.workers_returned + counted.workers_seeking:,} workers on file, "
+        f"{counted.applications_applied:,} applications, {counted.trips_coach + counted.trips_train:,} trips, "
+        f"{counted.boarded:,} people boarded)"
+    )
 
     DailyFigures.objects.all().delete()
     first_day = timezone.localdate() - timedelta(days=CAMPAIGN_DAYS - 1)
