@@ -4,7 +4,7 @@ dashboard, the province's weekly Excel, and the page-visit counter's database wr
     # once (about half an hour): a province's base tables, kept in chunfeng_stats_bench
     .venv/bin/python benchmarks/stats.py --step generate
     # then, as often as needed:
-    REDIS_URL=redis://127.0.0.1:6379/14 flock /tmp/chunfeng-benchmark.lock \\
+    REDIS_URL=redis://127.0.0.1:6379/3 flock /tmp/chunfeng-benchmark.lock \\
         .venv/bin/python benchmarks/stats.py --step measure
 
 The generated province is 湖南省 (its 122 counties): 1,000,000 workers and 1,000,000 postings (matching_speed's
@@ -13,8 +13,8 @@ no-show, cancelled, or confirmed for the trips still to leave) and 300,000 appli
 spread over the 90 days up to now. The measurement rebuilds yesterday through the service the nightly task calls,
 then writes a 90-day campaign of daily rows for the province's counties and ten townships in each (what a
 province's rebuilds leave, with their roll-ups) and reads the dashboards through the Django test client, as a
-signed-in supervisor and county clerk would: once with the dashboard cache emptied before every request (the first
-reader after a rebuild) and once as later readers find it. `--step all` does both and drops the database unless
+signed-in supervisor and county clerk would: once with the cache's generation replaced before every request, as a
+rebuild does (the first reader after a rebuild), and once as later readers find it. `--step all` does both and drops the database unless
 `--keep`.
 """
 
