@@ -14,8 +14,8 @@ spread over the 90 days up to now. The measurement rebuilds yesterday through th
 then writes a 90-day campaign of daily rows for the province's counties and ten townships in each (what a
 province's rebuilds leave, with their roll-ups) and reads the dashboards through the Django test client, as a
 signed-in supervisor and county clerk would: once with the cache's generation replaced before every request, as a
-rebuild does (the first reader after a rebuild), and once as later readers find it. `--step all` does both and drops the database unless
-`--keep`.
+rebuild does (the first reader after a rebuild), and once as later readers find it. `--step all` does both and
+drops the database unless `--keep`.
 """
 
 import argparse
