@@ -1,16 +1,18 @@
 """Broadcasts: staff send one text to many, fanned out chunk by chunk through `notify`."""
 
 import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.accounts.scoping import user_can_access_region
 from core.errors import ApplicationError
-from core.notifications.catalog import message_template
+from core.notifications.catalog import MessageTemplate, message_template
 from core.notifications.models import (
     Broadcast,
     BroadcastStatus,
@@ -25,6 +27,7 @@ from core.notifications.rules import marketing_send_after
 from core.notifications.selectors import broadcast_failure_reasons, broadcast_recipients
 from core.notifications.services.messages import (
     DAILY_CAP_REASON,
+    Context,
     _marketing_sms_today,
     _serialise_daily_cap,
     _validated_channels,
@@ -32,10 +35,13 @@ from core.notifications.services.messages import (
     notify,
 )
 
+if TYPE_CHECKING:
+    from core.accounts.models import User
+
 # --- Broadcasts -------------------------------------------------------------------------------------------------
 
 
-def broadcast_preview(*, actor, filters, template, context):
+def broadcast_preview(*, actor: "User", filters: dict[str, Any], template: str, context: Context) -> dict[str, Any]:
     """What a broadcast would do, without doing it: the recipients' number and the rendered text."""
     message = message_template(template)
     if not message.broadcastable:
@@ -54,7 +60,7 @@ def broadcast_preview(*, actor, filters, template, context):
     return {"filters": filters, "text": text, **_sms_outlook(recipients, message)}
 
 
-def _sms_outlook(recipients, message):
+def _sms_outlook(recipients: QuerySet["User"], message: MessageTemplate) -> dict[str, Any]:
     """How many the SMS would reach and how: not at all (opted out, over today's cap), or after the quiet hours."""
     now = timezone.now()
     recipient_count = recipients.count()
@@ -83,7 +89,7 @@ def _sms_outlook(recipients, message):
     }
 
 
-def _confirmation_token(value):
+def _confirmation_token(value: object) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -91,7 +97,15 @@ def _confirmation_token(value):
 
 
 @transaction.atomic
-def broadcast_create(*, actor, filters, template, context, channels, confirmation_token=None):
+def broadcast_create(
+    *,
+    actor: "User",
+    filters: dict[str, Any],
+    template: str,
+    context: Context,
+    channels: Iterable[str],
+    confirmation_token: str | uuid.UUID | None = None,
+) -> tuple[Broadcast, bool]:
     """Start a broadcast. Returns (broadcast, created). `confirmation_token`, the one-time token of the form that
     showed the preview, makes the confirmation count once: submitted again (a double click, a reload), it returns
     the broadcast the first submit made instead of sending everything a second time."""
@@ -129,7 +143,7 @@ def broadcast_create(*, actor, filters, template, context, channels, confirmatio
     return broadcast, True
 
 
-def broadcast_fan_out(*, broadcast_id):
+def broadcast_fan_out(*, broadcast_id: int) -> None:
     """Create the broadcast's outbox rows chunk by chunk, each chunk in its own transaction with its tasks.
 
     Resumable: the cursor moves in the same transaction as the rows it covers, and the broadcast row's lock
@@ -164,7 +178,7 @@ def broadcast_fan_out(*, broadcast_id):
 
 
 @transaction.atomic
-def broadcast_resend_failed(*, broadcast):
+def broadcast_resend_failed(*, broadcast: Broadcast) -> int:
     """Send the broadcast's failed SMS again (the staff member fixed the cause): queued afresh, under the same rules
     (the quiet hours, today's cap, the opt-out at sending). Failures that resending cannot mend (a bad number, an
     expired message) stay failed. Returns how many go again."""

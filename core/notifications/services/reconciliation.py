@@ -69,6 +69,8 @@ def _settle(row: OutboxMessage, answer: ProviderAnswer, now: datetime) -> str:
         secrets_forget([row.pk])
         sms_settled_count("sent", outcome, settled)
         return "sent"
+    # Only a claimed row can lose its answer or its worker, the two ways into `unknown`.
+    assert row.claimed_at is not None
     reported_by = row.claimed_at + timedelta(seconds=settings.NOTIFICATIONS_PROVIDER_REPORT_DELAY_SECONDS)
     if now < reported_by:
         # The provider may not list it yet: asked again once it certainly would.
@@ -104,6 +106,7 @@ def _record_receipt(row: OutboxMessage, answer: ProviderAnswer, now: datetime) -
     if outcome:
         sms_outcome_count(outcome["delivery"], same_row.update(**outcome))
         return "delivered" if answer.delivered else "undelivered"
+    assert row.sent_at is not None  # outbox_sent_rows_have_a_time
     gave_up = row.sent_at < now - _RECEIPT_GIVE_UP_AFTER
     same_row.update(
         reconcile_after=None if gave_up else now + timedelta(seconds=settings.NOTIFICATIONS_RECEIPT_DELAY_SECONDS)
@@ -149,7 +152,8 @@ def outbox_reconcile() -> dict[str, int | bool]:
     if not cache.add(RECONCILE_LOCK, "running", timeout=int(budget) + 60):
         return {"asked": 0, "skipped": True}
     deadline = time.monotonic() + budget
-    asked, outcomes = 0, {}
+    asked = 0
+    outcomes: dict[str, int] = {}
     try:
         gateway = sms_gateway()
         with ThreadPoolExecutor(max_workers=settings.NOTIFICATIONS_RECONCILE_CONCURRENCY) as pool:

@@ -94,12 +94,12 @@ def _claim(outbox_ids: list[int]) -> list[_ProviderCall]:
             # Left queued for the morning; the dispatch enqueues them once they are due.
             OutboxMessage.objects.filter(id__in=held).update(send_after=marketing_send_after(now), enqueued_at=None)
         skipped |= set(held)
-        by_text = {}
+        by_text: dict[tuple[str, str], list[OutboxMessage]] = {}
         for row in rows:
             if row.pk not in skipped:
                 key = (row.template, json.dumps(row.params, sort_keys=True, ensure_ascii=False))
                 by_text.setdefault(key, []).append(row)
-        calls = []
+        calls: list[_ProviderCall] = []
         for same_text in by_text.values():
             for chunk in chunked(same_text, _call_size()):
                 out_id = uuid.uuid4().hex
@@ -156,22 +156,24 @@ def _after_lost_answer(ids: list[int], out_id: str, reason: str) -> None:
 
 
 def _provider_send(gateway: SmsGateway, call: _ProviderCall) -> SendResult:
-    arguments = {
-        "phones": [phone for _id, phone in call.rows],
-        "template": call.template,
-        # In the order the variables appear in the text (a stored JSON object keeps none): Tencent numbers them.
-        "params": {
-            name: call.params[name] for name in message_template(call.template).variables if name in call.params
-        },
-        "text": call.text,
-        "out_id": call.out_id,
-    }
+    def send() -> SendResult:
+        return gateway.send(
+            phones=[phone for _id, phone in call.rows],
+            template=call.template,
+            # In the order the variables appear in the text (a stored JSON object keeps none): Tencent numbers them.
+            params={
+                name: call.params[name] for name in message_template(call.template).variables if name in call.params
+            },
+            text=call.text,
+            out_id=call.out_id,
+        )
+
     try:
-        return gateway.send(**arguments)
+        return send()
     except ConnectError as error:
         # No connection, so nothing reached the provider: one more try at once cannot double anything.
         logger.warning("SMS call %s: %s; trying again at once", call.out_id, error.reason)
-        return gateway.send(**arguments)
+        return send()
 
 
 def _send_call(gateway: SmsGateway, call: _ProviderCall) -> None:
