@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import job_seeker_required
+from core.client_address import client_address
 from core.confirmation import SITE_FRAME, confirmation_asked
 from core.errors import ApplicationError
 from workers import selectors, services
@@ -41,7 +42,7 @@ def register(request):
         try:
             registration_limit_check(request)
             services.worker_self_register(
-                user=request.user, address=request.META.get("REMOTE_ADDR", ""), **form.registration_arguments()
+                user=request.user, address=client_address(request), **form.registration_arguments()
             )
         except ApplicationError as error:
             error.show_on(form)
