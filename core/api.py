@@ -27,8 +27,6 @@ STATUS_BY_CODE = {
 }
 # The largest id a filter may name: primary keys are PostgreSQL bigints, and a larger number is bad input, not a 500.
 LARGEST_ID = 2**63 - 1
-# When a limit does not say when it lifts, the client is asked to wait a minute rather than hammer it.
-DEFAULT_RETRY_AFTER_SECONDS = 60
 
 
 def validated_query(request, serializer_class):
@@ -67,7 +65,7 @@ def _application_error_response(exc):
     fields = {exc.field: [exc.message]} if exc.field else {}
     response = _error_response(status_code, exc.code, exc.message, fields)
     if status_code == status.HTTP_429_TOO_MANY_REQUESTS:
-        response["Retry-After"] = str(max(1, int(exc.retry_after or DEFAULT_RETRY_AFTER_SECONDS)))
+        response["Retry-After"] = str(exc.retry_after_seconds)
     return response
 
 
