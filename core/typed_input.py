@@ -51,6 +51,12 @@ def ascii_digits(text):
     return text if text.isascii() else "".join(str(unicodedata.decimal(character)) for character in text)
 
 
+def typed_digits(value):
+    """A code typed as digits (a region code, a number to look up) as ASCII digits, or None when, once normalised,
+    it is not all digits: "４３０１８１" and "430 181" are "430181", "430一八一" is None."""
+    return ascii_digits(compact(value))
+
+
 def parse_object_id(value):
     """An object id sent in a query or a form: a positive integer that fits the database's bigint, or None."""
     digits = ascii_digits(str(value or ""))
