@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from core.accounts.models import Role
 from core.privacy.masking import mask_phone
-from tests.factories import EmployerFactory, JobPostingFactory, PickupPointFactory, TripFactory, UserFactory
+from tests.factories import (
+    EmployerFactory,
+    JobPostingFactory,
+    PickupPointFactory,
+    TripFactory,
+    UserFactory,
+    WorkerFactory,
+)
 from transport.models import Trip
 from transport.services import booking_board, booking_create, trip_depart
 
@@ -81,6 +88,20 @@ def test_another_countys_dispatcher_cannot_open_the_manifest(client, trip, regio
     client.force_login(guzhang)
 
     assert client.get(f"/console/trips/{trip.pk}/manifest/").status_code == 404
+
+
+def test_the_dispatcher_books_a_worker_by_a_phone_pasted_with_country_code_and_dashes(
+    client, regions, trip, dispatcher
+):
+    worker = WorkerFactory(full_name="谭小梅", home_region=regions.get(code="431322"))
+    phone = worker.user.phone
+    client.force_login(dispatcher)
+
+    page = client.get(f"/console/trips/{trip.pk}/").text
+    assert 'id="book-phone" name="phone" inputmode="tel" maxlength="40"' in page
+    client.post(f"/console/trips/{trip.pk}/book/", {"phone": f"+86 {phone[:3]} - {phone[3:7]} - {phone[7:]}"})
+
+    assert trip.bookings.get().worker == worker
 
 
 # --- Boarding -------------------------------------------------------------------------------------------------
