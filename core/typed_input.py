@@ -73,6 +73,15 @@ def normalize_phone(value):
     return digits
 
 
+def typed_phone(value):
+    """`value` as a mainland mobile number if it is one as `normalize_phone` takes it, else None: for a search box
+    that takes a phone or a name."""
+    try:
+        return normalize_phone(value)
+    except ApplicationError:
+        return None
+
+
 def normalize_contact_phone(value):
     """An employer's or a trip's contact number: a mobile (13800138000), a landline with its area code and maybe an
     extension (0731-83612345转8001, written that way whatever the spacing typed) or a 400 number, or ApplicationError.

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.accounts.models import User
 from core.errors import ApplicationError
-from core.typed_input import compact, normalize_phone
+from core.typed_input import compact, typed_phone
 from transport.models import BoardingCheck, BoardingOutcome, BoardingScan, Booking, BookingStatus, Trip, TripStatus
 from transport.services.trips import check_boarding_checks, check_trip_scope
 
@@ -19,18 +19,11 @@ def boarding_query_normalise(query: str | None) -> str:
     return compact(query).upper()
 
 
-def _typed_phone(query: str) -> str | None:
-    try:
-        return normalize_phone(query)
-    except ApplicationError:
-        return None
-
-
 def _find_booking(trip: Trip, query: str) -> Booking | None:
     """The booking a scan names: by its passenger's phone (typed as any phone field takes it: +86, full-width
     digits), else by its code. A code has eight characters, so it is never taken for a phone."""
     bookings = Booking.objects.select_related("worker__user").filter(trip=trip)
-    phone = _typed_phone(query)
+    phone = typed_phone(query)
     if phone is not None:
         return bookings.filter(worker__user__phone=phone).order_by("-id").first()
     return bookings.filter(code=query).first()
