@@ -9,7 +9,7 @@ calls whose outcome is unknown).
 import json
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -127,13 +127,7 @@ def _still_ours(call: _ProviderCall) -> _ProviderCall:
     if mine.update(claimed_at=timezone.now()) == len(ids):
         return call
     kept = set(mine.values_list("id", flat=True))
-    return _ProviderCall(
-        out_id=call.out_id,
-        template=call.template,
-        params=call.params,
-        text=call.text,
-        rows=tuple(row for row in call.rows if row[0] in kept),
-    )
+    return replace(call, rows=tuple(row for row in call.rows if row[0] in kept))
 
 
 def _retry_delay(attempts: int) -> int:
