@@ -28,10 +28,10 @@ from core.notifications.selectors import broadcast_failure_reasons, broadcast_re
 from core.notifications.services.messages import (
     DAILY_CAP_REASON,
     Context,
-    _marketing_sms_today,
-    _serialise_daily_cap,
-    _validated_channels,
+    channels_validated,
+    daily_cap_serialise,
     marketing_sms_per_recipient,
+    marketing_sms_today,
     notify,
 )
 
@@ -115,7 +115,7 @@ def broadcast_create(
         if earlier is not None:
             return earlier, False
     preview = broadcast_preview(actor=actor, filters=filters, template=template, context=context)
-    channels = _validated_channels(channels)
+    channels = channels_validated(channels)
     if confirmation_token is not None and token is None:
         raise ApplicationError(_("确认已失效，请重新预览后再确认发送。"))
     if preview["recipient_count"] == 0:
@@ -192,8 +192,8 @@ def broadcast_resend_failed(*, broadcast: Broadcast) -> int:
     now = timezone.now()
     send_after = marketing_send_after(now) if message_template(broadcast.template).kind == Kind.MARKETING else now
     recipient_ids = [row.recipient_id for row in rows]
-    _serialise_daily_cap()
-    today = _marketing_sms_today(recipient_ids, send_after)
+    daily_cap_serialise()
+    today = marketing_sms_today(recipient_ids, send_after)
     over_cap = [row.pk for row in rows if today.get(row.recipient_id, 0) >= settings.NOTIFICATIONS_DAILY_CAP]
     again = [row.pk for row in rows if row.pk not in set(over_cap)]
     OutboxMessage.objects.filter(pk__in=over_cap).update(status=Status.CANCELLED, last_error=DAILY_CAP_REASON)

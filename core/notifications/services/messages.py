@@ -42,7 +42,7 @@ DAILY_CAP_REASON = "已达每日推送上限"
 EXPIRED_REASON = "已过有效期，不再发送"
 
 
-def _sms_opted_out(user_ids: Iterable[int]) -> set[int]:
+def sms_opted_out_users(user_ids: Iterable[int]) -> set[int]:
     return set(
         NotificationPreference.objects.filter(user_id__in=user_ids, sms_enabled=False).values_list("user_id", flat=True)
     )
@@ -52,7 +52,7 @@ def _sms_opted_out(user_ids: Iterable[int]) -> set[int]:
 DAILY_CAP_LOCK_KEY = 0x6E6F746966696361  # "notifica"
 
 
-def _serialise_daily_cap() -> None:
+def daily_cap_serialise() -> None:
     """Make the writers of marketing SMS count today's pushes one after the other, until the caller's transaction
     ends: the second sees the first's rows, so the daily cap holds under concurrency however many write at once.
 
@@ -86,11 +86,11 @@ def marketing_sms_per_recipient(
     )
 
 
-def _marketing_sms_today(user_ids: Iterable[int], moment: datetime) -> dict[int, int]:
+def marketing_sms_today(user_ids: Iterable[int], moment: datetime) -> dict[int, int]:
     return {row["recipient_id"]: row["total"] for row in marketing_sms_per_recipient(user_ids, moment)}
 
 
-def _validated_channels(channels: Iterable[str]) -> list[str]:
+def channels_validated(channels: Iterable[str]) -> list[str]:
     channels = list(dict.fromkeys(channels))
     if not channels or any(channel not in Channel.values for channel in channels):
         raise ApplicationError(_("请选择发送渠道: 短信或站内信。"), field="channels")
@@ -130,7 +130,7 @@ def notify_each(
     of them (opt-outs, today's marketing SMS), so that a nightly digest to thousands costs a few queries, not a
     few per person."""
     message = message_template(template)
-    channels = _validated_channels(channels)
+    channels = channels_validated(channels)
     if message.inbox_only and Channel.SMS in channels:
         raise ApplicationError(_("“%(template)s”只能作为站内信发送。") % {"template": message.label}, field="channels")
     rendered: dict[int, tuple[Context, str, dict]] = {}
@@ -149,11 +149,11 @@ def notify_each(
     sms_send_after = marketing_send_after(now) if message.kind == Kind.MARKETING else now
     messages = [(user, context) for user, context in messages]
     user_ids = [user.pk for user, _context in messages]
-    opted_out = _sms_opted_out(user_ids) if Channel.SMS in channels else set()
+    opted_out = sms_opted_out_users(user_ids) if Channel.SMS in channels else set()
     capped = Channel.SMS in channels and message.kind == Kind.MARKETING
     if capped:
-        _serialise_daily_cap()
-    sent_today = _marketing_sms_today(user_ids, sms_send_after) if capped else {}
+        daily_cap_serialise()
+    sent_today = marketing_sms_today(user_ids, sms_send_after) if capped else {}
     request_id = current_request_id()
     rows: list[OutboxMessage] = []
     for user, context in messages:

@@ -32,7 +32,7 @@ from core.notifications.models import Channel, Kind, OutboxMessage, Status
 from core.notifications.outcome_counts import sms_outcome_count
 from core.notifications.ratelimit import messages_per_second, rate_limit_acquire
 from core.notifications.rules import in_quiet_hours, marketing_send_after
-from core.notifications.services.messages import EXPIRED_REASON, OPTED_OUT_REASON, _sms_opted_out
+from core.notifications.services.messages import EXPIRED_REASON, OPTED_OUT_REASON, sms_opted_out_users
 from core.notifications.services.settling import rows_requeue, secrets_forget
 from core.observability.request_id import current_request_id, request_id_bound
 
@@ -74,7 +74,7 @@ def _claim(outbox_ids: list[int]) -> list[_ProviderCall]:
         )
         if not rows:
             return []
-        opted_out = _sms_opted_out({row.recipient_id for row in rows})
+        opted_out = sms_opted_out_users({row.recipient_id for row in rows})
         cancelled = [
             row.pk
             for row in rows
