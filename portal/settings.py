@@ -16,6 +16,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.client_address import trusted_proxy_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -444,6 +446,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.accounts.views.locked_out"
 AXES_VERBOSE = False
+# Behind the reverse proxy the address that failed is the client's, not the proxy's (TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 # Password attempts on one username from all addresses together, django-ratelimit's "count/period": past it the
 # username answers 429 "try again in a minute" (counted in the cache) rather than being locked for everyone.
 STAFF_LOGIN_RATES_PER_USERNAME = env.list("STAFF_LOGIN_RATES_PER_USERNAME", default=["5/m"])
@@ -545,6 +549,14 @@ SPECTACULAR_SETTINGS = {
 # --- Security ---------------------------------------------------------------------------------------------------
 # Behind a reverse proxy that terminates TLS (the usual county set-up) the proxy says so in this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For tells the client's address
+# to every limit that counts addresses (core/client_address.py). Empty: trust none, REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+try:
+    trusted_proxy_networks(TRUSTED_PROXIES)
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
+RATELIMIT_IP_META_KEY = "core.client_address.client_address"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # The container health check and Prometheus speak plain HTTP from inside the intranet (docs/operations.md).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]

@@ -67,8 +67,8 @@ class StatsApi(APIView):
         period = selectors.period_choose(
             campaign_id=query.get("campaign"), first=query.get("from"), last=query.get("to")
         )
-        total = selectors.totals_from_series(selectors.daily_series(selectors.region_prefix(region), period))
-        rows = selectors.figures_by_sub_region(region, period)
+        figures = selectors.region_figures(region, period)
+        total, rows = figures.total, figures.rows
         return Response(
             StatsSerializer(
                 {
