@@ -10,6 +10,7 @@ from core.regions import gb2260
 from core.regions.fields import region_fragments_invalidate
 from core.regions.models import REGION_NAME_MAX_LENGTH, Region, RegionLevel
 from core.spreadsheets import Problems
+from core.typed_input import typed_digits
 
 
 @transaction.atomic
@@ -106,7 +107,7 @@ def regions_import_subdivisions(*, county_code: str, rows: Iterable[tuple[int, s
     problems = Problems()
     parsed: dict[str, tuple[int, str]] = {}
     for row_number, code, raw_code, name in coded:
-        if not code.isdigit() or len(code) not in (9, 12):
+        if len(code) not in (9, 12):
             problems.add(
                 row_number, _("代码"), _("应为 9 位 (乡镇) 或 12 位 (村) 数字, 实为“%(code)s”。") % {"code": raw_code}
             )
@@ -156,5 +157,7 @@ def regions_import_subdivisions(*, county_code: str, rows: Iterable[tuple[int, s
 
 
 def _subdivision_code(raw_code: str) -> str:
-    """The statistics bureau writes a township's code in 12 digits ending in 000; it is stored as its 9."""
-    return raw_code[:9] if len(raw_code) == 12 and raw_code.endswith("000") else raw_code
+    """The code as ASCII digits ("" when it is not all digits, core/typed_input.py). The statistics bureau writes a
+    township's code in 12 digits ending in 000; it is stored as its 9."""
+    code = typed_digits(raw_code) or ""
+    return code[:9] if len(code) == 12 and code.endswith("000") else code
