@@ -266,7 +266,7 @@ def test_a_large_search_reads_its_tiers_in_the_same_order_as_a_small_one(regions
         ("保洁 包住", {"occupation": "cleaning"}),
     )
     small = search("保洁 包住")
-    monkeypatch.setattr("jobs.selectors.COUNT_LIMIT", 1)
+    monkeypatch.setattr("jobs.selectors.search.COUNT_LIMIT", 1)
     monkeypatch.setattr("jobs.ranking.WINDOW", window)
     assert search("保洁 包住") == small
     assert small[:3] == ["保洁 包住", "保洁员", "小区保洁"]
