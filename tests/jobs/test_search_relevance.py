@@ -220,6 +220,14 @@ def test_a_homophone_typo_suggests_the_word_it_sounds_like():
     assert near_words("保结")[0] == "保洁"
 
 
+def test_a_word_one_character_off_suggests_the_known_words_changed_added_or_removed():
+    assert "电子厂" in near_words("电子广")  # changed (guang is not chang)
+    assert "缝纫工" in near_words("缝纫工人")  # one too many
+    assert "缝纫工" in near_words("缝工", limit=50)  # one missing
+    assert "缝纫" not in near_words("缝纫")  # the word itself is no suggestion
+    assert near_words("货车司机帮手") == []  # two off
+
+
 def test_nothing_found_offers_the_near_words_that_would_find_something(regions):
     JobPostingFactory(title="保洁员", occupation="cleaning")
     page = posting_search(filters=PostingFilters(q="保结"))
