@@ -26,7 +26,7 @@ from jobs.everyday import near_words
 from jobs.models import JobPosting
 from jobs.query import ReadQuery, read_query
 from jobs.ranking import relevance_tiers, small_search_page, through_the_text_index, tier_rows
-from jobs.search import TokenQuery
+from jobs.search import AllOf, TokenQuery, place_lexeme
 from jobs.selectors.postings import postings_visible
 
 PAGE_SIZE = 20
@@ -126,10 +126,17 @@ def _filtered(
     """The postings `filters` match; `places` replaces the regions asked for (to count a wider place)."""
     read = filters.read
     postings = postings_visible()
+    regions = [region for region in (places if places is not None else (filters.region, read.place)) if region]
     if read.terms and by_query:
-        postings = postings.filter(search_tokens__matches=TokenQuery(read.matches(exact_only=exact_only)))
-    for region in places if places is not None else (filters.region, read.place):
-        if region is not None:
+        # With words, the places are lexemes of the same text query (see jobs.search.place_lexemes): the index
+        # meets a common word's long list only where the place's allows. As a separate condition PostgreSQL
+        # built the word's whole bitmap first (117,000 rows for 普工 & 包吃包住, 90 ms) to count 广东's 1,001.
+        words = read.matches(exact_only=exact_only)
+        postings = postings.filter(
+            search_tokens__matches=TokenQuery(AllOf((words, *(place_lexeme(region) for region in regions))))
+        )
+    else:
+        for region in regions:
             # A region's primary key is its code: the subtree is a prefix match on the foreign key itself, no join.
             postings = postings.filter(work_region__code__startswith=region.prefix)
     if filters.occupation:
@@ -288,7 +295,11 @@ def _suggestions(filters: PostingFilters) -> list[tuple[str, str]]:
     for term in filters.read.terms:
         for word in near_words(term.word):
             q = filters.q.replace(term.word, word) if term.word in filters.q else word
-            if _filtered(replace(filters, q=q)).exists():
+            suggested = replace(filters, q=q)
+            # A near word that reads as a place (普工 -> 普宁) would search somewhere else than the seeker asked.
+            if (suggested.read.place, suggested.read.boost) != (filters.read.place, filters.read.boost):
+                continue
+            if _filtered(suggested).exists():
                 found.append((word, q))
             if len(found) == SUGGESTIONS:
                 return found

@@ -103,6 +103,20 @@ def test_a_place_name_that_is_also_a_trade_word_is_a_boost():
     assert match.ambiguous
 
 
+def test_a_posting_is_indexed_under_its_place_s_code_at_every_level(regions):
+    posting = JobPostingFactory(title="保洁员", work_region_id="430181102")
+    assert {"@43", "@4301", "@430181", "@430181102"} <= set(posting.search_tokens)
+    assert not any(lexeme.startswith("@") for lexeme in document_lexemes(title="@43 保洁", texts=["@4301"]))
+
+
+def test_a_place_with_words_finds_its_townships_postings_and_none_that_only_name_it(regions):
+    JobPostingFactory(title="保洁员", work_region_id="430181102")  # a township of 浏阳市
+    JobPostingFactory(title="保洁阿姨", work_region_id="431322", description="浏阳老板开的店")
+    assert search("浏阳 保洁") == ["保洁员"]
+    assert search("保洁", region=Region.objects.get(code="430000")) == ["保洁阿姨", "保洁员"]
+    assert search("保洁", region=Region.objects.get(code="440000")) == []
+
+
 def test_the_undo_searches_the_place_as_a_word(regions):
     JobPostingFactory(title="保洁员", work_region_id="430181", description="新化 老乡多")
     assert search("新化 保洁") == []
@@ -233,6 +247,15 @@ def test_nothing_found_offers_the_near_words_that_would_find_something(regions):
     page = posting_search(filters=PostingFilters(q="保结"))
     assert page.postings == []
     assert [word for word, _q in page.suggestions] == ["保洁"]
+
+
+def test_a_near_word_that_names_a_place_is_not_offered_as_the_word_meant(regions):
+    JobPostingFactory(title="普宁电子厂", work_region_id="445281")  # 普宁市, 广东
+    cache.delete(TITLE_WORDS_KEY)
+    assert "普宁" in near_words("普工")
+    page = posting_search(filters=PostingFilters(q="新化 普工"))
+    assert page.count == 0
+    assert page.suggestions == []
 
 
 def test_nothing_in_the_county_offers_its_province_with_the_count(regions):
