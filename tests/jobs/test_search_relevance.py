@@ -10,6 +10,7 @@ from core.regions.models import Region
 from jobs.everyday import TITLE_WORDS_KEY, near_words, parse_everyday, words_for_pinyin
 from jobs.places import Gazetteer, short_name
 from jobs.query import read_query
+from jobs.ranking import typed_tiers
 from jobs.search import document_lexemes
 from jobs.selectors import PostingFilters, Sort, posting_search
 from tests.factories import JobPostingFactory
@@ -286,8 +287,10 @@ def test_relevance_pages_keep_their_order_across_tiers(regions):
 
 
 @pytest.mark.parametrize("window", [1, 2, 100])
-def test_a_large_search_reads_its_tiers_in_the_same_order_as_a_small_one(regions, monkeypatch, window):
-    """Above COUNT_LIMIT matches the tiers are read one by one (a window of the newest, then the text index)."""
+@pytest.mark.parametrize("limit", [1, 4])
+def test_a_large_search_reads_its_tiers_in_the_same_order_as_a_small_one(regions, monkeypatch, window, limit):
+    """Above COUNT_LIMIT matches the tiers are read one by one (a window of the newest, then the text index); with a
+    limit of 4 the words as typed (4 postings) are a small search, the words with their related ones (6) not."""
     newer_first(
         ("电子厂普工", {"description": "包住，车间保洁"}),
         ("保洁员", {"occupation": "cleaning", "description": "包住"}),
@@ -297,10 +300,17 @@ def test_a_large_search_reads_its_tiers_in_the_same_order_as_a_small_one(regions
         ("保洁 包住", {"occupation": "cleaning"}),
     )
     small = search("保洁 包住")
-    monkeypatch.setattr("jobs.selectors.search.COUNT_LIMIT", 1)
+    monkeypatch.setattr("jobs.selectors.search.COUNT_LIMIT", limit)
     monkeypatch.setattr("jobs.ranking.WINDOW", window)
     assert search("保洁 包住") == small
     assert small[:3] == ["保洁 包住", "保洁员", "小区保洁"]
+
+
+def test_the_tiers_of_every_word_as_typed_are_the_first_and_the_last_of_the_ladder():
+    assert typed_tiers(read_query("做饭")) == [True, False, True, False]
+    # 2 words: both in the title as typed, then through related words; one of them, each way; both in the text.
+    assert typed_tiers(read_query("保洁 包住")) == [True, False, False, False, True, False]
+    assert typed_tiers(read_query("朝阳 保安")) == [True, False, True, False] * 2
 
 
 def test_the_re_index_gives_postings_saved_before_their_title_marks_in_batches(regions):
