@@ -250,6 +250,19 @@ def test_nothing_found_offers_the_near_words_that_would_find_something(regions):
     assert [word for word, _q in page.suggestions] == ["保洁"]
 
 
+def test_near_words_are_offered_in_a_place_that_has_postings_and_not_in_one_that_has_none(regions):
+    JobPostingFactory(title="保洁员", occupation="cleaning", work_region_id="431322")
+    JobPostingFactory(title="保洁员", occupation="cleaning", work_region_id="441900")  # 东莞市, without counties
+    in_xinhua = posting_search(filters=PostingFilters(q="新化 保结"))
+    assert in_xinhua.count == 0
+    assert [word for word, _q in in_xinhua.suggestions] == ["保洁"]
+    assert posting_search(filters=PostingFilters(q="浏阳 保结")).suggestions == []
+    # A province or a city is a lexeme of the text query: the same answers.
+    assert [word for word, _q in posting_search(filters=PostingFilters(q="广东 保结")).suggestions] == ["保洁"]
+    assert [word for word, _q in posting_search(filters=PostingFilters(q="东莞 保结")).suggestions] == ["保洁"]
+    assert posting_search(filters=PostingFilters(q="四川 保结")).suggestions == []
+
+
 def test_a_near_word_that_names_a_place_is_not_offered_as_the_word_meant(regions):
     JobPostingFactory(title="普宁电子厂", work_region_id="445281")  # 普宁市, 广东
     cache.delete(TITLE_WORDS_KEY)
