@@ -229,7 +229,7 @@ def _capped_counts(filters: PostingFilters, *, places: list[Region] | None = Non
     as_typed = None
     for exact_only in (True, False) if any(term.related for term in filters.read.terms) else (False,):
         capped = _filtered(filters, exact_only=exact_only, places=places).order_by()[: COUNT_LIMIT + 1]
-        with through_the_text_index() if several_words else nullcontext():
+        with through_the_text_index(capped.db) if several_words else nullcontext():
             count = capped.count()
         if exact_only:
             as_typed = count
