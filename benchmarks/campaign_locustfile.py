@@ -22,11 +22,14 @@ import random
 import re
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 from locust import FastHttpUser, between, events, task
 
-PLAN = json.loads(open(os.environ["CAMPAIGN_PLAN"]).read()) if os.environ.get("CAMPAIGN_PLAN") else None
-WORDS = ["普工", "保洁", "电子厂", "采茶", "包吃包住", "月嫂", "厨", "做饭", "pugong", "新化 保洁", "东莞 普工 包吃包住 5000以上"]
+PLAN = json.loads(Path(os.environ["CAMPAIGN_PLAN"]).read_text()) if os.environ.get("CAMPAIGN_PLAN") else None
+# benchmarks/search.py's query mix: everyday words, one character, pinyin, a place and a wage read out of the words.
+WORDS = ["普工", "保洁", "电子厂", "采茶", "包吃包住", "月嫂", "厨", "做饭", "pugong", "新化 保洁"]
+WORDS += ["东莞 普工 包吃包住 5000以上"]
 OCCUPATIONS = ["general_worker", "electronics", "construction", "cleaning", "security", "driver"]
 NEXT_LINK = re.compile(r'href="\?([^"]*cursor=[^"]*)" rel="next"')
 
@@ -99,8 +102,9 @@ class Visitor(FastHttpUser):
         code = self.read_code(phone)
         if not code:
             return
+        check = {"phone": phone, "code": code}
         with self.client.post(
-            "/api/v1/auth/token/", json={"phone": phone, "code": code}, name="sign-in: check the code", catch_response=True
+            "/api/v1/auth/token/", json=check, name="sign-in: check the code", catch_response=True
         ) as response:
             if response.status_code != 200:
                 response.failure(f"status {response.status_code}: {response.text[:200]}")
@@ -164,9 +168,7 @@ class Visitor(FastHttpUser):
             catch_response=True,
         ) as response:
             # 400 with a reason is the portal's answer for a posting that filled up meanwhile: not an error.
-            if response.status_code in (200, 201) or (
-                response.status_code == 400 and "code" in (response.text or "")
-            ):
+            if response.status_code in (200, 201) or (response.status_code == 400 and "code" in (response.text or "")):
                 response.success()
         self.client.get("/api/v1/me/applications/", headers=token, name="my applications")
 
@@ -196,27 +198,36 @@ class CountyClerk(FastHttpUser):
     weight = 5
     wait_time = between(1, 3)
 
+    pages = None  # in the tests' smoke run: every page in turn
+
     def on_start(self):
         self.sign_in_staff()
 
     @task
     def console(self):
-        choice = random.random()
-        if choice < 0.3:
-            self.client.get("/console/jobs/", name="console: postings list")
-        elif choice < 0.55:
-            self.client.get("/console/workers/", name="console: ledger")
-        elif choice < 0.8:
-            self.client.get("/console/trips/", name="console: trips")
-        elif choice < 0.9:
-            self.client.get("/console/jobs/export/postings.xlsx", name="console: postings export")
-        else:
-            self.client.post(
-                "/console/workers/export/",
-                data={"csrfmiddlewaretoken": self.csrf_token()},
-                headers={"Referer": self.host + "/console/workers/"},
-                name="console: ledger export",
-            )
+        page = next(self.pages) if self.pages else random.choices(CONSOLE_PAGES, [30, 25, 25, 10, 10])[0]
+        page(self)
+
+    def postings_list(self):
+        self.client.get("/console/jobs/", name="console: postings list")
+
+    def ledger(self):
+        self.client.get("/console/workers/", name="console: ledger")
+
+    def trips(self):
+        self.client.get("/console/trips/", name="console: trips")
+
+    def postings_export(self):
+        self.export("/console/jobs/export/postings.xlsx", "/console/jobs/", name="console: postings export")
+
+    def ledger_export(self):
+        self.export("/console/workers/export/", "/console/workers/", name="console: ledger export")
+
+    def export(self, path, page, *, name):
+        """An export is a POST from its list page (it is written to the audit log)."""
+        self.client.post(
+            path, data={"csrfmiddlewaretoken": self.csrf_token()}, headers={"Referer": self.host + page}, name=name
+        )
 
     def csrf_token(self):
         return next((cookie.value for cookie in self.client.cookiejar if cookie.name == "csrftoken"), "")
@@ -236,3 +247,26 @@ class CountyClerk(FastHttpUser):
         ) as response:
             if response.status_code != 200 or "/accounts/login/" in response.url:
                 response.failure(f"sign-in refused: status {response.status_code} at {response.url}")
+
+
+CONSOLE_PAGES = [
+    CountyClerk.postings_list,
+    CountyClerk.ledger,
+    CountyClerk.trips,
+    CountyClerk.postings_export,
+    CountyClerk.ledger_export,
+]
+
+if PLAN and PLAN.get("smoke"):
+    # tests/benchmarks: every kind of visit equally likely and little thought between them, so that a short run
+    # against the test's live server makes each kind of request.
+    Visitor.tasks = [
+        Visitor.browse_and_search,
+        Visitor.posting_page,
+        Visitor.sign_in_and_register,
+        Visitor.apply,
+        Visitor.booking_rush,
+    ]
+    Visitor.wait_time = CountyClerk.wait_time = between(0.1, 0.3)
+    CountyClerk.fixed_count = 1
+    CountyClerk.pages = itertools.cycle(CONSOLE_PAGES)

@@ -40,7 +40,7 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -50,7 +50,7 @@ from urllib.parse import parse_qs, urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.scratch_database import POSTGRES_SERVER, _admin_execute, drop_database  # noqa: E402
+from benchmarks.scratch_database import POSTGRES_SERVER, _admin_execute, create_database, drop_database  # noqa: E402
 
 BIN = Path(sys.executable).parent
 COUNTY = "430181"  # 浏阳市: the staff member's county, where the imports go and the broadcasts are sent
@@ -81,6 +81,8 @@ SMS_TEMPLATES = [
 ]
 TEMPLATE_CODES = {template: f"SMS_9{index:05d}" for index, template in enumerate(SMS_TEMPLATES)}
 TRIPS_PER_STEP, SEATS_PER_TRIP = 20, 50
+USER_COLUMNS = ["password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active"]
+USER_COLUMNS += ["date_joined", "role", "region_id", "phone"]
 P95_TARGET_MS = 300
 
 
@@ -200,7 +202,7 @@ def ensure_dataset(arguments):
         print(f"data set: reusing {arguments.dataset}", flush=True)
         return
     started = time.monotonic()
-    _admin_execute(f'DROP DATABASE IF EXISTS "{arguments.dataset}" WITH (FORCE)', f'CREATE DATABASE "{arguments.dataset}"')
+    create_database(arguments.dataset)
     subprocess.run(
         [sys.executable, __file__, "--build-dataset", json.dumps(asdict(arguments.sizes))],
         env={**environment(arguments, arguments.dataset), "TQDM_DISABLE": "1"},
@@ -218,6 +220,13 @@ def build_dataset(sizes):
 
     django.setup()
     from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    seed(sizes)
+
+
+def seed(sizes):
+    """The postings, the staff member, the broadcast townships and the registered job seekers (`sizes` as a dict)."""
     from django.db import connection
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
@@ -228,7 +237,6 @@ def build_dataset(sizes):
     from core.regions.models import Region, RegionLevel
     from workers.models import Worker, WorkerStatus
 
-    call_command("migrate", verbosity=0)
     generate_postings(postings=sizes["postings"], employers=sizes["employers"], seed=2026)
     county, home_county = Region.objects.get(code=COUNTY), Region.objects.get(code=HOME_COUNTY)
     for parent, township_code, village_code in [
@@ -252,8 +260,7 @@ def build_dataset(sizes):
         )
         copy_rows(
             "accounts_user",
-            ["password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active"]
-            + ["date_joined", "role", "region_id", "phone"],
+            USER_COLUMNS,
             rows,
         )
 
@@ -307,7 +314,7 @@ class PhoneInbox:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{port}/"
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
 
     def __enter__(self):
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -343,8 +350,10 @@ def server_commands(arguments, schedule_dir):
         (
             "gunicorn",
             # The Dockerfile's command, with several workers and no access log (its writes are not what is measured).
-            [str(BIN / "gunicorn"), "portal.wsgi:application", "--bind", f"127.0.0.1:{arguments.port}"]
-            + ["--workers", str(arguments.web_workers), "--no-control-socket", "--log-level", "warning"],
+            [
+                *(str(BIN / "gunicorn"), "portal.wsgi:application", "--bind", f"127.0.0.1:{arguments.port}"),
+                *("--workers", str(arguments.web_workers), "--no-control-socket", "--log-level", "warning"),
+            ],
         ),
         # The SMS sends wait on the provider's answers: threads, not processes.
         (
@@ -408,10 +417,8 @@ class CpuSampler:
             for process in psutil.process_iter():
                 if process.pid not in self.known:
                     self.known[process.pid] = (process, self._group(process))
-                    try:
+                    with suppress(psutil.Error):
                         process.cpu_percent()  # the first reading only starts the clock
-                    except psutil.Error:
-                        pass
                     continue
                 tracked, groups = self.known[process.pid]
                 try:
@@ -436,8 +443,9 @@ class CpuSampler:
         return {group: round(statistics.mean(values), 0) if values else 0 for group, values in self.samples.items()}
 
 
-def start_step(step, sizes, staff):
-    """The step's background: 20 trips opening together, the broadcast, the good and the bad demand import."""
+def start_step(step, sizes, staff, *, opens_in):
+    """The step's background: 20 trips whose booking opens together `opens_in` seconds from now, the broadcast,
+    the good and the bad demand import."""
     from django.utils import timezone
 
     from benchmarks.demand_import import _workbook
@@ -448,8 +456,7 @@ def start_step(step, sizes, staff):
     from transport.models import Trip
 
     now = timezone.now()
-    # Opening a quarter of the way into the step, when every simulated user is up and about.
-    opens_at = now + timedelta(seconds=max(10, sizes.step_seconds // 4))
+    opens_at = now + timedelta(seconds=opens_in)
     trips = Trip.objects.bulk_create(
         Trip(
             service_number=f"湘K{step:02d}{number:03d}",
@@ -511,7 +518,7 @@ def _spoil_last_row(content):
     return buffer.getvalue()
 
 
-def plan(arguments, step, background, inbox_url):
+def plan(step, background, inbox_url):
     """What the simulated users need to know, handed to the locustfile in a JSON file."""
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
@@ -539,13 +546,14 @@ def plan(arguments, step, background, inbox_url):
     }
 
 
-def run_locust(arguments, users, plan_file, csv_prefix, env):
-    ramp = max(5, arguments.sizes.step_seconds // 10)
+def run_locust(*, host, users, seconds, plan_file, csv_prefix, env):
+    """Locust headless for `seconds`, the users started over the first tenth of it; its CSV files at csv_prefix."""
+    ramp = max(5, seconds // 10)
     command = [str(BIN / "locust"), "-f", str(ROOT / "benchmarks/campaign_locustfile.py"), "--headless"]
-    command += ["--host", f"http://127.0.0.1:{arguments.port}", "--users", str(users)]
-    command += ["--spawn-rate", str(max(1, users / ramp)), "--run-time", f"{arguments.sizes.step_seconds}s"]
-    command += ["--csv", str(csv_prefix), "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING"]
-    return subprocess.Popen(command, cwd=ROOT, env={**env, "CAMPAIGN_PLAN": str(plan_file)})
+    command += ["--host", host, "--users", str(users), "--spawn-rate", str(max(1, users / ramp))]
+    command += ["--run-time", f"{seconds}s", "--csv", str(csv_prefix), "--only-summary", "--stop-timeout", "10"]
+    command += ["--loglevel", "WARNING"]
+    return subprocess.Popen(command, cwd=ROOT, env={**env, "CAMPAIGN_PLAN": str(plan_file)}, stdout=subprocess.DEVNULL)
 
 
 def read_stats(csv_prefix):
@@ -583,9 +591,7 @@ def background_settled(background, recipients):
     broadcast = Broadcast.objects.get(pk=background["broadcast"])
     rows = OutboxMessage.objects.filter(broadcast=broadcast)
     settled = rows.filter(status__in=["sent", "failed", "cancelled"]).aggregate(n=Count("id"), last=Max("updated_at"))
-    broadcast_seconds = (
-        (settled["last"] - broadcast.created_at).total_seconds() if settled["n"] >= recipients else None
-    )
+    broadcast_seconds = (settled["last"] - broadcast.created_at).total_seconds() if settled["n"] >= recipients else None
     import_seconds = {}
     for kind, pk in background["imports"].items():
         demand_import = DemandImport.objects.get(pk=pk)
@@ -597,14 +603,22 @@ def background_settled(background, recipients):
 def run_step(arguments, step, users, *, staff, env, inbox, servers, work_dir):
     from django.db import connections
 
-    background = start_step(step, arguments.sizes, staff)
+    # The trips open a quarter of the way into the step, when every simulated user is up and about.
+    background = start_step(step, arguments.sizes, staff, opens_in=max(10, arguments.sizes.step_seconds // 4))
     plan_file = Path(work_dir) / f"plan{step}.json"
-    plan_file.write_text(json.dumps(plan(arguments, step, background, inbox.url)))
+    plan_file.write_text(json.dumps(plan(step, background, inbox.url)))
     connections.close_all()
     csv_prefix = Path(work_dir) / f"step{step}"
     load_before = os.getloadavg()
     started = time.monotonic()
-    locust = run_locust(arguments, users, plan_file, csv_prefix, env)
+    locust = run_locust(
+        host=f"http://127.0.0.1:{arguments.port}",
+        users=users,
+        seconds=arguments.sizes.step_seconds,
+        plan_file=plan_file,
+        csv_prefix=csv_prefix,
+        env=env,
+    )
     with CpuSampler({**servers, "locust": locust}, arguments.database) as sampler:
         locust.wait()
     load_after = os.getloadavg()
