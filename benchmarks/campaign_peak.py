@@ -196,7 +196,14 @@ def database_exists(name):
 
 def ensure_dataset(arguments):
     """Build the data set into its own database unless one built with the same sizes is there."""
-    label = json.dumps({"campaign_peak": asdict(arguments.sizes) | {"steps": len(arguments.sizes.steps)}})
+    sizes = arguments.sizes
+    # What the data set holds: a run with other steps' length or import sizes reuses it.
+    label = json.dumps(
+        {
+            "campaign_peak": [sizes.postings, sizes.employers, sizes.recipients, sizes.seekers],
+            "townships": len(sizes.steps),
+        }
+    )
     existing = database_exists(arguments.dataset)
     if existing and existing[0] == label and not arguments.rebuild:
         print(f"data set: reusing {arguments.dataset}", flush=True)
