@@ -9,10 +9,11 @@ Each visitor does one thing after another, a second or three apart, in the issue
    5  apply to a posting and look at one's applications (a registered job seeker's API token)
    5  the booking rush: before the trips open, the trip's page; from the opening, a seat booked through the API by
       the next of the step's bookers (each books once), then the trip's page again once they are all used
-   5  the console: a county staff member's postings list, ledger, trips, and the postings and ledger exports
+and 5% of the users are county clerks at the console (signed in once with a password): the postings list, the
+ledger, the trips, and the postings and ledger exports.
 
 Request names are the kinds the report groups by. Failures are anything but the expected answer: a booking
-answered confirmed or waitlisted is a success, an application already made (200) too.
+answered confirmed or waitlisted is a success, an application made before (200) too.
 """
 
 import itertools
@@ -127,7 +128,7 @@ class Visitor(FastHttpUser):
         """The code from the phone's inbox; the wait from asking to having it is reported as its own kind."""
         started = time.perf_counter()
         while time.perf_counter() - started < 30:
-            answer = self.rest_inbox(phone)
+            answer = self.inbox_code(phone)
             if answer:
                 events.request.fire(
                     request_type="SMS",
@@ -149,7 +150,7 @@ class Visitor(FastHttpUser):
         )
         return None
 
-    def rest_inbox(self, phone):
+    def inbox_code(self, phone):
         from urllib.request import urlopen
 
         try:

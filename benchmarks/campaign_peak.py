@@ -1,6 +1,6 @@
 """The campaign-morning load test (issue 19): the whole portal at once, on this one machine, driven by Locust.
 
-    flock /tmp/chunfeng-benchmark.lock .venv/bin/python benchmarks/campaign_peak.py            # ~15 minutes
+    flock /tmp/chunfeng-benchmark.lock .venv/bin/python benchmarks/campaign_peak.py            # ~20 minutes
     .venv/bin/python benchmarks/campaign_peak.py --quick                                          # ~2 minutes
 
 What it starts, all on 127.0.0.1: gunicorn serving portal.wsgi as the Dockerfile does (sync workers, DEBUG off,
@@ -719,7 +719,7 @@ def checks(steps, sizes, provider, postings_before):
             and bad.postings_created == 0,
             f"{sizes.import_rows}-row sheet: {good.status}, {good.postings_created} postings; "
             f"{sizes.bad_import_rows}-row sheet with a bad last row: {bad.status}, {bad.postings_created} postings, "
-            f"problems {[problem for problem in bad.problems][:1]}",
+            f"problems {bad.problems[:1]}",
         )
     postings_after = JobPosting.objects.count()
     results["postings written = the good imports' rows"] = (
