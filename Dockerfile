@@ -1,5 +1,6 @@
 # One image for the web server, the Celery worker and Celery beat: docker-compose.yml only changes the command.
-FROM python:3.11-slim
+# Bookworm named, not left to the tag: its postgresql-client-15 below must stay the database's major version.
+FROM python:3.11-slim-bookworm
 
 # No .pyc files written next to the (read-only) code, and logs reach `docker logs` at once, unbuffered.
 # Gunicorn reads its worker count from WEB_CONCURRENCY; (2 x cores) + 1 is the usual rule, 3 suits a small county
@@ -13,6 +14,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # The processes run as this unprivileged user; the code stays owned by root so that they cannot change it.
 RUN groupadd --system --gid 1000 chunfeng \
     && useradd --system --uid 1000 --gid chunfeng --home-dir /app --no-create-home --shell /usr/sbin/nologin chunfeng
+
+# pg_dump and pg_restore for `manage.py backup_database` and bin/restore-drill, of the same major version as the
+# compose database (postgres:15): pg_dump refuses a server newer than itself (docs/operations.md, "Backups").
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends postgresql-client-15 \
+    && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 

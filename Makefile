@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := run
-.PHONY: run test test-fast test-sqlite lint messages vendor clean
+.PHONY: run test test-fast test-sqlite test-replicas lint messages vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,22 @@ test-sqlite: export REDIS_URL =
 test-sqlite: export DEBUG = true
 test-sqlite: $(VENV)/.dev-installed
 	$(BIN)/pytest -m twins --ignore=tests/e2e $(PYTEST_ARGS)
+
+# The tests that need a PostgreSQL streaming replica and Redis Sentinel (docs/testing.md, "Read replicas" and "Redis
+# Sentinel"), which `make test` skips: against a primary and replica (ports 5433, 5434) and a Redis master, replica
+# and three sentinels (6391-6392, 26391-26393) of their own, started here and stopped after, whatever the outcome.
+REPLICA_TESTS := tests/portal/test_read_replicas.py tests/core/test_redis_sentinel.py \
+	tests/core/notifications/test_sentinel_failover.py
+test-replicas: export DATABASE_URL = postgres://postgres@127.0.0.1:5433/chunfeng
+test-replicas: export DATABASE_REPLICA_URLS = postgres://postgres@127.0.0.1:5434/chunfeng
+test-replicas: export REDIS_URL = redis://chunfeng/1
+test-replicas: export REDIS_SENTINELS = 127.0.0.1:26391,127.0.0.1:26392,127.0.0.1:26393
+test-replicas: export DEBUG = true
+test-replicas: $(VENV)/.dev-installed
+	bin/pg-replica-pair start
+	bin/redis-sentinels start
+	$(BIN)/pytest $(REPLICA_TESTS) $(PYTEST_ARGS); status=$$?; bin/redis-sentinels stop; bin/pg-replica-pair stop; \
+		exit $$status
 
 # axe-core for the browser tests' accessibility checks (package.json, pinned by package-lock.json).
 node_modules/.installed: package.json package-lock.json

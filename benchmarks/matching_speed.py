@@ -70,7 +70,9 @@ def insert_select(cursor, model, count, columns):
     cursor.execute(f"INSERT INTO {model._meta.db_table} ({names}) SELECT {values} FROM generate_series(1, {count}) i")
 
 
-def generate(postings, workers):
+def generate(postings, workers, province=""):
+    """Employers, postings and workers spread over China's counties, or over one province's (`province`, its two
+    digits) when given."""
     from django.db import connection
 
     from core.accounts.models import User
@@ -80,9 +82,12 @@ def generate(postings, workers):
     from workers.models import Worker
 
     regions_load_divisions()
-    counties = list(Region.objects.filter(level=RegionLevel.COUNTY).values_list("code", flat=True))
-    sending = [code for code in counties if code[:2] in SENDING_PROVINCES]
-    receiving = [code for code in counties if code[:2] in RECEIVING_PROVINCES]
+    counties = list(
+        Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=province).values_list("code", flat=True)
+    )
+    # Within one province the sending or the receiving counties may be none: then any of its counties.
+    sending = [code for code in counties if code[:2] in SENDING_PROVINCES] or counties
+    receiving = [code for code in counties if code[:2] in RECEIVING_PROVINCES] or counties
     all_counties, sending, receiving = sql_array(counties), sql_array(sending), sql_array(receiving)
     with connection.cursor() as cursor:
         # Indexes are dropped for the load and built once at the end: far faster than maintaining them per row

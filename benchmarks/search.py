@@ -21,14 +21,12 @@ only, stays cached).
 import argparse
 import os
 import re
-import secrets
 import shutil
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +41,7 @@ from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
+from benchmarks.served import gunicorn  # noqa: E402
 from core.regions.models import Region  # noqa: E402
 from jobs.models import JobPosting  # noqa: E402
 from jobs.selectors import PostingFilters, posting_search, postings_visible  # noqa: E402
@@ -149,54 +148,6 @@ def run_queries(repeat, naive_repeat):
             f"{naive_p95 / portal_p95:.0f}x | {page.count_display} |",
             flush=True,
         )
-
-
-@contextmanager
-def gunicorn(port, **settings):
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "PII_KEY": secrets.token_urlsafe(32),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-        **settings,
-    }
-    python = Path(sys.executable)
-    subprocess.run(
-        [python, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT, env=environment, check=True
-    )
-    workers = os.cpu_count() or 1
-    server = subprocess.Popen(
-        [
-            python.parent / "gunicorn",
-            "benchmarks.wsgi:application",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=environment,
-    )
-    try:
-        for _attempt in range(100):
-            if server.poll() is not None:
-                sys.exit(f"gunicorn exited with {server.returncode}: is port {port} taken?")
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/minimal/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        print(f"\ngunicorn: {workers} sync workers, DEBUG off, on 127.0.0.1:{port} {settings or ''}")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def wrk(url, seconds):

@@ -27,8 +27,6 @@ STATUS_BY_CODE = {
 }
 # The largest id a filter may name: primary keys are PostgreSQL bigints, and a larger number is bad input, not a 500.
 LARGEST_ID = 2**63 - 1
-# When a limit does not say when it lifts, the client is asked to wait a minute rather than hammer it.
-DEFAULT_RETRY_AFTER_SECONDS = 60
 
 
 def validated_query(request, serializer_class):
@@ -55,7 +53,8 @@ def exception_handler(exc, context):
         message = str(detail) if said_why else _("您没有权限执行此操作。")
         return _error_response(response.status_code, "permission_denied", message, {}, response)
     if isinstance(exc, exceptions.ValidationError):
-        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        detail = _with_our_messages(exc.detail)
+        fields = detail if isinstance(detail, dict) else {"non_field_errors": detail}
         first = _first_message(fields)
         return _error_response(response.status_code, "invalid", first or _("提交的内容有误。"), fields, response)
     detail = getattr(exc, "detail", "")
@@ -67,7 +66,7 @@ def _application_error_response(exc):
     fields = {exc.field: [exc.message]} if exc.field else {}
     response = _error_response(status_code, exc.code, exc.message, fields)
     if status_code == status.HTTP_429_TOO_MANY_REQUESTS:
-        response["Retry-After"] = str(max(1, int(exc.retry_after or DEFAULT_RETRY_AFTER_SECONDS)))
+        response["Retry-After"] = str(exc.retry_after_seconds)
     return response
 
 
@@ -75,6 +74,18 @@ def not_found_response():
     """The API's 404 for a path that no endpoint serves (outside DRF, from the project's handler404)."""
     body = {"error": {"code": "not_found", "message": _("找不到您要的内容。"), "fields": {}}}
     return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)
+
+
+def _with_our_messages(detail):
+    """DRF's error details with the messages whose Chinese from Django is wrong replaced: its check for a NUL in
+    text (every CharField's) says "不允许是用空字符串", empty strings are not allowed."""
+    if isinstance(detail, dict):
+        return {name: _with_our_messages(value) for name, value in detail.items()}
+    if isinstance(detail, list):
+        return [_with_our_messages(value) for value in detail]
+    if isinstance(detail, exceptions.ErrorDetail) and detail.code == "null_characters_not_allowed":
+        return exceptions.ErrorDetail(_("不能包含空字符（\\x00）。"), code=detail.code)
+    return detail
 
 
 def _first_message(fields):

@@ -51,6 +51,12 @@ def ascii_digits(text):
     return text if text.isascii() else "".join(str(unicodedata.decimal(character)) for character in text)
 
 
+def typed_digits(value):
+    """A code typed as digits (a region code, a number to look up) as ASCII digits, or None when, once normalised,
+    it is not all digits: "４３０１８１" and "430 181" are "430181", "430一八一" is None."""
+    return ascii_digits(compact(value))
+
+
 def parse_object_id(value):
     """An object id sent in a query or a form: a positive integer that fits the database's bigint, or None."""
     digits = ascii_digits(str(value or ""))
@@ -65,6 +71,15 @@ def normalize_phone(value):
     if digits is None or not _MAINLAND_MOBILE.fullmatch(digits):
         raise ApplicationError(_("请输入11位手机号码。"), field="phone")
     return digits
+
+
+def typed_phone(value):
+    """`value` as a mainland mobile number if it is one as `normalize_phone` takes it, else None: for a search box
+    that takes a phone or a name."""
+    try:
+        return normalize_phone(value)
+    except ApplicationError:
+        return None
 
 
 def normalize_contact_phone(value):

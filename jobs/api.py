@@ -1,8 +1,10 @@
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.replicas import replica_reads
 from jobs.forms import PostingSearchForm
 from jobs.models import Employer, JobPosting
 from jobs.selectors import Sort, posting_detail, posting_search
@@ -99,6 +101,7 @@ class PostingListApi(APIView):
     """Public postings, searched and filtered like /jobs/, newest or most relevant first, by cursor."""
 
     @extend_schema(operation_id="postings_list", parameters=_FILTER_PARAMETERS, responses=PostingPageSerializer)
+    @method_decorator(replica_reads)
     def get(self, request):
         form = PostingSearchForm(request.query_params)
         if not form.is_valid():
@@ -121,5 +124,6 @@ class PostingListApi(APIView):
 
 class PostingDetailApi(APIView):
     @extend_schema(operation_id="postings_retrieve", responses=PostingDetailSerializer)
+    @method_decorator(replica_reads)
     def get(self, request, posting_id):
         return Response(PostingDetailSerializer(posting_detail(posting_id=posting_id)).data)

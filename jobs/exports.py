@@ -5,7 +5,6 @@ log with its filter and size. The posting export uses the demand template's colu
 hand last year's export out as this year's sheet to fill in.
 """
 
-from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,7 +45,7 @@ def _export(*, viewer, sheet_title, header, rows, subject, reason, filters_descr
     return workbook_bytes(workbook)
 
 
-@transaction.atomic
+# Outside a transaction, so that the rows may come from a replica (core/replicas.py); the audit row is one INSERT.
 def postings_export_workbook(*, viewer, postings, filters_description):
     """The .xlsx bytes of `postings` (a queryset already scoped to `viewer`), one row each, audited."""
     postings = postings.select_related("employer__region", "work_region", "created_by").defer("search_tokens")
@@ -94,7 +93,7 @@ def postings_export_workbook(*, viewer, postings, filters_description):
     )
 
 
-@transaction.atomic
+# Outside a transaction, so that the rows may come from a replica (core/replicas.py); the audit row is one INSERT.
 def employers_export_workbook(*, viewer, employers, filters_description):
     """The .xlsx bytes of `employers` (a queryset already scoped to `viewer`), one row each, audited."""
     employers = employers.select_related("region", "county", "liaison").annotate(posting_count=Count("postings"))

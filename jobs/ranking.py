@@ -19,7 +19,7 @@ GIN index answers it; a tier that has nothing costs one index probe.
 from contextlib import contextmanager
 from itertools import combinations
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Q
 
 from jobs.search import AllOf, AnyOf, NoneOf, TokenQuery
@@ -82,19 +82,21 @@ WINDOW = 2_000
 
 
 @contextmanager
-def through_the_text_index():
-    """Plan the statements inside without index walks or table scans: through the GIN index (a bitmap), sorted.
+def through_the_text_index(using):
+    """Plan the statements inside, on the database `using` (where the search reads: the primary or a replica, see
+    core/replicas.py), without index walks or table scans: through the GIN index (a bitmap), sorted.
 
     For a tier known to be small. PostgreSQL can only guess the row count of a long tsquery of alternatives and
     exclusions; guessing thousands where there were none, it walked the date index for 21 rows that never came
     (3.5 s on 200,000 postings for the last tier of 采茶). LOCAL to the transaction: reset at its end, or, inside
     an outer one, here.
     """
+    connection = connections[using]
     if connection.vendor != "postgresql":
         yield
         return
     nested = connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)")
         yield
         if nested:
@@ -111,7 +113,7 @@ def _ids_in_window(candidates, condition, *, order, wanted):
     """
     window = candidates.order_by(*order).values("id", "published_at", "search_tokens")[:WINDOW]
     inner_sql, inner_params = window.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with connections[window.db].cursor() as cursor:
         cursor.execute(
             # The window's own order, which PostgreSQL keeps without sorting again, so the LIMIT still stops early.
             f"SELECT id FROM ({inner_sql}) recent WHERE search_tokens @@ %s::tsquery"
@@ -137,7 +139,7 @@ def tier_rows(candidates, condition, *, order, wanted, search_is_small, load):
         if len(ids) < wanted:
             ids = None
     if ids is None:
-        with through_the_text_index():
+        with through_the_text_index(tier.db):
             ids = list(tier.values_list("id", flat=True)[:wanted])
     found = {posting.pk: posting for posting in load(candidates.model.objects.filter(pk__in=ids))}
     return [found[pk] for pk in ids]
@@ -158,7 +160,7 @@ def small_search_page(candidates, read, *, wanted, load):
     ).query.sql_with_params()
     cases = " ".join(f"WHEN search_tokens @@ %s::tsquery THEN {step}" for step in range(len(ladder)))
     sql = f"SELECT id, published_at, work_region_id, CASE {cases} ELSE {len(ladder)} END FROM ({inner_sql}) matching"
-    with through_the_text_index(), connection.cursor() as cursor:
+    with through_the_text_index(source.db), connections[source.db].cursor() as cursor:
         cursor.execute(sql, [*(condition.tsquery() for condition in ladder), *inner_params])
         found = cursor.fetchall()
     steps = len(ladder) + 1

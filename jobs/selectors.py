@@ -230,7 +230,7 @@ def _capped_count(filters, **places):
     several_words = len(filters.read.terms) > 1
     for exact_only in (True, False) if any(term.related for term in filters.read.terms) else (False,):
         capped = _filtered(filters, exact_only=exact_only, **places).order_by()[: COUNT_LIMIT + 1]
-        with through_the_text_index() if several_words else nullcontext():
+        with through_the_text_index(capped.db) if several_words else nullcontext():
             count = capped.count()
         if count > COUNT_LIMIT:
             break

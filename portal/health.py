@@ -10,6 +10,7 @@ from django.db.utils import DatabaseError
 from django.utils import timezone
 
 from core.heartbeat import beat_last_tick
+from core.redis_client import redis_client
 from portal import monitoring
 
 UP, DOWN, NOT_CONFIGURED = "up", "down", "not configured"
@@ -28,7 +29,7 @@ def database_status():
 def redis_status():
     if not settings.REDIS_URL:
         return NOT_CONFIGURED
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    client = redis_client(socket_connect_timeout=1, socket_timeout=1)
     try:
         client.ping()
     except redis.RedisError:

@@ -4,7 +4,6 @@ one Redis round trip. /metrics (portal/metrics.py) and /healthz?full=1 (portal/h
 
 from datetime import timedelta
 
-import redis
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Min, Q
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from core.notifications.models import OutboxMessage, Status
 from core.observability.models import OperationKind, OperationRun
+from core.redis_client import redis_client
 from jobs.models import DemandImport
 from transport.models import Booking
 from workers.models import ImportStatus, LedgerImport
@@ -29,7 +29,7 @@ def celery_queue_lengths():
     from portal.celery import app
 
     queues = [queue.name for queue in app.conf.task_queues]
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    client = redis_client(socket_connect_timeout=1, socket_timeout=1)
     try:
         with client.pipeline(transaction=False) as pipeline:
             for queue in queues:

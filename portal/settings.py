@@ -8,12 +8,15 @@ start instead of being discovered by an attacker.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from core.client_address import trusted_proxy_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -94,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known: whoever writes reads from the primary for a few seconds (core/replicas.py).
+    "core.replicas.PrimaryPinMiddleware",
     "core.middleware.PersonalDataNoStoreMiddleware",
     # One Redis HINCRBY per page served, no database write (portal/statistics/visits.py).
     "portal.statistics.visits.PageVisitMiddleware",
@@ -145,13 +150,88 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=30),
         }
     )
+# Read replicas (docs/operations.md, "Read replicas"): PostgreSQL streaming replicas, one URL each, comma-separated.
+# The pages that declare themselves read-only (core/replicas.py) read from them; everything else stays on the primary.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+if DATABASE_REPLICA_URLS and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL: SQLite has no replicas.")
+
+
+def _replica_database(url):
+    replica = env.db_url_config(url)
+    return {
+        **replica,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # A replica host that is gone must not hold a request for the kernel's TCP timeout: the router then leaves
+        # it out and reads from the primary (core/replicas.py).
+        "OPTIONS": {
+            "connect_timeout": env.int("REPLICA_CONNECT_TIMEOUT_SECONDS", default=2),
+            **replica.get("OPTIONS", {}),
+        },
+        # In the tests a replica reads the primary's test database (test_<name>), which it streams like any other:
+        # pytest-django creates it on the primary only (docs/testing.md, "Read replicas").
+        "TEST": {"MIRROR": "default"},
+    }
+
+
+DATABASES.update({f"replica_{number}": _replica_database(url) for number, url in enumerate(DATABASE_REPLICA_URLS)})
+DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
+# A person who sent a form or an API write reads from the primary for this long, on whichever web host: longer than a
+# replica's usual lag (well under a second on a LAN), short enough to leave the replicas the reading crowd.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+# A replica further behind than this is left out (the primary serves) until it catches up; checked per process
+# every REPLICA_CHECK_SECONDS, one small query.
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache -----------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 EMBEDDED_MODE = not REDIS_URL
+# Redis Sentinel (docs/operations.md, "Redis Sentinel"): the sentinels' host:port, comma-separated, and the name they
+# know the master by. Celery, the cache and core/redis_client.py then find the master through them, before and after
+# a failover; REDIS_URL still gives the database number and password (its host is not used).
+REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="chunfeng")
 
-if REDIS_URL:
+
+def _host_and_port(address):
+    host, _colon, port = address.rpartition(":")
+    if not (host and port.isdecimal()):
+        raise ImproperlyConfigured(f"REDIS_SENTINELS: {address!r} is not host:port")
+    return host, int(port)
+
+
+REDIS_SENTINELS = [_host_and_port(address) for address in env.list("REDIS_SENTINELS", default=[])]
+if REDIS_SENTINELS and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "REDIS_SENTINELS needs REDIS_URL for the database number and password, e.g. redis://chunfeng/0 "
+        "(its host is the master the sentinels name)."
+    )
+
+
+def _redis_url_at(netloc, scheme="redis"):
+    """REDIS_URL (its password and database number) with another host, or another scheme and host."""
+    parts = urlsplit(REDIS_URL)
+    credentials = parts.netloc.rpartition("@")[0]
+    return urlunsplit(parts._replace(scheme=scheme, netloc=f"{credentials}@{netloc}" if credentials else netloc))
+
+
+if REDIS_SENTINELS:
+    # django-redis, whose connection factory asks the sentinels for the master (Django's own RedisCache cannot).
+    # One server, the master: its replicas would answer reads of what was written a moment ago with the past.
+    DJANGO_REDIS_CONNECTION_FACTORY = "django_redis.pool.SentinelConnectionFactory"
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            # The factory takes the URL's host for the master's name.
+            "LOCATION": [_redis_url_at(REDIS_SENTINEL_MASTER)],
+            "KEY_PREFIX": "chunfeng",
+            "TIMEOUT": 300,
+            "OPTIONS": {"SENTINELS": REDIS_SENTINELS},
+        }
+    }
+elif REDIS_URL:
     # The cache shares Redis with Celery's queues: never call cache.clear() (it is FLUSHDB); delete by key.
     CACHES = {
         "default": {
@@ -166,6 +246,9 @@ else:
 
 # --- Celery -----------------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+if REDIS_SENTINELS:
+    # kombu's Sentinel transport: every sentinel, tried in turn; the master's name in the transport options below.
+    CELERY_BROKER_URL = ";".join(_redis_url_at(f"{host}:{port}", scheme="sentinel") for host, port in REDIS_SENTINELS)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = EMBEDDED_MODE
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -181,6 +264,8 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Redis redelivers an unacknowledged task after this long; it must exceed the longest task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+if REDIS_SENTINELS:
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = REDIS_SENTINEL_MASTER
 CELERY_TIMEZONE = "Asia/Shanghai"
 # Workers log through LOGGING below (JSON lines with the request id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -195,6 +280,10 @@ WORKER_HEARTBEAT_TTL_SECONDS = env.int("WORKER_HEARTBEAT_TTL_SECONDS", default=1
 WORKER_HEARTBEAT_QUEUES = ("imports",)
 # Beat records each tick (portal/beat.py): the health check and the metrics tell a silent beat.
 CELERY_BEAT_SCHEDULER = "portal.beat:TickRecordingScheduler"
+# Exactly one beat sends (portal/beat.py): the lock it renews at each tick lapses this long after it died, and a
+# second beat asks for it this often; it takes over within the sum of the two.
+BEAT_LOCK_SECONDS = env.int("BEAT_LOCK_SECONDS", default=30)
+BEAT_LOCK_RETRY_SECONDS = env.float("BEAT_LOCK_RETRY_SECONDS", default=5.0)
 CELERY_BEAT_SCHEDULE = {
     # Short and local (no provider call): SQL-written rows (bookings), lost tasks, the end of the quiet hours.
     "notifications-dispatch": {
@@ -357,6 +446,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.accounts.views.locked_out"
 AXES_VERBOSE = False
+# Behind the reverse proxy the address that failed is the client's, not the proxy's (TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 # Password attempts on one username from all addresses together, django-ratelimit's "count/period": past it the
 # username answers 429 "try again in a minute" (counted in the cache) rather than being locked for everyone.
 STAFF_LOGIN_RATES_PER_USERNAME = env.list("STAFF_LOGIN_RATES_PER_USERNAME", default=["5/m"])
@@ -458,6 +549,14 @@ SPECTACULAR_SETTINGS = {
 # --- Security ---------------------------------------------------------------------------------------------------
 # Behind a reverse proxy that terminates TLS (the usual county set-up) the proxy says so in this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For tells the client's address
+# to every limit that counts addresses (core/client_address.py). Empty: trust none, REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+try:
+    trusted_proxy_networks(TRUSTED_PROXIES)
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
+RATELIMIT_IP_META_KEY = "core.client_address.client_address"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # The container health check and Prometheus speak plain HTTP from inside the intranet (docs/operations.md).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]

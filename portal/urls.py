@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.display.elder_mode import elder_mode_switch
@@ -37,6 +38,11 @@ demand_console_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        name="robots",
+    ),
     # Posters for the village board (portal/posters.py), ahead of the job pages they print.
     path("jobs/<int:posting_id>/poster/", posters.posting_poster, name="posting_poster"),
     path("jobs/board/", posters.board, name="board"),

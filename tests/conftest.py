@@ -1,13 +1,14 @@
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 
+from core.redis_client import redis_client
 from core.regions.fields import region_fragments_invalidate
 from core.regions.models import Region, RegionLevel
 from core.regions.services import regions_import_subdivisions, regions_load_divisions
 from jobs.pagecache import list_cache_invalidate
+from portal.statistics.cache import dashboard_cache_expire
 
 # Argon2 takes a quarter of a second a password by design; the tests hash hundreds of them. Staff sign-in is still
 # tested against the production list (tests/core/test_accounts.py).
@@ -103,7 +104,7 @@ def redis_test_database():
     if not settings.REDIS_URL:
         yield None
         return
-    client = redis.Redis.from_url(settings.REDIS_URL)
+    client = redis_client()
     if client.connection_pool.connection_kwargs.get("db", 0) == 0:
         pytest.exit(
             f"REDIS_URL={settings.REDIS_URL} is database 0, which the portal itself uses; the tests flush their "
@@ -120,6 +121,12 @@ def redis_test_database():
 def fresh_region_pickers():
     """Region pickers are cached until the regions change, and a test's regions are rolled back, never committed."""
     region_fragments_invalidate()
+
+
+@pytest.fixture(autouse=True)
+def fresh_statistics_cache():
+    """Figures are cached until the next rebuild commits, and a test's rebuild is rolled back, never committed."""
+    dashboard_cache_expire()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.accounts.scoping import user_can_access_region
 from core.regions.fields import RegionChoiceField
 from core.regions.models import Region, RegionLevel
+from core.typed_input import ContactPhoneField
 from jobs.selectors import console_agreements, console_employers
 from transport.models import BoardingCheck, PickupPoint, Trip
 from transport.selectors import trip_posting_choices
@@ -77,6 +78,7 @@ class TripForm(forms.ModelForm):
         widgets = {
             name: DateTimeInput() for name in ("departs_at", "arrives_at", "booking_opens_at", "booking_closes_at")
         }
+        field_classes = {"contact_phone": ContactPhoneField}
 
     destination_region = RegionChoiceField(
         label=_("目的地城市"),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from core.accounts.admin_site import ReadOnlyAdmin
-from workers.models import LedgerImport, ServiceRecord, Worker
+from workers.models import Worker
 
 
 @admin.register(Worker)
@@ -17,17 +17,3 @@ class WorkerAdmin(ReadOnlyAdmin):
 
     def has_view_permission(self, request, obj=None):
         return obj is None and super().has_view_permission(request)
-
-
-@admin.register(ServiceRecord)
-class ServiceRecordAdmin(admin.ModelAdmin):
-    list_display = ["served_on", "worker", "kind", "secretary"]
-    list_filter = ["kind"]
-    raw_id_fields = ["worker", "secretary"]
-
-
-@admin.register(LedgerImport)
-class LedgerImportAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "file_name", "uploaded_by", "status", "imported_count"]
-    exclude = ["content"]
-    readonly_fields = ["problems"]

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from core.accounts.models import Role
 from core.api import LARGEST_ID, validated_query
+from core.client_address import client_address
 from core.errors import ApplicationError
 from core.identity import IdNumberSerializerField
 from core.regions.fields import RegionField
@@ -146,7 +147,7 @@ class OwnRegistrationApi(APIView):
         registration_limit_check(request)
         data = dict(serializer.validated_data)
         services.worker_self_register(
-            user=request.user, address=request.META.get("REMOTE_ADDR", ""), consent_given=data.pop("consent"), **data
+            user=request.user, address=client_address(request), consent_given=data.pop("consent"), **data
         )
         return Response(
             OwnWorkerSerializer(selectors.own_worker(request.user, whole_record=True)).data,

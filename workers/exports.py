@@ -1,7 +1,6 @@
 """The ledger as an Excel file: the staff member's current filter, ID numbers and phones masked unless asked for
 (and allowed) whole, and every export written to the audit log with its reason and size."""
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -25,7 +24,7 @@ def _columns(*, unmasked):
     ]  # fmt: skip
 
 
-@transaction.atomic
+# Outside a transaction, so that the rows may come from a replica (core/replicas.py); the audit row is one INSERT.
 def ledger_export_workbook(*, viewer, workers, filters_description, unmasked=False, reason=""):
     """The .xlsx bytes of `workers` (a queryset already scoped to `viewer`), audited."""
     reason = (reason or "").strip()

@@ -11,10 +11,11 @@ from rest_framework.views import APIView
 from core.accounts.ratelimits import sign_in_code_limit_check
 from core.accounts.services import sign_in_code_check, sign_in_code_send
 from core.api import ErrorSerializer
+from core.typed_input import PhoneSerializerField
 
 
 class PhoneSerializer(serializers.Serializer):
-    phone = serializers.CharField(max_length=20, help_text="11位手机号")
+    phone = PhoneSerializerField(help_text="11位手机号; 可带 +86、空格和短横线")
 
 
 class SignInCodeCheckSerializer(PhoneSerializer):

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from core.typed_input import PhoneField
+
 
 class StaffAuthenticationForm(AuthenticationForm):
     username = forms.CharField(
@@ -17,11 +19,8 @@ class StaffAuthenticationForm(AuthenticationForm):
 
 
 class PhoneForm(forms.Form):
-    phone = forms.CharField(
-        label=_("手机号"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "autofocus": True}),
-    )
+    # Room for a number pasted with +86, spaces and dashes (core/typed_input.py), normalised to 11 digits.
+    phone = PhoneField(label=_("手机号"), widget=forms.TextInput(attrs={"autocomplete": "tel", "autofocus": True}))
 
 
 class SignInCodeForm(forms.Form):

@@ -21,7 +21,7 @@ from core.accounts.services import (
     staff_unlock,
     staff_unlock_code_send,
 )
-from core.errors import ApplicationError
+from core.errors import ApplicationError, refusal_answered
 
 _PENDING_PHONE = "sign_in_phone"
 _NEXT = "sign_in_next"
@@ -49,9 +49,7 @@ class StaffLoginView(auth_views.LoginView):
             # An unbound form: validating the posted one would check the password, which is what must wait.
             form = self.get_form_class()(request, initial={"username": username})
             context = self.get_context_data(form=form, refusal=error.message)
-            response = self.render_to_response(context, status=429)
-            response["Retry-After"] = str(error.retry_after)
-            return response
+            return refusal_answered(self.render_to_response(context), error)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
@@ -72,17 +70,19 @@ _UNLOCK_USERNAME = "unlock_username"
 def staff_unlock_request(request):
     """A locked-out staff member asks for a code on their own phone. Every username gets the same answer."""
     form = UnlockRequestForm(request.POST or None)
+    refusal = None
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         try:
             unlock_code_limit_check(request, username=username)
         except ApplicationError as error:
             error.show_on(form)
+            refusal = error
         else:
             staff_unlock_code_send(username=username)
             request.session[_UNLOCK_USERNAME] = username
             return redirect("accounts:unlock_code")
-    return render(request, "accounts/unlock.html", {"form": form})
+    return refusal_answered(render(request, "accounts/unlock.html", {"form": form}), refusal)
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,17 +113,19 @@ def _safe_next(request, candidate):
 def phone_sign_in(request):
     """Step 1 for job seekers: the phone number, to which a code is sent."""
     form = PhoneForm(request.POST or None)
+    refusal = None
     if request.method == "POST" and form.is_valid():
         try:
             sign_in_code_limit_check(request, phone=form.cleaned_data["phone"])
             phone = sign_in_code_send(phone=form.cleaned_data["phone"])
         except ApplicationError as error:
             form.add_error("phone", error.message)
+            refusal = error
         else:
             request.session[_PENDING_PHONE] = phone
             request.session[_NEXT] = _safe_next(request, request.GET.get("next", ""))
             return redirect("accounts:phone_code")
-    return render(request, "accounts/phone.html", {"form": form})
+    return refusal_answered(render(request, "accounts/phone.html", {"form": form}), refusal)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -17,7 +17,8 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Protocol
 from urllib.parse import quote, urlsplit
 
 import urllib3
@@ -80,6 +81,20 @@ class Delivery:
     # The carrier's final word: True delivered, False refused, None not reported yet.
     delivered: bool | None = None
     reported_at: datetime | None = None
+
+
+class SmsGateway(Protocol):
+    """What the sender asks of a gateway (the console, Alibaba Cloud, Tencent Cloud)."""
+
+    name: str
+    # Whether deliveries() can tell what became of a message (the carrier's receipt).
+    reports_delivery: bool
+    # The most numbers one send() takes.
+    max_numbers: int
+
+    def send(self, *, phones: list[str], template: str, params: dict, text: str, out_id: str) -> SendResult: ...
+
+    def deliveries(self, *, phone: str, sent_on: date) -> list[Delivery]: ...
 
 
 # The provider's codes that mean "try again later"; any other code except OK refuses the request for good.

@@ -11,6 +11,8 @@ import uuid
 import redis
 from django.conf import settings
 
+from core.redis_client import redis_client
+
 # One second plus a margin for the network: a call let through at the very end of a window can reach the
 # provider a little later, and the provider counts by arrival.
 WINDOW_MICROSECONDS = 1_100_000
@@ -38,10 +40,11 @@ _clients = {}
 
 
 def _client():
-    url = settings.REDIS_URL
-    if url not in _clients:
-        _clients[url] = redis.Redis.from_url(url, socket_timeout=5, retry_on_timeout=True)
-    return _clients[url]
+    # Keyed by the configuration, so that a test pointing the settings at another Redis gets a client of that one.
+    where = (settings.REDIS_URL, tuple(settings.REDIS_SENTINELS))
+    if where not in _clients:
+        _clients[where] = redis_client(socket_timeout=5, retry_on_timeout=True)
+    return _clients[where]
 
 
 def messages_per_second():

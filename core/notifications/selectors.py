@@ -1,15 +1,19 @@
-from django.db.models import Count, Min, Q
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.accounts.models import User
 from core.accounts.scoping import scope_to_user
-from core.notifications.failures import failure_reasons
+from core.notifications.failures import FailureReason, failure_reasons
 from core.notifications.models import Broadcast, BroadcastStatus, Channel, Delivery, OutboxMessage, Status
 from core.notifications.recipient_filters import RECIPIENT_FILTERS
 
 
-def broadcast_recipients(*, actor, filters):
+def broadcast_recipients(*, actor: User, filters: Mapping[str, Any]) -> QuerySet[User]:
     """The users with phones that `filters` choose, inside the actor's scope. Unknown or empty filters are ignored
     only when empty: an unknown name is a programming error and raises KeyError."""
     users = scope_to_user(actor, User.objects.filter(is_active=True, phone__isnull=False))
@@ -19,7 +23,7 @@ def broadcast_recipients(*, actor, filters):
     return users
 
 
-def _status_counts(prefix=""):
+def _status_counts(prefix: str = "") -> dict[str, Count]:
     return {
         status: Count("id", filter=Q(**{f"{prefix}channel": Channel.SMS, f"{prefix}status": status}))
         for status in Status.values
@@ -35,7 +39,7 @@ class Stage:
     FINISHED = "finished"
 
 
-def _stage_text(stage, broadcast, held_until):
+def _stage_text(stage: str, broadcast: Broadcast, held_until: datetime | None) -> str:
     if stage == Stage.PREPARING:
         return gettext("准备收件人 %(prepared)s / %(total)s") % {
             "prepared": broadcast.prepared_count,
@@ -50,7 +54,7 @@ def _stage_text(stage, broadcast, held_until):
     return gettext("发送中")
 
 
-def broadcast_progress(*, broadcast):
+def broadcast_progress(*, broadcast: Broadcast) -> dict[str, Any]:
     """The broadcast's rows by status, its stage and how far it is: sent out of the recipients the preview counted
     (inbox messages for a broadcast without SMS), so neither an empty start nor a half-written fan-out reads 100%.
 
@@ -99,7 +103,7 @@ def broadcast_progress(*, broadcast):
     }
 
 
-def broadcast_failure_reasons(*, broadcast):
+def broadcast_failure_reasons(*, broadcast: Broadcast) -> list[FailureReason]:
     """The broadcast's failed SMS grouped by the provider's code, each with what it means and what to do."""
     counts = (
         OutboxMessage.objects.filter(broadcast=broadcast, channel=Channel.SMS, status=Status.FAILED)
@@ -109,7 +113,7 @@ def broadcast_failure_reasons(*, broadcast):
     return failure_reasons(list(counts))
 
 
-def broadcast_undelivered(*, broadcast, limit=50):
+def broadcast_undelivered(*, broadcast: Broadcast, limit: int = 50) -> QuerySet[OutboxMessage]:
     """The people the carrier did not deliver the broadcast's SMS to, with its reason (the first `limit`)."""
     return (
         OutboxMessage.objects.filter(broadcast=broadcast, channel=Channel.SMS, delivery=Delivery.UNDELIVERED)
@@ -118,7 +122,7 @@ def broadcast_undelivered(*, broadcast, limit=50):
     )
 
 
-def broadcast_list(*, actor):
+def broadcast_list(*, actor: User) -> QuerySet[Broadcast]:
     prefixed = {f"sms_{status}": count for status, count in _status_counts("messages__").items()}
     return (
         scope_to_user(actor, Broadcast.objects.all())
@@ -128,22 +132,22 @@ def broadcast_list(*, actor):
     )
 
 
-def broadcast_get(*, actor, broadcast_id):
+def broadcast_get(*, actor: User, broadcast_id: int) -> Broadcast | None:
     return (
         scope_to_user(actor, Broadcast.objects.select_related("created_by", "region")).filter(pk=broadcast_id).first()
     )
 
 
-def inbox_messages(*, user):
+def inbox_messages(*, user: User) -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(recipient=user, channel=Channel.INBOX, status=Status.SENT).order_by(
         "-created_at", "-id"
     )
 
 
-def inbox_unread_count(*, user):
+def inbox_unread_count(*, user: User) -> int:
     return inbox_messages(user=user).filter(read_at__isnull=True).count()
 
 
-def recipient_messages(*, user):
+def recipient_messages(*, user: User) -> QuerySet[OutboxMessage]:
     """Every message to one person, newest first: for their record in the console (the worker registry's page)."""
     return OutboxMessage.objects.filter(recipient=user).select_related("broadcast").order_by("-created_at", "-id")

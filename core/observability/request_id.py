@@ -11,9 +11,11 @@ import contextvars
 import re
 import uuid
 
-# What a caller (a load balancer, a partner system) may send as X-Request-ID: short, printable, no spaces, so that
-# it is safe in a log line and a header. Anything else is replaced by one of ours, never echoed.
-_WELL_FORMED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,63}")
+# What a caller (a load balancer, a partner system) may send as X-Request-ID: 8 to 64 ASCII letters, digits, dots,
+# dashes and underscores (what a UUID, a hex digest or nginx's $request_id is made of), so that it is safe in a log
+# line, a header and a file name. No colon: it splits a key from its value. Anything else is replaced by one of
+# ours, never echoed.
+_WELL_FORMED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,63}")
 MAX_LENGTH = 64
 
 _current = contextvars.ContextVar("request_id", default="")

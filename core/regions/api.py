@@ -7,6 +7,7 @@ from rest_framework import generics, serializers
 from core.errors import ApplicationError
 from core.regions.models import Region
 from core.regions.selectors import region_children
+from core.typed_input import typed_digits
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -29,7 +30,8 @@ class RegionListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        parent = self.request.query_params.get("parent") or None
-        if parent is not None and not parent.isdigit():
+        typed = self.request.query_params.get("parent") or None
+        parent = typed_digits(typed) if typed is not None else None
+        if typed is not None and parent is None:
             raise ApplicationError(_("parent 必须是数字区划代码。"), field="parent")
         return region_children(parent_code=parent)

@@ -10,6 +10,7 @@ from core.errors import ApplicationError
 from core.regions import gb2260
 from core.regions.fields import region_fragments_invalidate
 from core.regions.models import REGION_NAME_MAX_LENGTH, Region, RegionLevel
+from core.typed_input import typed_digits
 
 
 @transaction.atomic
@@ -114,8 +115,10 @@ def regions_import_subdivisions(*, county_code: str, rows: Iterable[tuple[int, s
     problems = []
     parsed: dict[str, tuple[int, str]] = {}
     for row_number, raw_code, name in rows:
-        code = raw_code[:9] if len(raw_code) == 12 and raw_code.endswith("000") else raw_code
-        if not code.isdigit() or len(code) not in (9, 12):
+        code = typed_digits(raw_code) or ""
+        if len(code) == 12 and code.endswith("000"):
+            code = code[:9]
+        if len(code) not in (9, 12):
             problems.append(
                 RowProblem(
                     row_number,

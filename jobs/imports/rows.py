@@ -16,7 +16,7 @@ from core.batching import chunked
 from core.errors import ApplicationError
 from core.regions.models import Region, RegionLevel
 from core.regions.names import REGION_NAME_SUFFIXES
-from core.typed_input import normalize_contact_phone, normalize_credit_code, parse_whole_number
+from core.typed_input import normalize_contact_phone, normalize_credit_code, parse_whole_number, typed_digits
 from jobs.imports import columns as c
 from jobs.models import Benefit, Employer, Occupation, PostingKind
 from jobs.services import MAX_HEADCOUNT, MAX_WAGE, posting_problems
@@ -93,9 +93,10 @@ class Places:
 
     def resolve(self, text):
         """The region code for `text`, or ApplicationError."""
-        if text.isdigit():
-            if text in self.level_of:
-                return text
+        digits = typed_digits(text)
+        if digits is not None:
+            if digits in self.level_of:
+                return digits
             raise ApplicationError(_("没有代码为“%(code)s”的地区，请填写6位县级代码或地区名称。") % {"code": text})
         found = self.by_name.get(text) or [
             code for suffix in REGION_NAME_SUFFIXES for code in self.by_name.get(text + suffix, ())

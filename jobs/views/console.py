@@ -21,6 +21,7 @@ from core.heartbeat import worker_is_running
 from core.imports import ImportStatus
 from core.paging import page_of, query_without_page
 from core.regions.models import RegionLevel
+from core.replicas import replica_reads
 from core.typed_input import parse_object_id
 from jobs import exports, selectors, services
 from jobs.forms import (
@@ -386,6 +387,7 @@ def _filters_description(form):
 
 @console_required
 @require_POST
+@replica_reads
 def export_postings(request):
     """The postings list's current filter (its query string, read by the list's own form) as an Excel file."""
     form = PostingFilterForm(request.GET)
@@ -398,6 +400,7 @@ def export_postings(request):
 
 @console_required
 @require_POST
+@replica_reads
 def export_employers(request):
     form = EmployerSearchForm(request.GET)
     employers = selectors.console_employers(user=request.user, q=form.cleaned_data["q"] if form.is_valid() else "")

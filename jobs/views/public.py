@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from core.errors import ApplicationError
 from core.regions.selectors import place_path
+from core.replicas import replica_reads
 from jobs.cards import posting_cards, wage_label
 from jobs.forms import PostingSearchForm
 from jobs.models import PostingStatus, ReportReason
@@ -24,6 +25,7 @@ from workers.selectors import home_region_code
 
 
 @require_safe
+@replica_reads
 def posting_list(request):
     home = home_region_code(request.user)
     fragment = cached_list_fragment(request.GET, lambda: _render_results(request, home), home_region_code=home)
@@ -96,6 +98,7 @@ def _filter_panel(form):
 
 
 @require_safe
+@replica_reads
 def posting_detail_view(request, posting_id):
     posting = posting_once_published(posting_id=posting_id)
     if not posting_is_recruiting(posting):

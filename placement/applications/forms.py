@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.accounts.scoping import scope_to_user, user_can_access_region
 from core.regions.models import Region, RegionLevel
+from core.typed_input import PhoneField
 from jobs.models import Employer, JobPosting, PostingStatus
 from jobs.selectors import console_agreements
 from placement.applications.models import ApplicationState, JobFair
@@ -78,7 +79,7 @@ class FairForm(forms.ModelForm):
 class FairCheckInForm(forms.Form):
     """On the day: the worker's phone and, once they agree with an employer, the posting."""
 
-    phone = forms.CharField(label=_("手机号"), max_length=20)
+    phone = PhoneField(label=_("手机号"))
     posting = forms.ModelChoiceField(label=_("达成意向的岗位"), queryset=JobPosting.objects.none(), required=False)
 
     def __init__(self, *args, fair, **kwargs):

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from core.accounts.models import User
 from core.accounts.scoping import scope_to_user
+from core.typed_input import typed_phone
 from jobs.models import Employer, JobPosting, PostingStatus
 from placement.applications.models import (
     HIRED_STATES,
@@ -239,8 +240,8 @@ def workers_to_recommend(*, user: User, query: str, limit: int = 20) -> QuerySet
     if not query:
         return Worker.objects.none()
     workers = scope_to_user(user, Worker.objects.filter(anonymised_at__isnull=True), region_field="home_region")
-    digits = query.replace(" ", "").replace("-", "")
-    where = Q(user__phone=digits) if digits.isdigit() else Q(full_name__contains=query)
+    phone = typed_phone(query)
+    where = Q(user__phone=phone) if phone is not None else Q(full_name__contains=query)
     return workers.filter(where).select_related("home_region", "user").order_by("full_name", "id")[:limit]
 
 

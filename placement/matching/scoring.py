@@ -93,6 +93,22 @@ def age_on(birth_date, day):
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
+def age_reference_day(today):
+    """The day matching takes ages on: 1 January of `today`'s year.
+
+    An exact age moves on the birthday, so a posting's candidates watched every day would show the day a worker
+    crossed the edge of its age range: the birth date, which masking hides (docs/workers.md, "Masking"). Taken on 1
+    January, ages move for a whole birth year at once and tell no more than the year. Nobody under a range's
+    minimum (16, the legal one) is ever matched, since an age only grows after 1 January; someone may stay matched
+    up to a year past a range's maximum."""
+    return date(today.year, 1, 1)
+
+
+def matching_age(birth_date, today):
+    """The age a posting's range is held against (`age_reference_day`)."""
+    return age_on(birth_date, age_reference_day(today))
+
+
 @dataclass
 class WorkerProfile:
     """What matching reads of a worker (a `Worker` row or a benchmark's generated person)."""
@@ -179,7 +195,7 @@ def passes_hard_filters(worker, posting, *, today):
         return False
     if worker.expected_wage and posting.wage_max < worker.expected_wage - WAGE_TOLERANCE:
         return False
-    if worker.birth_date and not posting.age_min <= age_on(worker.birth_date, today) <= posting.age_max:
+    if worker.birth_date and not posting.age_min <= matching_age(worker.birth_date, today) <= posting.age_max:
         return False
     # Postings carry no start date yet: a worker is available in time when they can start before it closes.
     return not (worker.available_from and worker.available_from > posting.valid_until)

@@ -31,9 +31,10 @@ from placement.matching.scoring import (
     WAGE_TOLERANCE,
     PostingProfile,
     WorkerProfile,
-    age_on,
+    age_reference_day,
     city_prefix,
     county_prefix,
+    matching_age,
     occupations_in,
     province_prefix,
 )
@@ -161,7 +162,7 @@ def _posting_filter(profile: WorkerProfile, today: date) -> Q:
     if profile.expected_wage:
         condition &= Q(wage_max__gte=profile.expected_wage - WAGE_TOLERANCE)
     if profile.birth_date:
-        age = age_on(profile.birth_date, today)
+        age = matching_age(profile.birth_date, today)
         condition &= Q(age_min__lte=age, age_max__gte=age)
     if profile.available_from:
         condition &= Q(valid_until__gte=profile.available_from)
@@ -245,15 +246,10 @@ def jobs_for_worker(*, worker: Worker, limit: int = JOBS_FOR_YOU) -> list[Postin
 
 
 def _birth_date_bounds(today: date, age_min: int, age_max: int) -> tuple[date, date]:
-    """Born on or before the first date, after the second: aged age_min to age_max today."""
-
-    def years_before(years: int) -> date:
-        try:
-            return today.replace(year=today.year - years)
-        except ValueError:  # 29 February
-            return today.replace(year=today.year - years, day=28)
-
-    return years_before(age_min), years_before(age_max + 1)
+    """Born on or before the first date, after the second: aged age_min to age_max as matching counts ages today
+    (on 1 January of its year, `scoring.age_reference_day`)."""
+    new_year = age_reference_day(today)
+    return new_year.replace(year=new_year.year - age_min), new_year.replace(year=new_year.year - age_max - 1)
 
 
 def _named_cities_include(names: list[str]) -> Q:

@@ -257,7 +257,8 @@ class _Run:
             .select_related("created_by", "employer")
             .only("id", "title", "created_by", "employer__name")
         )
-        by_owner = defaultdict(list)
+        # Postings whose author is gone were left out above (created_by__isnull=False).
+        by_owner: defaultdict[User, list[tuple[JobPosting, list[tuple[float, int]]]]] = defaultdict(list)
         for posting in postings:
             fresh = sorted(
                 (

@@ -1,5 +1,6 @@
 """GET /api/v1/stats/: a region's figures over a period, the same numbers the dashboard shows."""
 
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -7,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import validated_query
+from core.replicas import replica_reads
 from portal.statistics import selectors
 from portal.statistics.catalogue import FIGURES
 from workers.api import IsConsoleUser
@@ -58,14 +60,15 @@ class StatsApi(APIView):
     permission_classes = [IsConsoleUser]
 
     @extend_schema(parameters=[StatsQuerySerializer], responses=StatsSerializer, tags=["statistics"])
+    @method_decorator(replica_reads)
     def get(self, request):
         query = validated_query(request, StatsQuerySerializer)
         region = selectors.stats_region(user=request.user, code=query.get("region", ""))
         period = selectors.period_choose(
             campaign_id=query.get("campaign"), first=query.get("from"), last=query.get("to")
         )
-        total = selectors.totals_from_series(selectors.daily_series(selectors.region_prefix(region), period))
-        rows = selectors.figures_by_sub_region(region, period)
+        figures = selectors.region_figures(region, period)
+        total, rows = figures.total, figures.rows
         return Response(
             StatsSerializer(
                 {

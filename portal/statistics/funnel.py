@@ -7,7 +7,7 @@ per employment secretary and per village agent. docs/statistics.md says which ro
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from core.accounts.models import Role, User
@@ -32,35 +32,61 @@ STEPS = (
 )
 
 
-def _step_workers(step, start, end, first, last):
-    """The ids of the workers who reached `step` between `start` and `end` (a subquery)."""
-    during = {"__gte": start, "__lt": end}
+# The steps an application's state log records: a move into this state.
+MOVES = {
+    "intention": ApplicationState.INTENTION,
+    "signed": ApplicationState.SIGNED,
+    "onboarded": ApplicationState.ONBOARDED,
+}
+# Steps the staff read on a record but the person does not see on their own page: what we sent them and whether they
+# opened it.
+STAFF_ONLY_STEPS = ("pushed", "opened")
 
-    def at(field):
-        return {f"{field}{lookup}": value for lookup, value in during.items()}
 
-    moved = {
-        "intention": ApplicationState.INTENTION,
-        "signed": ApplicationState.SIGNED,
-        "onboarded": ApplicationState.ONBOARDED,
-    }
+def _step_source(step):
+    """Where `step` is read: its rows, the field that names their worker and the field that dates them."""
     if step == "pushed":
-        return PushedMatch.objects.filter(direction=PushDirection.TO_WORKER, **at("pushed_at")).values("worker_id")
+        return PushedMatch.objects.filter(direction=PushDirection.TO_WORKER), "worker_id", "pushed_at"
     if step == "opened":
-        opened = OutboxMessage.objects.filter(template="job_push", channel=Channel.INBOX, **at("read_at"))
-        return opened.values("recipient__worker__id")
+        opened = OutboxMessage.objects.filter(template="job_push", channel=Channel.INBOX)
+        return opened, "recipient__worker__id", "read_at"
     if step == "applied":
-        return Application.objects.filter(**at("created_at")).values("worker_id")
-    if step in moved:
-        changes = ApplicationStateChange.objects.filter(to_state=moved[step], **at("changed_at"))
-        return changes.values("application__worker_id")
+        return Application.objects.all(), "worker_id", "created_at"
+    if step in MOVES:
+        return ApplicationStateChange.objects.filter(to_state=MOVES[step]), "application__worker_id", "changed_at"
     if step == "booked":
-        return Booking.objects.filter(status__in=SEAT_BOOKED, **at("created_at")).values("worker_id")
+        return Booking.objects.filter(status__in=SEAT_BOOKED), "worker_id", "created_at"
     if step == "boarded":
-        return Booking.objects.filter(status=BookingStatus.BOARDED, **at("boarded_at")).values("worker_id")
+        return Booking.objects.filter(status=BookingStatus.BOARDED), "worker_id", "boarded_at"
     kind = ServiceKind.RETENTION_30 if step == "retained_30" else ServiceKind.RETENTION_90
-    records = ServiceRecord.objects.filter(kind=kind, still_employed=True, served_on__range=(first, last))
-    return records.values("worker_id")
+    return ServiceRecord.objects.filter(kind=kind, still_employed=True), "worker_id", "served_on"
+
+
+def _step_workers(step, start, end, first, last):
+    """The ids of the workers who reached `step` between `start` and `end` (a subquery); a follow-up call, dated
+    by its day, between the days `first` and `last`."""
+    rows, worker, when = _step_source(step)
+    if when == "served_on":
+        return rows.filter(served_on__range=(first, last)).values(worker)
+    return rows.filter(**{f"{when}__gte": start, f"{when}__lt": end}).values(worker)
+
+
+@dataclass(frozen=True)
+class PathStep:
+    name: str
+    label: str
+    reached: object  # when the person first reached it (a datetime, a date for the follow-up calls), or None
+
+
+def worker_path(worker):
+    """The funnel's steps for one person, each with when they first reached it (one query)."""
+    first_reached = {}
+    for step, _label in STEPS:
+        rows, worker_field, when = _step_source(step)
+        reached = rows.filter(**{worker_field: OuterRef("pk"), f"{when}__isnull": False}).order_by(when)
+        first_reached[f"reached_{step}"] = Subquery(reached.values(when)[:1])
+    dates = Worker.objects.filter(pk=worker.pk).values(**first_reached).get()
+    return [PathStep(step, label, dates[f"reached_{step}"]) for step, label in STEPS]
 
 
 @dataclass

@@ -1,27 +1,32 @@
 """Every read of the figures: a region (already checked against the reader's scope) over a period of days.
 
-Two grouped queries carry a whole dashboard: one row per day (the series, the tiles and their change since last
-week) and one row per region code (the table by sub-region). Flows add up over the days, stocks are read on the
-last day that has figures.
+A region down to a county reads its roll-ups (DailyTotals: one row per day for itself, one per day for each
+sub-region); a township reads its DailyFigures rows. Flows add up over the days, stocks are read on the last day
+that has figures. A dashboard's figures are kept in the cache until the next rebuild (portal/statistics/cache.py).
 """
 
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from django.db import connection
-from django.db.models import Max, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.accounts.models import User
 from core.accounts.scoping import user_can_access_region
 from core.campaigns.models import Campaign
 from core.errors import ApplicationError
 from core.regions.models import Region
 from core.regions.selectors import place_path, region_children
+from portal.statistics.cache import cached_until_rebuild
 from portal.statistics.catalogue import FIGURES, FLOWS, STOCKS
-from portal.statistics.models import DailyFigures, DailyVisits
+from portal.statistics.models import ROLLED_UP_DIGITS, DailyFigures, DailyTotals, DailyVisits
 
 WEEK = timedelta(days=7)
 DEFAULT_DAYS = 30
@@ -29,26 +34,26 @@ DEFAULT_DAYS = 30
 
 @dataclass(frozen=True)
 class Period:
-    first: object
-    last: object
-    campaign: object = None
+    first: date
+    last: date
+    campaign: Campaign | None = None
 
     @property
-    def days(self):
+    def days(self) -> list[date]:
         return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
 
 
-def current_campaign(today=None):
+def current_campaign(today: date | None = None) -> Campaign | None:
     today = today or timezone.localdate()
     return Campaign.objects.filter(starts_on__lte=today).order_by("-starts_on").first()
 
 
-def campaign_period(campaign, today=None):
+def campaign_period(campaign: Campaign, today: date | None = None) -> Period:
     today = today or timezone.localdate()
     return Period(campaign.starts_on, max(campaign.starts_on, min(campaign.ends_on, today)), campaign)
 
 
-def default_period(today=None):
+def default_period(today: date | None = None) -> Period:
     """The campaign under way (or the latest one) up to today, else the last DEFAULT_DAYS days."""
     today = today or timezone.localdate()
     campaign = current_campaign(today)
@@ -57,7 +62,7 @@ def default_period(today=None):
     return Period(today - timedelta(days=DEFAULT_DAYS - 1), today)
 
 
-def stats_region(*, user, code):
+def stats_region(*, user: User, code: str) -> Region | None:
     """The region a reader asked for (their own when `code` is empty), or 404 outside their scope.
 
     None stands for the whole country, which only system admins (full scope) may read.
@@ -72,14 +77,14 @@ def stats_region(*, user, code):
     return region
 
 
-def region_prefix(region):
+def region_prefix(region: Region | None) -> str:
     return region.prefix if region is not None else ""
 
 
-def sub_regions(region):
+def sub_regions(region: Region | None) -> list[Region]:
     """The regions one level down, a placeholder level (市辖区) replaced by what it holds."""
     children = list(region_children(parent_code=region.code if region else None))
-    shown = []
+    shown: list[Region] = []
     for child in children:
         if child.is_placeholder:
             shown.extend(region_children(parent_code=child.code))
@@ -88,7 +93,7 @@ def sub_regions(region):
     return shown
 
 
-def _zeros():
+def _zeros() -> dict[str, int]:
     return dict.fromkeys((figure.name for figure in FIGURES), 0)
 
 
@@ -96,15 +101,15 @@ def _zeros():
 class Figures:
     """One set of figures (a region over a period): the catalogue's values, derived totals, visits."""
 
-    values: dict = field(default_factory=_zeros)
+    values: dict[str, int] = field(default_factory=_zeros)
     visits: int = 0
     # Whether any row was counted into it: the stocks of a period are read on its last counted day.
     counted: bool = False
 
-    def __getitem__(self, name):
+    def __getitem__(self, name: str) -> int:
         return self.derived().get(name, 0)
 
-    def derived(self):
+    def derived(self) -> dict[str, int]:
         values = self.values
         return {
             **values,
@@ -118,22 +123,25 @@ class Figures:
         }
 
 
-def _sums(names):
+def _sums(names: tuple[str, ...] | list[str]) -> dict[str, Sum]:
     return {name: Sum(name) for name in names}
 
 
-def daily_series(prefix, period):
+def figure_rows(prefix: str, period: Period) -> QuerySet[Any]:
+    """The figures of the region with code prefix `prefix` over the period, one row a day: its roll-up down to a
+    county, else the township's own row (no figures are kept below a township)."""
+    if len(prefix) in ROLLED_UP_DIGITS:
+        return DailyTotals.objects.filter(prefix=prefix, day__range=(period.first, period.last))
+    return DailyFigures.objects.filter(region_code=prefix, day__range=(period.first, period.last))
+
+
+def daily_series(prefix: str, period: Period) -> dict[date, Figures]:
     """{day: Figures} for every day of the period (days without rows hold zeros)."""
-    rows = (
-        DailyFigures.objects.filter(region_code__startswith=prefix, day__range=(period.first, period.last))
-        .values("day")
-        .annotate(**_sums([figure.name for figure in FIGURES]))
-        .order_by("day")
-    )
+    rows = figure_rows(prefix, period).values("day", *(figure.name for figure in FIGURES))
     series = {day: Figures() for day in period.days}
     for row in rows:
         figures = series[row.pop("day")]
-        figures.values.update({name: value or 0 for name, value in row.items()})
+        figures.values.update(row)
         figures.counted = True
     visits = (
         DailyVisits.objects.filter(region_code__startswith=prefix, day__range=(period.first, period.last))
@@ -146,12 +154,12 @@ def daily_series(prefix, period):
     return series
 
 
-def _last_counted_day(series):
+def _last_counted_day(series: dict[date, Figures]) -> date | None:
     days = [day for day, figures in series.items() if figures.counted]
     return max(days) if days else None
 
 
-def totals_from_series(series, *, upto=None, since=None):
+def totals_from_series(series: dict[date, Figures], *, upto: date | None = None, since: date | None = None) -> Figures:
     """Flows summed over the days in (since, upto], stocks on the last day with figures up to `upto`."""
     days = [day for day in series if (upto is None or day <= upto) and (since is None or day > since)]
     total = Figures()
@@ -169,7 +177,7 @@ def totals_from_series(series, *, upto=None, since=None):
 @dataclass
 class Tile:
     name: str
-    label: str
+    label: str | Promise
     value: int
     change: int
 
@@ -187,7 +195,7 @@ TILE_FIGURES = (
 )
 
 
-def tiles(series, period):
+def tiles(series: dict[date, Figures], period: Period) -> list[Tile]:
     """Each headline figure over the period, and how much it grew in the period's last week."""
     total = totals_from_series(series)
     week_ago = period.last - WEEK
@@ -197,69 +205,102 @@ def tiles(series, period):
 
 @dataclass
 class RegionRow:
-    region: object  # a Region, or None for the figures kept at the region itself (县本级)
+    region: Region | None  # None for the figures kept at the region itself (县本级)
     figures: Figures
 
 
-def figures_by_sub_region(region, period):
-    """One row per sub-region (plus one for figures kept at the region itself, if any), in code order."""
-    prefix = region_prefix(region)
-    children = sub_regions(region)
-    rows = {child.code: RegionRow(child, Figures()) for child in children}
-    own = RegionRow(None, Figures())
-    # Longest prefix first, so that a township's code finds its township before its county.
-    by_prefix = sorted(((child.prefix, child.code) for child in children), key=lambda pair: -len(pair[0]))
-
-    def row_for(code):
-        for child_prefix, child_code in by_prefix:
-            if code.startswith(child_prefix):
-                return rows[child_code]
-        return own
-
-    in_period = DailyFigures.objects.filter(region_code__startswith=prefix, day__range=(period.first, period.last))
-    flows = in_period.values("region_code").annotate(**_sums(FLOWS)).order_by()
-    for row in flows:
-        target = row_for(row.pop("region_code")).figures.values
+def _add_period(in_period: QuerySet[Any], key: str, row_for: Callable[[str], RegionRow]) -> None:
+    """Each code's flows over the period and stocks on the period's last counted day, into row_for(code)."""
+    for row in in_period.values(key).annotate(**_sums(FLOWS)).order_by():
+        target = row_for(row.pop(key)).figures.values
         for name, value in row.items():
             target[name] += value or 0
     stock_day = in_period.aggregate(day=Max("day"))["day"]
     if stock_day is not None:
-        stocks = in_period.filter(day=stock_day).values("region_code").annotate(**_sums(STOCKS)).order_by()
-        for row in stocks:
-            target = row_for(row.pop("region_code")).figures.values
+        for row in in_period.filter(day=stock_day).values(key).annotate(**_sums(STOCKS)).order_by():
+            target = row_for(row.pop(key)).figures.values
             for name, value in row.items():
                 target[name] += value or 0
+
+
+def figures_by_sub_region(region: Region | None, period: Period) -> list[RegionRow]:
+    """One row per sub-region (plus one for figures kept at the region itself, if any), in code order.
+
+    Down to a county the sub-regions' roll-ups are read, and what the region keeps itself is its own roll-up less
+    theirs; a county reads its townships' rows.
+    """
+    prefix = region_prefix(region)
+    children = sub_regions(region)
+    rows = {child.prefix: RegionRow(child, Figures()) for child in children}
+    own = RegionRow(None, Figures())
+    days = (period.first, period.last)
+    # Longest prefix first, so that a village's code would find its village before its township.
+    by_prefix = sorted(rows, key=len, reverse=True)
+
+    def row_for(code: str) -> RegionRow:
+        return next((rows[child] for child in by_prefix if code.startswith(child)), own)
+
+    if all(len(child_prefix) in ROLLED_UP_DIGITS for child_prefix in rows):
+        totals = DailyTotals.objects.filter(prefix__in=[prefix, *rows], day__range=days)
+        _add_period(totals, "prefix", lambda code: own if code == prefix else rows[code])
+        for row in rows.values():
+            for name, value in row.figures.values.items():
+                own.figures.values[name] -= value
+    else:
+        _add_period(
+            DailyFigures.objects.filter(region_code__startswith=prefix, day__range=days), "region_code", row_for
+        )
     visits = (
-        DailyVisits.objects.filter(region_code__startswith=prefix, day__range=(period.first, period.last))
+        DailyVisits.objects.filter(region_code__startswith=prefix, day__range=days)
         .values_list("region_code")
         .annotate(Sum("visits"))
         .order_by()
     )
     for code, n in visits:
         row_for(code).figures.visits += n
-    result = [rows[child.code] for child in children]
+    result = [rows[child.prefix] for child in children]
     if any(own.figures.values.values()) or own.figures.visits:
         result.append(own)
     return result
 
 
-def carried_by_province(region, period):
-    """[(province name, people boarded)] over the period, most first: the JSON columns added up in the database."""
-    each = "jsonb_each_text" if connection.vendor == "postgresql" else "json_each"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT carried.key, SUM(CAST(carried.value AS integer)) FROM {DailyFigures._meta.db_table} figures, "
-            f"{each}(figures.carried_by_province) carried "
-            "WHERE figures.region_code LIKE %s AND figures.day BETWEEN %s AND %s AND figures.boarded > 0 "
-            "GROUP BY carried.key",
-            [region_prefix(region) + "%", period.first, period.last],
-        )
-        carried = dict(cursor.fetchall())
+def carried_by_province(region: Region | None, period: Period) -> list[tuple[str, int]]:
+    """[(province name, people boarded)] over the period, most first."""
+    carried: Counter[str] = Counter()
+    rows = figure_rows(region_prefix(region), period).filter(boarded__gt=0)
+    for by_province in rows.values_list("carried_by_province", flat=True):
+        carried.update(by_province)
     names = dict(Region.objects.filter(code__in=[f"{p}0000" for p in carried]).values_list("code", "name"))
     return sorted(((names.get(f"{p}0000", p), n) for p, n in carried.items()), key=lambda pair: -pair[1])
 
 
-def breadcrumbs(region):
+@dataclass(frozen=True)
+class RegionFigures:
+    """What a dashboard and the API show of a region over a period."""
+
+    series: dict[date, Figures]
+    rows: list[RegionRow]
+    carried: list[tuple[str, int]]
+
+    @property
+    def total(self) -> Figures:
+        return totals_from_series(self.series)
+
+
+def region_figures(region: Region | None, period: Period) -> RegionFigures:
+    """The daily series, the table by sub-region and the people carried per province; cached until the next
+    rebuild (the caller has checked the region against the reader's scope)."""
+    return cached_until_rebuild(
+        f"region:{region_prefix(region) or '*'}:{period.first}:{period.last}",
+        lambda: RegionFigures(
+            series=daily_series(region_prefix(region), period),
+            rows=figures_by_sub_region(region, period),
+            carried=carried_by_province(region, period),
+        ),
+    )
+
+
+def breadcrumbs(region: Region | None) -> list[Region]:
     return place_path(region) if region is not None else []
 
 
@@ -270,7 +311,13 @@ EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2099, 12, 31)
 
 
-def period_choose(*, campaign_id=None, first=None, last=None, today=None):
+def period_choose(
+    *,
+    campaign_id: int | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    today: date | None = None,
+) -> Period:
     """The period a reader chose: a campaign, or a range of dates (either end may be left out), else the default.
 
     Bad choices raise ApplicationError with a sentence for the reader.
@@ -281,15 +328,17 @@ def period_choose(*, campaign_id=None, first=None, last=None, today=None):
         if campaign is None:
             raise ApplicationError(_("没有这个春风行动。"), field="campaign")
         return campaign_period(campaign, today)
-    if first is None and last is None:
-        return default_period(today)
     if any(day is not None and not EARLIEST_DAY <= day <= LATEST_DAY for day in (first, last)):
         raise ApplicationError(
             _("日期须在 %(earliest)s 至 %(latest)s 之间。") % {"earliest": EARLIEST_DAY, "latest": LATEST_DAY},
             field="from",
         )
-    last = last or min(today, first + timedelta(days=DEFAULT_DAYS - 1))
-    first = first or last - timedelta(days=DEFAULT_DAYS - 1)
+    if first is None:
+        if last is None:
+            return default_period(today)
+        first = last - timedelta(days=DEFAULT_DAYS - 1)
+    elif last is None:
+        last = min(today, first + timedelta(days=DEFAULT_DAYS - 1))
     if first > last:
         raise ApplicationError(_("开始日期不能晚于结束日期。"), field="from")
     if (last - first).days + 1 > MAX_PERIOD_DAYS:
@@ -297,5 +346,5 @@ def period_choose(*, campaign_id=None, first=None, last=None, today=None):
     return Period(first, last)
 
 
-def campaigns():
+def campaigns() -> QuerySet[Campaign]:
     return Campaign.objects.order_by("-starts_on")

@@ -5,18 +5,21 @@ from datetime import timedelta
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
 from core.regions.models import RegionLevel
+from core.replicas import replica_reads
 from portal.statistics import selectors
+from portal.statistics.cache import cached_until_rebuild
 from portal.statistics.catalogue import SECTIONS
 from portal.statistics.credit import CREDIT_COLUMNS, agent_credit, agent_credit_workbook
-from portal.statistics.funnel import STEPS, region_funnel
+from portal.statistics.funnel import STAFF_ONLY_STEPS, STEPS, region_funnel, worker_path
 from portal.statistics.reports import last_complete_week, week_of, weekly_report, weekly_report_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,22 +75,13 @@ def _sub_region_chart(rows):
     }
 
 
-@console_required
-@require_safe
-def dashboard(request):
-    form = PeriodForm(request.GET or None)
-    period = form.period()
-    region = _region_of(request, form)
-    prefix = selectors.region_prefix(region)
-    series = selectors.daily_series(prefix, period)
-    rows = selectors.figures_by_sub_region(region, period)
-    total = selectors.totals_from_series(series)
+def _dashboard_figures(region, period, week):
+    """The dashboard below its period form: tiles, the table by sub-region, the daily series, every figure."""
+    figures = selectors.region_figures(region, period)
+    series, rows, total = figures.series, figures.rows, figures.total
     context = {
-        "form": form,
         "region": region,
-        "breadcrumbs": selectors.breadcrumbs(region),
         "period": period,
-        "campaigns": selectors.campaigns(),
         "tiles": selectors.tiles(series, period),
         "series_figures": SERIES_FIGURES,
         "series_rows": [(day, [series[day][name] for name, _label in SERIES_FIGURES]) for day in series],
@@ -98,8 +92,32 @@ def dashboard(request):
         "sections": [
             (label, [(figure.label, total[figure.name]) for figure in figures]) for label, figures in SECTIONS
         ],
-        "carried": selectors.carried_by_province(region, period),
-        "week": last_complete_week(timezone.localdate()),
+        "carried": figures.carried,
+        "week": week,
+    }
+    return render_to_string("statistics/console/_dashboard_figures.html", context)
+
+
+@console_required
+@require_safe
+@replica_reads
+def dashboard(request):
+    form = PeriodForm(request.GET or None)
+    period = form.period()
+    region = _region_of(request, form)
+    week = last_complete_week(timezone.localdate())
+    # Rendering a 90-day table and every figure costs more than reading them: the page is rendered once per region,
+    # period and language between two rebuilds.
+    key = (
+        f"dashboard:{get_language()}:{selectors.region_prefix(region) or '*'}:{period.first}:{period.last}:{week.first}"
+    )
+    context = {
+        "form": form,
+        "region": region,
+        "breadcrumbs": selectors.breadcrumbs(region),
+        "period": period,
+        "campaigns": selectors.campaigns(),
+        "figures_html": cached_until_rebuild(key, lambda: _dashboard_figures(region, period, week)),
     }
     return render(request, "statistics/console/dashboard.html", context)
 
@@ -121,6 +139,7 @@ def _weekly(request):
 
 @console_required
 @require_safe
+@replica_reads
 def weekly(request):
     report = _weekly(request)
     context = {
@@ -134,6 +153,7 @@ def weekly(request):
 
 @console_required
 @require_safe
+@replica_reads
 def weekly_excel(request):
     report = _weekly(request)
     response = HttpResponse(weekly_report_workbook(report), content_type=XLSX)
@@ -144,6 +164,7 @@ def weekly_excel(request):
 
 @console_required
 @require_safe
+@replica_reads
 def funnel(request):
     form = PeriodForm(request.GET or None)
     period = form.period()
@@ -171,6 +192,7 @@ def _agent_credit(request):
 
 @console_required
 @require_safe
+@replica_reads
 def agents(request):
     form, period, region, credits = _agent_credit(request)
     context = {
@@ -186,6 +208,7 @@ def agents(request):
 
 @console_required
 @require_safe
+@replica_reads
 def agents_excel(request):
     _form, period, region, credits = _agent_credit(request)
     title = _("%(place)s劳务经纪人业绩（%(first)s—%(last)s）") % {
@@ -196,3 +219,14 @@ def agents_excel(request):
     response = HttpResponse(agent_credit_workbook(credits, title=title), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="agents-{period.first:%Y%m%d}-{period.last:%Y%m%d}.xlsx"'
     return response
+
+
+def worker_record_path(*, worker):
+    """The panel on the staff's worker record: every step of the funnel, with its date or a dash."""
+    return render_to_string("statistics/console/_worker_path.html", {"steps": worker_path(worker)})
+
+
+def worker_home_path(*, worker):
+    """The card on the worker's own page: the steps they reached, with their dates (nothing before the first)."""
+    reached = [step for step in worker_path(worker) if step.reached and step.name not in STAFF_ONLY_STEPS]
+    return render_to_string("statistics/me/_worker_path.html", {"steps": reached}) if reached else ""

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.redis_client import redis_client
 from portal.statistics.models import DailyVisits
 
 logger = logging.getLogger(__name__)
@@ -31,11 +32,11 @@ TOWNSHIP_DIGITS = 9
 _client = None
 
 
-def redis_client():
+def visits_client():
     """One connection pool per process, or None in the embedded mode (no Redis: visits are not counted)."""
     global _client
     if _client is None and settings.REDIS_URL:
-        _client = redis.Redis.from_url(settings.REDIS_URL)
+        _client = redis_client()
     return _client
 
 
@@ -68,7 +69,7 @@ class PageVisitMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        client = redis_client()
+        client = visits_client()
         if client is not None and is_page_view(request, response):
             try:
                 client.hincrby(f"{KEY_PREFIX}{timezone.localdate().isoformat()}", visit_region(request), 1)
@@ -79,7 +80,7 @@ class PageVisitMiddleware:
 
 def visits_fold():
     """Move every day's counters into DailyVisits; returns the visits folded."""
-    client = redis_client()
+    client = visits_client()
     if client is None:
         return 0
     # What an earlier fold took and did not finish goes first, so that the rename below finds its name free.

@@ -169,6 +169,18 @@ def test_asking_to_unlock_an_unknown_username_looks_the_same_and_sends_nothing(c
     assert "验证码不正确" in client.post(response.url, {"code": "123456"}).content.decode()
 
 
+def test_asking_for_unlock_codes_too_often_is_answered_429_with_when_to_retry(client, regions, settings):
+    settings.SIGN_IN_CODE_RATES_PER_IP = ["2/h"]
+    for _attempt in range(2):
+        client.post(reverse("accounts:unlock"), {"username": "nobody"}, REMOTE_ADDR="10.0.0.7")
+
+    response = client.post(reverse("accounts:unlock"), {"username": "nobody"}, REMOTE_ADDR="10.0.0.7")
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+    assert "获取验证码太频繁" in response.content.decode()
+
+
 def test_the_console_sends_anonymous_visitors_to_sign_in(client):
     response = client.get(reverse("console:home"))
     assert response.status_code == 302

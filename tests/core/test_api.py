@@ -51,3 +51,16 @@ def test_a_page_that_matches_nothing_still_answers_an_html_404(client):
 
 def test_a_paged_list_lists_404_for_a_page_past_the_end(schema):
     assert 404 in error_statuses(schema, "/api/v1/workers/", "get")
+
+
+def test_a_nul_in_json_text_is_refused_with_a_correct_chinese_message(client):
+    """Django's own Chinese for its NUL check says "不允许是用空字符串" (empty strings are not allowed: wrong); the
+    API says what is wrong, on the field and as the error's message. (A NUL in a form or a query never reaches a
+    view: core/malformed_requests.py answers it at the door.)"""
+    body = '{"phone": "13900001131", "code": "12\\u0000456"}'
+    response = client.post("/api/v1/auth/token/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["message"] == "不能包含空字符（\\x00）。"
+    assert error["fields"] == {"code": ["不能包含空字符（\\x00）。"]}

@@ -287,6 +287,27 @@ def test_a_twelve_digit_township_code_ending_in_000_is_stored_as_nine_digits(reg
     assert Region.objects.get(code="430181106201").parent_id == "430181106"
 
 
+def test_codes_typed_with_full_width_circled_or_superscript_digits_are_stored_in_ascii_digits(regions):
+    """The typed-input rule (core/typed_input.py): NFKC folds "４", "①" and "²" to plain digits; `str.isdigit` let
+    "①" and "²" through as they were, into the code column."""
+    rows = [(2, "４３０１８１１１１", "全角镇"), (3, "430181111２０①", "全角村"), (4, "43018111²", "上标镇")]
+
+    assert regions_import_subdivisions(county_code="430181", rows=rows) == (2, 1)
+
+    assert Region.objects.get(code="430181111").name == "全角镇"
+    assert Region.objects.get(code="430181111201").parent_id == "430181111"
+    assert Region.objects.get(code="430181112").name == "上标镇"
+    assert not Region.objects.exclude(code__regex=r"^[0-9]+$").exists()
+
+
+@pytest.mark.parametrize("code", ["4301811一二", "43018111Ⅱ", "430181-11-"])
+def test_a_code_that_is_not_all_digits_after_normalising_is_refused(regions, code):
+    with pytest.raises(ApplicationError) as raised:
+        regions_import_subdivisions(county_code="430181", rows=[(2, code, "坏码镇")])
+    assert [problem.row for problem in raised.value.details["problems"]] == [2]
+    assert not Region.objects.filter(name="坏码镇").exists()
+
+
 def test_a_file_with_several_bad_rows_imports_nothing_and_names_every_row_and_problem(regions, tmp_path):
     before = Region.objects.count()
     path = write_csv(
@@ -463,6 +484,11 @@ def test_a_parent_that_is_not_a_number_is_refused_in_the_error_shape_with_a_chin
     assert CHINESE.search(body["error"]["message"])
     assert body["error"]["fields"] == {"parent": [body["error"]["message"]]}
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_a_parent_typed_in_full_width_digits_lists_the_same_regions(regions, client):
+    response = client.get("/api/v1/regions/", {"parent": "４３０１８１"})
+    assert [region["name"] for region in response.json()] == ["淮川街道", "大瑶镇"]
 
 
 def test_an_unknown_parent_gives_an_empty_list(regions, client):

@@ -27,7 +27,20 @@ def test_an_answer_carries_back_the_request_id_the_caller_sent(client):
 
 
 @pytest.mark.parametrize(
-    "sent", ["", "short", "has spaces in it", "x" * 65, "bad\nline-injection", "<script>1</script>"]
+    "sent",
+    [
+        "",
+        "short",
+        "has spaces in it",
+        "x" * 65,
+        "bad\nline-injection",
+        "<script>1</script>",
+        # A colon splits a log line's key from its value, and a header's name from its value.
+        "trace:0001:forged",
+        "trace-０００１-full-width",
+        "trace-一二三四-cjk",
+        "trace/../0001",
+    ],
 )
 def test_a_missing_or_malformed_request_id_is_replaced_by_a_new_one(client, sent):
     response = client.get("/healthz", HTTP_X_REQUEST_ID=sent)

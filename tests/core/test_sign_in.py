@@ -99,10 +99,28 @@ def test_a_new_code_voids_the_one_sent_before():
     assert sign_in_code_check(phone="13900001117", code=sent_code("13900001117"))
 
 
-def test_resending_to_one_number_is_limited(client):
+def test_a_pasted_phone_longer_than_twenty_characters_gets_its_code_and_the_field_has_room_for_it(client):
+    pasted = "+86 139 - 0000 - 1131"  # 21 characters
+    assert 'maxlength="40"' in client.get("/accounts/phone/").content.decode()
+
+    response = request_code(client, pasted)
+
+    assert response.status_code == 302
+    assert OutboxMessage.objects.filter(phone="13900001131").exists()
+
+
+def test_the_api_takes_a_pasted_phone_longer_than_twenty_characters(client):
+    response = client.post("/api/v1/auth/code/", {"phone": "+86 139 - 0000 - 1132"}, content_type="application/json")
+
+    assert response.status_code == 202
+    assert response.json()["phone"] == "13900001132"
+
+
+def test_resending_to_one_number_is_limited_with_429_and_when_to_retry(client):
     assert request_code(client, "13900001118").status_code == 302
     response = request_code(client, "13900001118", address="10.0.0.2")
-    assert response.status_code == 200
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
     assert "获取验证码太频繁" in response.content.decode()
     assert OutboxMessage.objects.filter(phone="13900001118").count() == 1
 
@@ -112,6 +130,7 @@ def test_requests_from_one_address_are_limited(client, settings):
     for number in range(3):
         assert request_code(client, f"1390000200{number}", address="10.0.0.3").status_code == 302
     response = request_code(client, "13900002009", address="10.0.0.3")
+    assert response.status_code == 429
     assert "获取验证码太频繁" in response.content.decode()
     assert not OutboxMessage.objects.filter(phone="13900002009").exists()
     assert request_code(client, "13900002009", address="10.0.0.4").status_code == 302

@@ -380,6 +380,8 @@ def test_full_width_credit_codes_phones_and_numbers_are_imported_in_ascii(liuyan
         招聘人数="３０人",
         月薪下限="４，５００",
         月薪上限="6,500元",
+        所在地区="４３０１８１",
+        工作地区="431 322",
     )
 
     result = run_import(liuyang_staff, [row])
@@ -389,6 +391,7 @@ def test_full_width_credit_codes_phones_and_numbers_are_imported_in_ascii(liuyan
     assert employer.contact_phone == "0731-83612345"
     posting = JobPosting.objects.get(employer=employer)
     assert (posting.headcount, posting.wage_min, posting.wage_max) == (30, 4500, 6500)
+    assert (employer.region_id, posting.work_region_id) == ("430181", "431322")
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ meta description, an icon, gzip, a deferred region picker, and noindex for signe
 
 import gzip
 import re
+from urllib.robotparser import RobotFileParser
 
 import pytest
 
@@ -53,3 +54,16 @@ def test_the_region_picker_script_does_not_hold_up_the_first_paint(client, regio
     page = client.get("/jobs/").content.decode()
 
     assert '<script src="/static/js/region-picker.js" defer></script>' in page
+
+
+def test_robots_txt_lets_crawlers_read_the_public_pages_and_keeps_them_out_of_personal_and_staff_ones(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    robots = RobotFileParser()
+    robots.parse(response.content.decode().splitlines())
+    for public in ("/", "/jobs/", "/jobs/12/", "/trips/", "/trips/3/", "/fairs/", "/jobs/12/poster/"):
+        assert robots.can_fetch("Baiduspider", public), public
+    for private in ("/me/", "/me/trips/", "/inbox/", "/accounts/phone/", "/console/", "/admin/", "/api/v1/postings/"):
+        assert not robots.can_fetch("Baiduspider", private), private

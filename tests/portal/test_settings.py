@@ -121,3 +121,51 @@ def test_a_rotated_key_list_alone_is_enough_with_debug_off():
     result = run_python(code, DEBUG="false", SECRET_KEY=GOOD_SECRET, PII_KEYS="new-key,old-key")
     assert result.returncode == 0, result.stderr
     assert "['new-key', 'old-key']" in result.stdout
+
+
+def test_it_refuses_read_replicas_beside_the_embedded_sqlite_database():
+    result = run_python(SETUP, DEBUG="true", DATABASE_REPLICA_URLS="postgres://postgres@127.0.0.1:5434/chunfeng")
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL" in result.stderr
+
+
+def test_each_replica_url_becomes_a_database_that_mirrors_the_primary_in_the_tests():
+    result = run_python(
+        SETUP + "; from django.conf import settings as s; "
+        "print(sorted(s.DATABASES), s.DATABASES['replica_1']['PORT'], s.DATABASES['replica_1']['TEST']['MIRROR'])",
+        DEBUG="true",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/chunfeng",
+        DATABASE_REPLICA_URLS="postgres://postgres@10.0.0.2:5432/chunfeng,postgres://postgres@10.0.0.3:5433/chunfeng",
+    )
+    assert result.stdout.split()[-3:] == ["'replica_1']", "5433", "default"]
+    assert "['default', 'replica_0', 'replica_1']" in result.stdout
+
+
+def test_it_refuses_a_sentinel_that_is_not_host_and_port():
+    result = run_python(
+        SETUP, DEBUG="true", REDIS_URL="redis://chunfeng/0", REDIS_SENTINELS="10.0.0.11,10.0.0.12:26379"
+    )
+    assert result.returncode != 0
+    assert "REDIS_SENTINELS: '10.0.0.11' is not host:port" in result.stderr
+
+
+def test_sentinels_need_a_redis_url_for_the_database_number():
+    result = run_python(SETUP, DEBUG="true", REDIS_SENTINELS="10.0.0.11:26379")
+    assert result.returncode != 0
+    assert "REDIS_SENTINELS needs REDIS_URL" in result.stderr
+
+
+def test_with_sentinels_the_broker_and_the_cache_ask_them_for_the_master():
+    result = run_python(
+        SETUP + "; from django.conf import settings as s; "
+        "print(s.CELERY_BROKER_URL); print(s.CELERY_BROKER_TRANSPORT_OPTIONS['master_name']); "
+        "print(s.CACHES['default']['LOCATION'][0])",
+        DEBUG="true",
+        REDIS_URL="redis://:secret@ignored/3",
+        REDIS_SENTINELS="10.0.0.11:26379,10.0.0.12:26379",
+        REDIS_SENTINEL_MASTER="portal-master",
+    )
+    broker, master, cache_location = result.stdout.strip().splitlines()[-3:]
+    assert broker == "sentinel://:secret@10.0.0.11:26379/3;sentinel://:secret@10.0.0.12:26379/3"
+    assert master == "portal-master"
+    assert cache_location == "redis://:secret@portal-master/3"

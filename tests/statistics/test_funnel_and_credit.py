@@ -1,5 +1,6 @@
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -9,7 +10,7 @@ from openpyxl import load_workbook
 from core.accounts.models import Role
 from core.errors import ApplicationError
 from core.notifications.models import OutboxMessage
-from placement.applications.models import ApplicationStateChange
+from placement.applications.models import Application, ApplicationStateChange
 from placement.applications.services import application_apply, application_move
 from placement.matching.models import MatchRun, PushedMatch
 from portal.statistics.retention import retention_reminders_send
@@ -125,3 +126,75 @@ def test_each_agent_in_scope_is_credited_with_the_people_they_registered_and_how
     rows = list(load_workbook(io.BytesIO(workbook.content)).active.iter_rows(values_only=True))
     assert rows[0][0].startswith("浏阳市劳务经纪人业绩")
     assert rows[2] == ("王经纪", people["agent"].username, "大瑶镇", 2, 1, 1, 1, 1)
+
+
+def path_on(page):
+    """{step: the date shown} from the path panel of a page."""
+    panel = page.content.decode().split('id="worker-path"', 1)[1].split("</ol>", 1)[0]
+    steps = {}
+    for item in panel.split('data-step="')[1:]:
+        step = item.split('"', 1)[0]
+        steps[step] = item.split('<span class="worker-path__date">', 1)[1].split("</span>", 1)[0]
+    return steps
+
+
+def dated_path(people):
+    """The whole path, with its moments set to known Shanghai days (boarding at 07:30 on 5 February in Shanghai is
+    still the 4th in UTC)."""
+    shanghai = ZoneInfo("Asia/Shanghai")
+    application = walk_the_whole_path(people)
+    worker = people["worker"]
+    PushedMatch.objects.filter(worker=worker).update(pushed_at=datetime(2026, 2, 1, 9, tzinfo=shanghai))
+    Application.objects.filter(pk=application.pk).update(created_at=datetime(2026, 2, 2, 9, tzinfo=shanghai))
+    for state, day in (("intention", 2), ("signed", 3), ("onboarded", 6)):
+        ApplicationStateChange.objects.filter(application=application, to_state=state).update(
+            changed_at=datetime(2026, 2, day, 15, tzinfo=shanghai)
+        )
+    Booking.objects.filter(worker=worker).update(
+        created_at=datetime(2026, 2, 3, 20, tzinfo=shanghai), boarded_at=datetime(2026, 2, 5, 7, 30, tzinfo=shanghai)
+    )
+    ServiceRecord.objects.filter(worker=worker, kind="retention_30").update(served_on="2026-03-08")
+
+
+def test_the_staff_see_on_a_workers_record_each_step_of_their_path_with_its_date(people, client):
+    dated_path(people)
+    client.force_login(people["clerk"])
+    page = client.get(reverse("workers:detail", args=[people["worker"].pk]))
+    assert page.status_code == 200
+    assert path_on(page) == {
+        "pushed": "2026-02-01",
+        "opened": "—",
+        "applied": "2026-02-02",
+        "intention": "2026-02-02",
+        "signed": "2026-02-03",
+        "booked": "2026-02-03",
+        "boarded": "2026-02-05",
+        "onboarded": "2026-02-06",
+        "retained_30": "2026-03-08",
+        "retained_90": "—",
+    }
+    assert "求职进度" in page.content.decode()
+
+
+def test_a_worker_sees_on_their_own_page_the_steps_they_reached_and_not_what_was_pushed_to_them(people, client):
+    dated_path(people)
+    client.force_login(people["worker"].user)
+    page = client.get(reverse("me:home"))
+    assert path_on(page) == {
+        "applied": "2月2日",
+        "intention": "2月2日",
+        "signed": "2月3日",
+        "booked": "2月3日",
+        "boarded": "2月5日",
+        "onboarded": "2月6日",
+        "retained_30": "3月8日",
+    }
+    assert "我的求职进度" in page.content.decode()
+
+
+def test_a_worker_who_has_not_applied_anywhere_has_no_path_on_their_own_page(people, client):
+    walk_the_whole_path(people)  # the idle worker was only pushed a job
+    client.force_login(people["idle"].user)
+    page = client.get(reverse("me:home"))
+    assert page.status_code == 200
+    assert 'id="worker-path"' not in page.content.decode()

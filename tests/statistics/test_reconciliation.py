@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from core.accounts.models import Role
 from portal.statistics.catalogue import FIGURES, FLOWS, STOCKS
-from portal.statistics.models import DailyFigures
+from portal.statistics.models import ROLLED_UP_DIGITS, DailyFigures, DailyTotals
 from portal.statistics.reports import WEEKLY_COLUMNS
 from portal.statistics.services import daily_figures_rebuild_range
 from tests.factories import UserFactory
@@ -80,6 +80,45 @@ def test_every_days_row_holds_what_the_rows_of_that_day_add_up_to(campaign):
     # The generated data reaches every figure, so none of the comparisons above is a comparison of zeros.
     reached = {name for values in figures.values() for name, value in values.items() if value}
     assert reached >= {figure.name for figure in FIGURES}
+
+
+def test_every_roll_up_holds_what_the_rows_under_its_prefix_add_up_to(campaign):
+    figures, carried = expected_figures()
+    expected, expected_carried = {}, {}
+    for (code, day), values in figures.items():
+        if day in DAYS and +values:
+            for digits in ROLLED_UP_DIGITS:
+                key = (code[:digits], day)
+                expected.setdefault(key, Counter()).update(values)
+                expected_carried.setdefault(key, Counter()).update(carried.get((code, day), {}))
+    stored = {(row.prefix, row.day): row for row in DailyTotals.objects.all()}
+    assert set(stored) == set(expected)
+    assert {prefix for prefix, _day in stored} >= {"", "43", "4301", "4313", "430181", "431322"}
+    for key, row in stored.items():
+        assert {figure.name: getattr(row, figure.name) for figure in FIGURES} == {
+            figure.name: expected[key][figure.name] for figure in FIGURES
+        }, key
+        assert row.carried_by_province == dict(+expected_carried[key]), key
+
+
+def test_the_provinces_figures_are_the_sum_of_its_cities_and_of_its_counties(campaign, client, regions):
+    supervisor = UserFactory(role=Role.SUPERVISOR, region=regions.get(code="430000"))
+    client.force_login(supervisor)
+
+    def api(region):
+        response = client.get(reverse("api:stats"), {"region": region, "from": WEEK[0], "to": WEEK[-1]})
+        assert response.status_code == 200
+        return response.json()
+
+    province = api("430000")
+    names = [name for name in province["figures"] if name in FLOWS or name in DERIVED]
+    cities = [row for row in province["sub_regions"] if row["code"] is not None]
+    assert province["figures"]["boarded"] > 0
+    for name in names:
+        assert province["figures"][name] == sum(row["figures"][name] for row in province["sub_regions"]), name
+    counties = [row for city in cities for row in api(city["code"])["sub_regions"]]
+    for name in names:
+        assert province["figures"][name] == sum(row["figures"][name] for row in counties), name
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.statistics.models import DailyVisits
-from portal.statistics.visits import FOLDING_PREFIX, KEY_PREFIX, redis_client, visits_fold
+from portal.statistics.visits import FOLDING_PREFIX, KEY_PREFIX, visits_client, visits_fold
 from tests.factories import WorkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,14 +16,14 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 @pytest.fixture(autouse=True)
 def no_counted_visits():
     """Other tests' pages were counted too; each test here starts from no counters."""
-    client = redis_client()
+    client = visits_client()
     for key in [*client.scan_iter(match=f"{KEY_PREFIX}*"), *client.scan_iter(match=f"{FOLDING_PREFIX}*")]:
         client.delete(key)
 
 
 def counters():
     key = f"{KEY_PREFIX}{timezone.localdate().isoformat()}"
-    return {region.decode(): int(n) for region, n in redis_client().hgetall(key).items()}
+    return {region.decode(): int(n) for region, n in visits_client().hgetall(key).items()}
 
 
 def test_a_page_visit_is_counted_in_redis_without_a_database_write(client, regions):
@@ -58,7 +58,7 @@ def test_folding_moves_the_counters_into_the_table_once(client, regions):
 def test_a_fold_that_died_after_taking_the_counters_is_finished_by_the_next_one(client, regions):
     client.get(reverse("home"))
     today_key = f"{KEY_PREFIX}{timezone.localdate().isoformat()}"
-    redis_client().rename(today_key, f"{FOLDING_PREFIX}{timezone.localdate().isoformat()}")
+    visits_client().rename(today_key, f"{FOLDING_PREFIX}{timezone.localdate().isoformat()}")
     client.get(reverse("home"))
     assert visits_fold() == 2
     assert DailyVisits.objects.get(region_code="430000").visits == 2

@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from core.accounts.models import Role
 from core.privacy.masking import mask_phone
-from tests.factories import EmployerFactory, JobPostingFactory, PickupPointFactory, TripFactory, UserFactory
+from tests.factories import (
+    EmployerFactory,
+    JobPostingFactory,
+    PickupPointFactory,
+    TripFactory,
+    UserFactory,
+    WorkerFactory,
+)
 from transport.models import Trip
 from transport.services import booking_board, booking_create, trip_depart
 
@@ -83,6 +90,20 @@ def test_another_countys_dispatcher_cannot_open_the_manifest(client, trip, regio
     assert client.get(f"/console/trips/{trip.pk}/manifest/").status_code == 404
 
 
+def test_the_dispatcher_books_a_worker_by_a_phone_pasted_with_country_code_and_dashes(
+    client, regions, trip, dispatcher
+):
+    worker = WorkerFactory(full_name="谭小梅", home_region=regions.get(code="431322"))
+    phone = worker.user.phone
+    client.force_login(dispatcher)
+
+    page = client.get(f"/console/trips/{trip.pk}/").text
+    assert 'id="book-phone" name="phone" inputmode="tel" maxlength="40"' in page
+    client.post(f"/console/trips/{trip.pk}/book/", {"phone": f"+86 {phone[:3]} - {phone[3:7]} - {phone[7:]}"})
+
+    assert trip.bookings.get().worker == worker
+
+
 # --- Boarding -------------------------------------------------------------------------------------------------
 
 
@@ -101,11 +122,16 @@ def test_boarding_takes_a_typed_code_with_spaces_dashes_lower_case_or_full_width
     assert (scan.outcome, booking.status) == ("boarded", "boarded")
 
 
-def test_boarding_finds_a_phone_number_typed_with_spaces_and_dashes(trip, make_worker, dispatcher):
+@pytest.mark.parametrize("typed", ["{a} {b}-{c}", "+86 {a} {b} {c}", "0086{a}{b}{c}", "{full}"])
+def test_boarding_finds_a_phone_number_typed_with_spaces_dashes_a_country_code_or_full_width_digits(
+    typed, trip, make_worker, dispatcher
+):
     booking = _book(trip, make_worker())
     phone = booking.worker.user.phone
+    full_width = "".join(chr(ord(digit) + 0xFEE0) for digit in phone)
+    query = typed.format(a=phone[:3], b=phone[3:7], c=phone[7:], full=full_width)
 
-    scan = booking_board(actor=dispatcher, trip_id=trip.pk, query=f"{phone[:3]} {phone[3:7]}-{phone[7:]}")
+    scan = booking_board(actor=dispatcher, trip_id=trip.pk, query=query)
 
     assert scan.outcome == "boarded"
 
@@ -190,6 +216,35 @@ def xinhua_posting(regions):
 def guzhang_posting(regions):
     employer = EmployerFactory(name="古丈县茶叶合作社", region_id="433126", county_id="433126")
     return JobPostingFactory(employer=employer, title="采茶工", work_region_id="433126", county_id="433126")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("+86 139 0738 1234", "13907381234"),
+        ("１３９０７３８１２３４", "13907381234"),
+        ("0731－8361 2345", "0731-83612345"),
+    ],
+)
+def test_the_trip_forms_contact_phone_is_normalised_as_every_phone_field_is(client, dispatcher, typed, stored):
+    client.force_login(dispatcher)
+    departs = timezone.now() + timedelta(days=3)
+
+    response = client.post("/console/trips/new/", _trip_form(departs, contact_phone=typed))
+
+    assert response.status_code == 302, response.text
+    assert Trip.objects.get().contact_phone == stored
+
+
+def test_a_trip_contact_phone_that_is_no_number_is_refused_next_to_its_field(client, dispatcher):
+    client.force_login(dispatcher)
+    departs = timezone.now() + timedelta(days=3)
+
+    response = client.post("/console/trips/new/", _trip_form(departs, contact_phone="罗师傅的手机"))
+
+    assert response.status_code == 400
+    assert "请填11位手机号或带区号的固定电话" in response.text
+    assert not Trip.objects.exists()
 
 
 def test_the_trip_form_offers_only_the_dispatchers_regions_postings_and_employers_named_with_the_employer(

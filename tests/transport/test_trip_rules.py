@@ -73,3 +73,15 @@ def test_the_services_refuse_a_trip_that_breaks_a_rule_and_store_nothing(regions
         trip_update(actor=dispatcher, trip_id=trip.pk, fields=_fields(regions, destination_region=None))
     trip.refresh_from_db()
     assert trip.destination_region_id == "430181"
+
+
+@pytest.mark.django_db
+def test_the_services_store_a_contact_phone_normalised_and_refuse_one_that_is_no_number(regions, dispatcher):
+    trip = trip_create(actor=dispatcher, fields=_fields(regions, contact_phone="+86 139-0738-1234"))
+    assert trip.contact_phone == "13907381234"
+
+    with pytest.raises(ApplicationError) as refused:
+        trip_update(actor=dispatcher, trip_id=trip.pk, fields=_fields(regions, contact_phone="找罗师傅"))
+    assert refused.value.field == "contact_phone"
+    trip.refresh_from_db()
+    assert trip.contact_phone == "13907381234"

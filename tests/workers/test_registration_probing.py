@@ -107,8 +107,11 @@ def test_registration_attempts_are_limited_per_address(client, settings, registe
     for number in ("13700000044", "13700000045"):
         web_register(client, seeker(number), id_number, dayao, address="10.1.0.9")
 
-    page = web_register(client, seeker("13700000046"), id_number, dayao, address="10.1.0.9").content.decode()
+    response = web_register(client, seeker("13700000046"), id_number, dayao, address="10.1.0.9")
+    page = response.content.decode()
 
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
     assert "登记提交太频繁" in page
     assert GENERIC_DUPLICATE not in page
     assert AuditLog.objects.filter(action=AuditAction.DUPLICATE_REGISTRATION).count() == 2

@@ -1,7 +1,5 @@
 """Boarding at the door: one scan (QR code, typed booking code or phone number), appended to the scan log."""
 
-import re
-import unicodedata
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -10,23 +8,24 @@ from django.utils.translation import gettext as _
 
 from core.accounts.models import User
 from core.errors import ApplicationError
+from core.typed_input import compact, typed_phone
 from transport.models import BoardingCheck, BoardingOutcome, BoardingScan, Booking, BookingStatus, Trip, TripStatus
 from transport.services.trips import check_boarding_checks, check_trip_scope
 
-# What people type between the groups of a code or a phone number: spaces and every kind of dash.
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−－_]+")
-
 
 def boarding_query_normalise(query: str | None) -> str:
-    """A booking code or phone number as typed at the door ("ab3k-7m2p", "138 0000 0000", full-width letters from a
-    Chinese keyboard) in the one form they are stored in: NFKC, separators out, upper case."""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", query or "")).upper()
+    """A booking code as typed at the door ("ab3k-7m2p", full-width letters from a Chinese keyboard) in the form it
+    is stored in: the typed-input rule (core/typed_input.py: NFKC, spaces and dashes out), upper case."""
+    return compact(query).upper()
 
 
 def _find_booking(trip: Trip, query: str) -> Booking | None:
+    """The booking a scan names: by its passenger's phone (typed as any phone field takes it: +86, full-width
+    digits), else by its code. A code has eight characters, so it is never taken for a phone."""
     bookings = Booking.objects.select_related("worker__user").filter(trip=trip)
-    if query.isdecimal() and len(query) == 11:
-        return bookings.filter(worker__user__phone=query).order_by("-id").first()
+    phone = typed_phone(query)
+    if phone is not None:
+        return bookings.filter(worker__user__phone=phone).order_by("-id").first()
     return bookings.filter(code=query).first()
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.accounts.models import User
 from core.accounts.scoping import user_can_access_region
 from core.errors import ApplicationError
+from core.typed_input import normalize_contact_phone
 from jobs.models import JobPosting
 from transport.models import (
     ACTIVE_BOOKING_STATUSES,
@@ -71,6 +72,14 @@ def _refuse_problems(fields: Mapping[str, Any]) -> None:
         raise ApplicationError(message, field=field_name)
 
 
+def _with_contact_phone_normalised(fields: dict[str, Any]) -> dict[str, Any]:
+    """The contact number as every phone field stores it (core/typed_input.py), whoever calls: the form has done
+    it already, a script or an API may not have."""
+    if "contact_phone" not in fields:
+        return fields
+    return {**fields, "contact_phone": normalize_contact_phone(fields["contact_phone"])}
+
+
 def _pickup_points_replace(trip: Trip, pickup_points: Iterable[Mapping[str, Any]]) -> None:
     trip.pickup_points.all().delete()
     PickupPoint.objects.bulk_create(PickupPoint(trip=trip, **point) for point in pickup_points)
@@ -88,6 +97,7 @@ def trip_create(
     check_trip_scope(actor=actor, origin_county_id=fields["origin_county"].pk)
     check_boarding_checks(fields.get("boarding_checks", ()), field="boarding_checks")
     _refuse_problems(fields)
+    fields = _with_contact_phone_normalised(fields)
     trip = Trip.objects.create(created_by=actor, **fields)
     trip.postings.set(postings)
     _pickup_points_replace(trip, pickup_points)
@@ -108,6 +118,7 @@ def trip_update(
     check_trip_scope(actor=actor, origin_county_id=fields["origin_county"].pk)
     check_boarding_checks(fields.get("boarding_checks", ()), field="boarding_checks")
     _refuse_problems(fields)
+    fields = _with_contact_phone_normalised(fields)
     if trip.status not in (TripStatus.DRAFT, TripStatus.OPEN, TripStatus.CLOSED):
         raise ApplicationError(_("已发车或已取消的专车不能再修改。"))
     if fields["capacity"] < trip.taken:

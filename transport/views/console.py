@@ -15,6 +15,7 @@ from core.accounts.permissions import console_required
 from core.accounts.scoping import scope_to_user
 from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
+from core.replicas import replica_reads
 from core.typed_input import normalize_phone
 from jobs import selectors as jobs_selectors
 from jobs.services import user_may_edit_demand
@@ -152,6 +153,7 @@ def trip_manifest(request, trip_id):
 
 @console_required
 @require_POST
+@replica_reads
 def trip_manifest_export(request, trip_id):
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
     response = HttpResponse(manifest_export_workbook(viewer=request.user, trip=trip), content_type=XLSX)

@@ -17,6 +17,7 @@ from core.heartbeat import worker_is_running
 from core.imports import ImportStatus
 from core.paging import page_of, query_without_page
 from core.regions.models import RegionLevel
+from core.replicas import replica_reads
 from core.typed_input import parse_whole_number
 from workers import exports, selectors, services
 from workers.forms import (
@@ -32,6 +33,7 @@ from workers.forms import (
 from workers.imports.columns import ledger_template_workbook
 from workers.imports.services import ledger_import_create
 from workers.models import ONE_THREE_ONE, ServiceKind, Worker
+from workers.signals import panels, worker_record_panels
 from workers.tasks import ledger_import_run_task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -112,6 +114,7 @@ def ledger_assign(request):
 
 @console_required
 @require_POST
+@replica_reads
 def ledger_export(request):
     form, filters = _filters_from(request)
     export_form = ExportForm(request.POST)
@@ -182,6 +185,7 @@ def _detail_context(request, worker, **forms):
         "may_unmask": services.viewer_may_unmask(request.user),
         "phone": selectors.worker_phone_as_seen_by(viewer=request.user, worker=worker),
         "revealed_id_number": forms.get("revealed_id_number", ""),
+        "panels": panels(worker_record_panels, worker=worker, viewer=request.user),
     }
 
 

@@ -13,19 +13,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import job_seeker_required
+from core.client_address import client_address
 from core.confirmation import SITE_FRAME, confirmation_asked
-from core.errors import ApplicationError
+from core.errors import ApplicationError, refusal_answered
 from workers import selectors, services
 from workers.forms import RegistrationForm, StatusForm, WorkerProfileForm
 from workers.permissions import registered_required
 from workers.personal_data import worker_personal_data
 from workers.ratelimits import registration_limit_check
+from workers.signals import panels, worker_home_panels
 
 
 @registered_required
 @require_safe
 def home(request):
-    return render(request, "workers/me/home.html", {"worker": request.worker})
+    worker = request.worker
+    return render(
+        request, "workers/me/home.html", {"worker": worker, "panels": panels(worker_home_panels, worker=worker)}
+    )
 
 
 @job_seeker_required
@@ -37,18 +42,21 @@ def register(request):
     if selectors.own_worker(request.user) is not None:
         return redirect(next_url or "me:home")
     form = RegistrationForm(request.POST or None)
+    refusal = None
     if request.method == "POST" and form.is_valid():
         try:
             registration_limit_check(request)
             services.worker_self_register(
-                user=request.user, address=request.META.get("REMOTE_ADDR", ""), **form.registration_arguments()
+                user=request.user, address=client_address(request), **form.registration_arguments()
             )
         except ApplicationError as error:
             error.show_on(form)
+            refusal = error
         else:
             messages.success(request, _("登记成功！就业秘书会尽快联系您。"))
             return redirect(next_url or "me:home")
-    return render(request, "workers/me/form.html", {"form": form, "title": _("登记求职信息"), "button": _("提交登记")})
+    context = {"form": form, "title": _("登记求职信息"), "button": _("提交登记")}
+    return refusal_answered(render(request, "workers/me/form.html", context), refusal)
 
 
 @registered_required

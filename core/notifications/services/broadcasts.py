@@ -1,16 +1,18 @@
 """Broadcasts: staff send one text to many, fanned out chunk by chunk through `notify`."""
 
 import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.accounts.scoping import user_can_access_region
 from core.errors import ApplicationError
-from core.notifications.catalog import message_template
+from core.notifications.catalog import MessageTemplate, message_template
 from core.notifications.models import (
     Broadcast,
     BroadcastStatus,
@@ -25,17 +27,21 @@ from core.notifications.rules import marketing_send_after
 from core.notifications.selectors import broadcast_failure_reasons, broadcast_recipients
 from core.notifications.services.messages import (
     DAILY_CAP_REASON,
-    _marketing_sms_today,
-    _serialise_daily_cap,
-    _validated_channels,
+    Context,
+    channels_validated,
+    daily_cap_serialise,
     marketing_sms_per_recipient,
+    marketing_sms_today,
     notify,
 )
+
+if TYPE_CHECKING:
+    from core.accounts.models import User
 
 # --- Broadcasts -------------------------------------------------------------------------------------------------
 
 
-def broadcast_preview(*, actor, filters, template, context):
+def broadcast_preview(*, actor: "User", filters: dict[str, Any], template: str, context: Context) -> dict[str, Any]:
     """What a broadcast would do, without doing it: the recipients' number and the rendered text."""
     message = message_template(template)
     if not message.broadcastable:
@@ -54,7 +60,7 @@ def broadcast_preview(*, actor, filters, template, context):
     return {"filters": filters, "text": text, **_sms_outlook(recipients, message)}
 
 
-def _sms_outlook(recipients, message):
+def _sms_outlook(recipients: QuerySet["User"], message: MessageTemplate) -> dict[str, Any]:
     """How many the SMS would reach and how: not at all (opted out, over today's cap), or after the quiet hours."""
     now = timezone.now()
     recipient_count = recipients.count()
@@ -83,7 +89,7 @@ def _sms_outlook(recipients, message):
     }
 
 
-def _confirmation_token(value):
+def _confirmation_token(value: object) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -91,7 +97,15 @@ def _confirmation_token(value):
 
 
 @transaction.atomic
-def broadcast_create(*, actor, filters, template, context, channels, confirmation_token=None):
+def broadcast_create(
+    *,
+    actor: "User",
+    filters: dict[str, Any],
+    template: str,
+    context: Context,
+    channels: Iterable[str],
+    confirmation_token: str | uuid.UUID | None = None,
+) -> tuple[Broadcast, bool]:
     """Start a broadcast. Returns (broadcast, created). `confirmation_token`, the one-time token of the form that
     showed the preview, makes the confirmation count once: submitted again (a double click, a reload), it returns
     the broadcast the first submit made instead of sending everything a second time."""
@@ -101,7 +115,7 @@ def broadcast_create(*, actor, filters, template, context, channels, confirmatio
         if earlier is not None:
             return earlier, False
     preview = broadcast_preview(actor=actor, filters=filters, template=template, context=context)
-    channels = _validated_channels(channels)
+    channels = channels_validated(channels)
     if confirmation_token is not None and token is None:
         raise ApplicationError(_("确认已失效，请重新预览后再确认发送。"))
     if preview["recipient_count"] == 0:
@@ -129,7 +143,7 @@ def broadcast_create(*, actor, filters, template, context, channels, confirmatio
     return broadcast, True
 
 
-def broadcast_fan_out(*, broadcast_id):
+def broadcast_fan_out(*, broadcast_id: int) -> None:
     """Create the broadcast's outbox rows chunk by chunk, each chunk in its own transaction with its tasks.
 
     Resumable: the cursor moves in the same transaction as the rows it covers, and the broadcast row's lock
@@ -164,7 +178,7 @@ def broadcast_fan_out(*, broadcast_id):
 
 
 @transaction.atomic
-def broadcast_resend_failed(*, broadcast):
+def broadcast_resend_failed(*, broadcast: Broadcast) -> int:
     """Send the broadcast's failed SMS again (the staff member fixed the cause): queued afresh, under the same rules
     (the quiet hours, today's cap, the opt-out at sending). Failures that resending cannot mend (a bad number, an
     expired message) stay failed. Returns how many go again."""
@@ -178,8 +192,8 @@ def broadcast_resend_failed(*, broadcast):
     now = timezone.now()
     send_after = marketing_send_after(now) if message_template(broadcast.template).kind == Kind.MARKETING else now
     recipient_ids = [row.recipient_id for row in rows]
-    _serialise_daily_cap()
-    today = _marketing_sms_today(recipient_ids, send_after)
+    daily_cap_serialise()
+    today = marketing_sms_today(recipient_ids, send_after)
     over_cap = [row.pk for row in rows if today.get(row.recipient_id, 0) >= settings.NOTIFICATIONS_DAILY_CAP]
     again = [row.pk for row in rows if row.pk not in set(over_cap)]
     OutboxMessage.objects.filter(pk__in=over_cap).update(status=Status.CANCELLED, last_error=DAILY_CAP_REASON)

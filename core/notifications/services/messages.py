@@ -5,17 +5,20 @@ import functools
 import json
 import logging
 import uuid
-from typing import NamedTuple
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.notifications.catalog import message_template
 from core.notifications.models import (
+    Broadcast,
     Channel,
     Kind,
     NotificationPreference,
@@ -26,6 +29,12 @@ from core.notifications.publishing import send_after_commit
 from core.notifications.rules import china_day_bounds, marketing_send_after
 from core.observability.request_id import current_request_id
 
+if TYPE_CHECKING:
+    from core.accounts.models import User
+
+# A template's variables and their values.
+Context = Mapping[str, Any]
+
 logger = logging.getLogger(__name__)
 
 OPTED_OUT_REASON = "用户已关闭短信"
@@ -33,7 +42,7 @@ DAILY_CAP_REASON = "已达每日推送上限"
 EXPIRED_REASON = "已过有效期，不再发送"
 
 
-def _sms_opted_out(user_ids):
+def sms_opted_out_users(user_ids: Iterable[int]) -> set[int]:
     return set(
         NotificationPreference.objects.filter(user_id__in=user_ids, sms_enabled=False).values_list("user_id", flat=True)
     )
@@ -43,7 +52,7 @@ def _sms_opted_out(user_ids):
 DAILY_CAP_LOCK_KEY = 0x6E6F746966696361  # "notifica"
 
 
-def _serialise_daily_cap():
+def daily_cap_serialise() -> None:
     """Make the writers of marketing SMS count today's pushes one after the other, until the caller's transaction
     ends: the second sees the first's rows, so the daily cap holds under concurrency however many write at once.
 
@@ -57,7 +66,9 @@ def _serialise_daily_cap():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DAILY_CAP_LOCK_KEY])
 
 
-def marketing_sms_per_recipient(recipients, moment):
+def marketing_sms_per_recipient(
+    recipients: Iterable["User | int"] | QuerySet["User"], moment: datetime
+) -> QuerySet[OutboxMessage, Any]:
     """The marketing SMS each of `recipients` (users or their ids) has on `moment`'s China day, as rows of
     recipient_id and total: what the daily cap counts (failed and cancelled ones do not)."""
     day_start, day_end = china_day_bounds(moment)
@@ -75,11 +86,11 @@ def marketing_sms_per_recipient(recipients, moment):
     )
 
 
-def _marketing_sms_today(user_ids, moment):
+def marketing_sms_today(user_ids: Iterable[int], moment: datetime) -> dict[int, int]:
     return {row["recipient_id"]: row["total"] for row in marketing_sms_per_recipient(user_ids, moment)}
 
 
-def _validated_channels(channels):
+def channels_validated(channels: Iterable[str]) -> list[str]:
     channels = list(dict.fromkeys(channels))
     if not channels or any(channel not in Channel.values for channel in channels):
         raise ApplicationError(_("请选择发送渠道: 短信或站内信。"), field="channels")
@@ -87,7 +98,14 @@ def _validated_channels(channels):
 
 
 @transaction.atomic
-def notify(*, recipients, template, context, channels, broadcast=None):
+def notify(
+    *,
+    recipients: Iterable["User"],
+    template: str,
+    context: Context,
+    channels: Iterable[str],
+    broadcast: Broadcast | None = None,
+) -> list[OutboxMessage]:
     """Write one outbox row per recipient and channel in the caller's transaction; SMS go out after it commits.
 
     `recipients`: User rows (a list or a queryset); SMS rows are made only for those with a phone. `template`: a
@@ -101,36 +119,43 @@ def notify(*, recipients, template, context, channels, broadcast=None):
 
 
 @transaction.atomic
-def notify_each(*, messages, template, channels, broadcast=None):
+def notify_each(
+    *,
+    messages: Iterable[tuple["User", Context]],
+    template: str,
+    channels: Iterable[str],
+    broadcast: Broadcast | None = None,
+) -> list[OutboxMessage]:
     """`notify` with a context per recipient: `messages` is [(user, context)]. The same rules, read once for all
     of them (opt-outs, today's marketing SMS), so that a nightly digest to thousands costs a few queries, not a
     few per person."""
     message = message_template(template)
-    channels = _validated_channels(channels)
+    channels = channels_validated(channels)
     if message.inbox_only and Channel.SMS in channels:
         raise ApplicationError(_("“%(template)s”只能作为站内信发送。") % {"template": message.label}, field="channels")
-    rendered = {}
+    rendered: dict[int, tuple[Context, str, dict]] = {}
 
-    def text_and_params(context):
+    def text_and_params(context: Context) -> tuple[str, dict]:
         # Contexts shared by many recipients (a broadcast) are rendered once.
         if id(context) not in rendered:
             if Channel.SMS in channels:
                 message.check_sms_limits(context)
             rendered[id(context)] = (context, message.render(context), message.params(context))
-        return rendered[id(context)][1:]
+        _context, text, params = rendered[id(context)]
+        return text, params
 
     now = timezone.now()
     expires_at = message.expires_at(now)
     sms_send_after = marketing_send_after(now) if message.kind == Kind.MARKETING else now
     messages = [(user, context) for user, context in messages]
     user_ids = [user.pk for user, _context in messages]
-    opted_out = _sms_opted_out(user_ids) if Channel.SMS in channels else set()
+    opted_out = sms_opted_out_users(user_ids) if Channel.SMS in channels else set()
     capped = Channel.SMS in channels and message.kind == Kind.MARKETING
     if capped:
-        _serialise_daily_cap()
-    sent_today = _marketing_sms_today(user_ids, sms_send_after) if capped else {}
+        daily_cap_serialise()
+    sent_today = marketing_sms_today(user_ids, sms_send_after) if capped else {}
     request_id = current_request_id()
-    rows = []
+    rows: list[OutboxMessage] = []
     for user, context in messages:
         text, params = text_and_params(context)
         for channel in channels:
@@ -173,7 +198,7 @@ class MessageRows(NamedTuple):
     sql: str
     params: dict
 
-    def as_cte(self, name):
+    def as_cte(self, name: str) -> str:
         """The INSERT as a data-modifying CTE `name AS (INSERT …)`, for a WITH list that writes it with its own
         rows: the statement lists the CTEs rather than splicing SQL text into a template string."""
         return f"{name} AS ({self.sql})"
@@ -187,12 +212,20 @@ _ROW_COLUMNS = (
 
 
 @functools.lru_cache(maxsize=64)
-def _message_rows_statement(template, has_phone, sql_context, source, condition, prefix, vendor):
+def _message_rows_statement(
+    template: str,
+    has_phone: bool,
+    sql_context: tuple[tuple[str, str], ...],
+    source: str,
+    condition: str,
+    prefix: str,
+    vendor: str,
+) -> str:
     """message_rows_sql's statement, which depends only on its shape: built once per shape, not per message."""
     message = message_template(template)
     name = f"{prefix}_%s"
 
-    def param(key):
+    def param(key: str) -> str:
         return f"%({name % key})s"
 
     text_sql, params_sql = param("text"), param("params")
@@ -208,7 +241,7 @@ def _message_rows_statement(template, has_phone, sql_context, source, condition,
         params_sql = f"{params_sql} || jsonb_build_object('{variable}', ({expression})::text)"
     tail = (f" FROM {source}" if source else "") + (f" WHERE {condition}" if condition else "")
 
-    def row(*, channel, phone, status, error, key, sent_at, expires_at):
+    def row(*, channel: str, phone: str, status: str, error: str, key: str, sent_at: str, expires_at: str) -> str:
         return (
             f"SELECT {user_sql}, {channel}, {phone}, {param('template')}, {param('kind')}, {params_sql}, "
             f"{text_sql}, {status}, 0, {error}, '', '', {key}, {now_sql}, {sent_at}, {now_sql}, {now_sql}, "
@@ -248,7 +281,16 @@ def _message_rows_statement(template, has_phone, sql_context, source, condition,
     return f"INSERT INTO {OutboxMessage._meta.db_table} ({_ROW_COLUMNS}) " + " UNION ALL ".join(rows)
 
 
-def message_rows_sql(*, user, template, context, sql_context=None, source="", condition="", prefix="message"):
+def message_rows_sql(
+    *,
+    user: "User",
+    template: str,
+    context: Context,
+    sql_context: Mapping[str, str] | None = None,
+    source: str = "",
+    condition: str = "",
+    prefix: str = "message",
+) -> MessageRows:
     """The rows `notify` writes for one critical message to one user on SMS and inbox, as one INSERT statement (or
     a data-modifying CTE's body) for a caller that must write them in the same statement as its own rows.
 

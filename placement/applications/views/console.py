@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import console_required
-from core.accounts.services import normalize_phone
 from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
 from core.paging import CONSOLE_PAGE_SIZE, page_of, query_without_page
@@ -243,7 +242,7 @@ def fair_edit(request, fair_id=None):
 
 def _check_in(request, fair, form):
     """Record what the desk form says; returns the message to show."""
-    phone = normalize_phone(form.cleaned_data["phone"])
+    phone = form.cleaned_data["phone"]
     worker = selectors.fair_worker_by_phone(fair=fair, phone=phone)
     if worker is None:
         message = _("%(county)s没有手机号为 %(phone)s 的登记务工人员，请先登记。")

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from core.accounts.permissions import console_required
 from core.accounts.scoping import user_can_access_region
 from core.privacy.masking import mask_phone
+from core.replicas import replica_reads
 from placement.matching import selectors
 
 SECRETARY_PAGE_SIZE = 20
@@ -14,6 +15,7 @@ SECRETARY_PAGE_SIZE = 20
 
 @console_required
 @require_safe
+@replica_reads
 def candidates(request, posting_id):
     posting, matches = selectors.candidates_for_posting(user=request.user, posting_id=posting_id)
     # Candidates come from anywhere; only those of the user's own region can be recommended from here (the
@@ -27,6 +29,7 @@ def candidates(request, posting_id):
 
 @console_required
 @require_safe
+@replica_reads
 def my_workers(request):
     page = Paginator(selectors.secretary_workers_to_match(secretary=request.user), SECRETARY_PAGE_SIZE).get_page(
         request.GET.get("page")

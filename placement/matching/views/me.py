@@ -3,12 +3,14 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from core.replicas import replica_reads
 from placement.matching import selectors
 from workers.permissions import registered_required
 
 
 @registered_required
 @require_safe
+@replica_reads
 def jobs_for_you(request):
     worker = request.worker
     return render(

@@ -6,12 +6,16 @@ import logging
 import pytest
 from celery import shared_task
 from django.core.cache import cache
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.notifications import services
+from core.notifications.gateways import sms_gateway
 from core.notifications.models import Channel, OutboxMessage, Status
+from core.notifications.services import sending
 from core.observability.log_context import RequestIdLogFilter
 from core.observability.request_id import current_request_id, request_id_bound
+from tests.core.notifications.test_sending import queued_rows
 from tests.factories import TripFactory, WorkerFactory
 
 REQUEST_ID = "booking-trace-0001"
@@ -73,3 +77,20 @@ def test_one_booking_is_followed_from_the_api_call_to_the_providers_answer(
     assert sms.provider_message_id in answer.getMessage()
     requests = [record for record in request_ids_in_caplog.records if record.name == "chunfeng.requests"]
     assert [(record.request_id, record.status) for record in requests] == [(REQUEST_ID, 201)]
+
+
+def test_a_call_that_lost_rows_to_the_dispatch_still_logs_as_the_request_that_wrote_them(
+    transactional_db, provider, request_ids_in_caplog
+):
+    """Between the claim and the call the dispatch may take a row (marked `unknown`); the call goes on with the
+    others, and still as part of the request that wrote them."""
+    with request_id_bound("lost-row-trace-0001"):
+        rows = queued_rows(2)
+    [call] = sending._claim([row.pk for row in rows])
+    OutboxMessage.objects.filter(pk=rows[0].pk).update(status=Status.UNKNOWN, reconcile_after=timezone.now())
+
+    sending._send_call(sms_gateway(), call)
+
+    answers = [record for record in request_ids_in_caplog.records if "the provider took" in record.getMessage()]
+    assert [record.request_id for record in answers] == ["lost-row-trace-0001"]
+    assert provider.phones() == [rows[1].phone]

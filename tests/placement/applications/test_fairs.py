@@ -105,6 +105,21 @@ def test_the_desk_finds_the_worker_by_phone_and_records_the_intention(fair, post
 
 
 @pytest.mark.django_db
+def test_the_desk_takes_a_pasted_phone_longer_than_twenty_characters_and_offers_room_for_it(
+    fair, worker, liuyang_staff, client
+):
+    phone = worker.user.phone
+    pasted = f"+86 {phone[:3]} - {phone[3:7]} - {phone[7:]}"  # 23 characters
+    client.force_login(liuyang_staff)
+    url = reverse("applications_console:fair", args=[fair.id])
+
+    assert 'maxlength="40"' in client.get(url).content.decode()
+    response = client.post(url, {"phone": pasted}, follow=True)
+
+    assert "张**已登记到场" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_the_desk_answers_with_a_masked_name(fair, worker, liuyang_staff, client):
     client.force_login(liuyang_staff)
 

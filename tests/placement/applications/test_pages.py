@@ -147,6 +147,21 @@ def test_staff_find_a_worker_by_phone_and_recommend_them(worker, posting, liuyan
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["+86 {a} {b} {c}", "{a}-{b}-{c}", "{full}"])
+def test_staff_find_a_worker_by_a_phone_typed_as_any_phone_field_takes_it(
+    worker, posting, liuyang_staff, client, typed
+):
+    phone = worker.user.phone
+    full_width = "".join(chr(ord(digit) + 0xFEE0) for digit in phone)
+    client.force_login(liuyang_staff)
+
+    query = typed.format(a=phone[:3], b=phone[3:7], c=phone[7:], full=full_width)
+    page = client.get(reverse("applications_console:posting", args=[posting.id]), {"q": query}).content.decode()
+
+    assert worker.full_name in page
+
+
+@pytest.mark.django_db
 def test_recommending_another_countys_worker_by_id_changes_nothing_and_names_no_one(
     make_worker, posting, regions, liuyang_staff, client
 ):

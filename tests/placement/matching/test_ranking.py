@@ -1,5 +1,5 @@
 import importlib
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -214,3 +214,38 @@ def test_a_posting_in_the_workers_own_township_says_so(seeker, make_posting):
     [match] = jobs_for_worker(worker=seeker)
 
     assert match.reasons[1] == "就在本乡镇"
+
+
+def test_a_worker_neither_joins_nor_leaves_a_postings_candidates_on_a_birthday(seeker, make_posting):
+    """Someone who watches a posting's candidates every day must not learn a birth date from the day a worker drops
+    off (docs/workers.md, "Masking"): ages are taken on 1 January, so a list changes for a whole birth year at once."""
+    year = timezone.localdate().year
+    eve, birthday = date(year, 6, 14), date(year, 6, 15)
+    seeker.birth_date = date(year - 46, 6, 15)  # 45 on the eve, 46 on the birthday
+    seeker.save()
+    posting = posting_profile(make_posting(age_min=18, age_max=45))
+    worker = selectors.worker_profile(seeker)
+
+    def candidates_on(day):
+        return {found.id for found in worker_candidates(posting, today=day, agreements=Agreements.in_force())}
+
+    def postings_on(day):
+        return {found.id for found in selectors.posting_candidates(worker, today=day)}
+
+    assert candidates_on(eve) == candidates_on(birthday) == {seeker.pk}
+    assert postings_on(eve) == postings_on(birthday) == {posting.id}
+    assert scoring.passes_hard_filters(worker, posting, today=eve)
+    assert scoring.passes_hard_filters(worker, posting, today=birthday)
+
+
+def test_ages_are_taken_on_the_first_of_january_so_nobody_under_the_minimum_is_matched(seeker, make_posting):
+    year = timezone.localdate().year
+    posting = posting_profile(make_posting(age_min=16, age_max=60))
+    seeker.birth_date = date(year - 16, 3, 1)  # 16 from 1 March, but 15 on 1 January
+    seeker.save()
+    worker = selectors.worker_profile(seeker)
+
+    assert not scoring.passes_hard_filters(worker, posting, today=date(year, 6, 1))
+    assert seeker.pk not in {
+        found.id for found in worker_candidates(posting, today=date(year, 6, 1), agreements=Agreements.in_force())
+    }
