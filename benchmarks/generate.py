@@ -411,6 +411,38 @@ def secondary_indexes():
         return cursor.fetchall()
 
 
+def generate_postings(*, postings, employers, seed):
+    """Replace every employer and posting with `employers` employers and `postings` postings of them (COPY), the
+    regions loaded first when missing; the indexes are rebuilt and the tables analysed at the end."""
+    if not Region.objects.filter(level=RegionLevel.COUNTY).exists():
+        regions_load_divisions()
+    generator = Generator(seed)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE jobs_jobposting, jobs_employer RESTART IDENTITY CASCADE")
+    employer_rows = generator.employers(employers, now)
+
+    # Indexes are dropped for the load and built once at the end: far faster than maintaining them per row.
+    indexes = secondary_indexes()
+    with connection.cursor() as cursor:
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    with tqdm(total=postings, desc="postings", unit=" rows", unit_scale=True) as progress:
+        written = 0
+        while written < postings:
+            size = min(BATCH, postings - written)
+            rows = [generator.posting_row(*generator.random.choice(employer_rows), now) for _ in range(size)]
+            copy_rows("jobs_jobposting", POSTING_COLUMNS, rows)
+            written += size
+            progress.update(size)
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for _name, definition in tqdm(indexes, desc="indexes", unit=""):
+            cursor.execute(definition)
+        cursor.execute("VACUUM ANALYZE jobs_employer")
+        cursor.execute("VACUUM ANALYZE jobs_jobposting")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postings", type=int, default=1_000_000)
@@ -424,33 +456,7 @@ def main():
         sys.exit("This database already holds employers; pass --replace to delete them and their postings.")
 
     started = time.monotonic()
-    if not Region.objects.filter(level=RegionLevel.COUNTY).exists():
-        regions_load_divisions()
-    generator = Generator(options.seed)
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE jobs_jobposting, jobs_employer RESTART IDENTITY CASCADE")
-    employers = generator.employers(options.employers, now)
-
-    # Indexes are dropped for the load and built once at the end: far faster than maintaining them per row.
-    indexes = secondary_indexes()
-    with connection.cursor() as cursor:
-        for name, _definition in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-    with tqdm(total=options.postings, desc="postings", unit=" rows", unit_scale=True) as progress:
-        written = 0
-        while written < options.postings:
-            size = min(BATCH, options.postings - written)
-            rows = [generator.posting_row(*generator.random.choice(employers), now) for _ in range(size)]
-            copy_rows("jobs_jobposting", POSTING_COLUMNS, rows)
-            written += size
-            progress.update(size)
-    with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '1GB'")
-        for _name, definition in tqdm(indexes, desc="indexes", unit=""):
-            cursor.execute(definition)
-        cursor.execute("VACUUM ANALYZE jobs_employer")
-        cursor.execute("VACUUM ANALYZE jobs_jobposting")
+    generate_postings(postings=options.postings, employers=options.employers, seed=options.seed)
     print(f"{options.postings:,} postings of {options.employers:,} employers in {time.monotonic() - started:.0f} s")
 
 

@@ -4,7 +4,8 @@
         flock /tmp/chunfeng-benchmark.lock .venv/bin/python benchmarks/page_cost.py '/jobs/?q=普工' --profile
 
 Runs the page through the whole Django stack (middleware, view, templates) with DEBUG off and the job list's result
-cache off, the way benchmarks/search.py's gunicorn serves it, and reports per request: the wall time (p50), the time
+cache off (`--cached`: on, with REDIS_URL set, what a repeated search costs), the way benchmarks/search.py's gunicorn
+serves it, and reports per request: the wall time (p50), the time
 spent waiting for SQL, and the CPU time of this process, which is what the rendering costs. Unlike the load test's
 requests per second, the CPU time hardly moves when other work shares the machine. `--profile` adds cProfile's
 top functions. Run `manage.py collectstatic` first (DEBUG off serves hashed static names).
@@ -29,10 +30,12 @@ os.environ.update(
     ALLOWED_HOSTS="testserver",
     SECURE_SSL_REDIRECT="false",
     LOG_LEVEL="WARNING",
-    JOBS_LIST_CACHE_SECONDS="0",
 )
+# Read before Django's settings are: the result cache's setting is read when they load.
+CACHED = "--cached" in sys.argv[1:]
+os.environ["JOBS_LIST_CACHE_SECONDS"] = "60" if CACHED else "0"
 
-import django
+import django  # noqa: E402
 
 django.setup()
 
@@ -45,6 +48,7 @@ def main():
     parser.add_argument("path", nargs="?", default="/jobs/?q=普工")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--profile", action="store_true", help="then profile 100 more requests with cProfile")
+    parser.add_argument("--cached", action="store_true", help="with the job list's result cache on")
     options = parser.parse_args()
 
     client = Client()

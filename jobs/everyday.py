@@ -97,26 +97,30 @@ def title_words():
     return words
 
 
-_tables = {"title_words": None, "vocabulary": (), "sounds": {}, "spellings": {}}
+_tables = {"title_words": None, "by_sound": {}, "by_deletion": {}, "spellings": {}}
+
+
+def _deletions(word):
+    """`word` and each way of taking one character out of it: two words one edit apart share at least one."""
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
 
 
 def _table():
-    """Vocabulary, each word's pinyin and pinyin -> words, rebuilt in this process when the title words change."""
+    """The known words by pinyin, by initials and by deletion (for near misses), rebuilt in
+    this process when the title words change: a lookup per request, never a pass over the vocabulary."""
     titles = title_words()
     if titles != _tables["title_words"]:
-        vocabulary = tuple(sorted(dictionary_words() | set(titles)))
+        vocabulary = sorted(dictionary_words() | set(titles))
         sounds = {word: pinyin_of(word) for word in vocabulary}
-        spellings = {}
+        by_sound, by_deletion, spellings = {}, {}, {}
         for word in vocabulary:
+            by_sound.setdefault(sounds[word], []).append(word)
+            for key in _deletions(word):
+                by_deletion.setdefault(key, []).append(word)
             for spelling in (sounds[word], initials_of(word)):
                 spellings.setdefault(spelling, []).append(word)
-        _tables.update(title_words=titles, vocabulary=vocabulary, sounds=sounds, spellings=spellings)
+        _tables.update(title_words=titles, by_sound=by_sound, by_deletion=by_deletion, spellings=spellings)
     return _tables
-
-
-def vocabulary():
-    """The words a query is checked against for pinyin and near misses: dictionaries, occupations, titles."""
-    return _table()["vocabulary"]
 
 
 def pinyin_of(word):
@@ -133,13 +137,15 @@ def words_for_pinyin(latin):
 
 
 def near_words(word, *, limit=5):
-    """Known words a mistyped `word` may have meant: the same pinyin first (保结 -> 保洁), then one character off."""
+    """Known words a mistyped `word` may have meant: the same pinyin first (保结 -> 保洁), then one character off,
+    each in the order of the vocabulary (the dictionaries, occupations and title words, sorted)."""
     if not word:
         return []
-    spelled = pinyin_of(word)
-    same_sound = [known for known, sound in _table()["sounds"].items() if known != word and sound == spelled]
-    one_off = [known for known in vocabulary() if known != word and _one_edit_apart(known, word)]
-    return list(dict.fromkeys(same_sound + one_off))[:limit]
+    table = _table()
+    same_sound = table["by_sound"].get(pinyin_of(word), [])
+    sharing_a_deletion = {known for key in _deletions(word) for known in table["by_deletion"].get(key, ())}
+    one_off = sorted(known for known in sharing_a_deletion if _one_edit_apart(known, word))
+    return [known for known in dict.fromkeys(same_sound + one_off) if known != word][:limit]
 
 
 def _one_edit_apart(first, second):

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from core.regions.models import Region
 from jobs.everyday import dictionary_words, everyday, words_for_pinyin
 from jobs.places import gazetteer
 from jobs.search import AllOf, AnyOf, all_of, query_tokens
@@ -56,9 +57,9 @@ class Term:
 @dataclass(frozen=True)
 class ReadQuery:
     terms: tuple = ()
-    place: object = None  # the Region the query names without doubt: a filter
+    place: Region | None = None  # the Region the query names without doubt: a filter
     place_text: str = ""  # as typed, to take it out of the query when it is undone
-    boost: tuple = ()  # the Regions a doubtful place name may mean: ranked first
+    boost: tuple[Region, ...] = ()  # the Regions a doubtful place name may mean: ranked first
     wage_floor: int | None = None
 
     def matches(self, *, exact_only=False):

@@ -77,6 +77,16 @@ def relevance_tiers(read):
     return [(boosted, condition) for condition in conditions] + [(~boosted, condition) for condition in conditions]
 
 
+def typed_tiers(read):
+    """For each of `relevance_tiers(read)`: whether it holds only postings with every word as typed (every word in
+    the title as typed, and every word in the text as typed), so is no larger than the search of those words."""
+    if not read.terms:
+        return [False]
+    steps = len(_ladder(read.terms))
+    per_place = [step in (0, steps - 1) for step in range(steps)] + [False]
+    return per_place * (2 if read.boost else 1)
+
+
 # How many of the newest postings (after the other filters and the cursor) a tier is looked for in first.
 WINDOW = 2_000
 

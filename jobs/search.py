@@ -6,8 +6,11 @@ labour-market words (`dictionary.txt`) on top of jieba's. Postings store their t
 text-search configuration does (lower-case, no stemming, no stop words), in Python, so that the index, the
 bulk generator (which writes tsvector literals through COPY) and the query agree exactly.
 
-Three kinds of lexeme are stored per posting:
+Four kinds of lexeme are stored per posting:
 - every word of the search mode cut of its texts (电子厂 gives 电子 and 电子厂);
+- the code of its work place at each level, with `PLACE_MARK` in front (`@43`, `@4301`, `@430181`): a place filter
+  with words is then one more lexeme for the text index, which meets the words' long lists only where the place's
+  short one allows, instead of intersecting every match of a common word in China with a province's ten thousands;
 - its title's words and single characters again with `TITLE_MARK` in front, so that "this word is in the title"
   is one more indexed lexeme (relevance puts those first) rather than a weight the GIN index cannot filter on;
 - every single character of its title, so that one-character queries (厨) find 厨师 and 帮厨, and with the mark,
@@ -23,7 +26,11 @@ from pathlib import Path
 
 import rjieba
 
+from core.regions.models import SIGNIFICANT_DIGITS
+
 TITLE_MARK = "_"
+# Never part of a word read from a text (see `_RUN`), so a place code cannot be matched by anything typed.
+PLACE_MARK = "@"
 DICTIONARY = Path(__file__).with_name("dictionary.txt")
 # A frequency well above any of jieba's own, so that our words win over the default dictionary's splits.
 DOMAIN_WORD_FREQUENCY = 1_000_000
@@ -74,6 +81,16 @@ def document_lexemes(*, title, texts):
     for text in texts:
         lexemes.update(_words(text, for_search=True))
     return sorted(lexemes)
+
+
+def place_lexemes(code):
+    """The lexemes of a work place's code, one per level down to its own: 430181 -> @43, @4301, @430181."""
+    return [PLACE_MARK + code[:digits] for digits in SIGNIFICANT_DIGITS.values() if digits <= len(code)]
+
+
+def place_lexeme(region):
+    """The lexeme every posting in `region` holds (`place_lexemes` of its code)."""
+    return Lexeme(PLACE_MARK + region.prefix)
 
 
 @dataclass(frozen=True)
@@ -158,5 +175,6 @@ class TokenQuery:
 
 
 def tsvector_literal(lexemes):
-    """A tsvector's text form. Lexemes are Han characters, digits or a-z only (see `_RUN`), so need no escaping."""
+    """A tsvector's text form. Lexemes are Han characters, digits or a-z (see `_RUN`), perhaps behind a mark, so
+    need no escaping."""
     return " ".join(f"'{lexeme}'" for lexeme in lexemes)

@@ -266,6 +266,9 @@ elif REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "chunfeng"}}
+# What depends on the code and the language only (the tab bar a visitor sees): kept in each process's memory, read
+# without a round trip to Redis; a deploy restarts the processes, and with them this cache.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "chunfeng-local"}
 
 # --- Celery -----------------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -6,7 +6,7 @@ from core.batching import chunked
 from jobs.models import Employer, JobPosting
 from jobs.pagecache import list_cache_invalidate
 from jobs.places import region_names
-from jobs.search import document_lexemes
+from jobs.search import document_lexemes, place_lexemes
 
 _REINDEX_BATCH = 500
 _INDEXED_FIELDS = (
@@ -32,7 +32,7 @@ _INDEXED_FIELDS = (
 
 def posting_lexemes(posting: JobPosting, *, place_names: list[str]) -> list[str]:
     employer = posting.employer
-    return document_lexemes(
+    words = document_lexemes(
         title=posting.title,
         texts=[
             posting.get_occupation_display(),
@@ -47,6 +47,7 @@ def posting_lexemes(posting: JobPosting, *, place_names: list[str]) -> list[str]
             *place_names,
         ],
     )
+    return sorted([*words, *place_lexemes(posting.work_region_id)])
 
 
 def posting_index(posting: JobPosting) -> None:

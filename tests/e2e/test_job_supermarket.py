@@ -44,3 +44,32 @@ def test_a_job_seeker_finds_a_cleaning_job_in_liuyang_on_a_phone(phone, regions)
     assert phone.locator("h1").inner_text() == "商场保洁员"
     assert "3200-3800元/月" in phone.locator(".job-detail__wage").inner_text()
     assert page_fits_the_screen(phone)
+
+
+def test_a_job_seeker_who_types_a_county_sees_it_as_a_filter_and_undoes_it(phone, regions):
+    list_cache_invalidate()
+    JobPostingFactory(title="保洁阿姨", occupation="cleaning", work_region_id="431322")
+    JobPostingFactory(title="医院保洁员", occupation="cleaning", work_region_id="431322")
+    JobPostingFactory(title="电子厂普工", work_region_id="431322")
+    JobPostingFactory(
+        title="商场保洁员", occupation="cleaning", work_region_id="430181", description="新化老乡多，包住"
+    )
+    JobPostingFactory(title="酒店保洁员", occupation="cleaning", work_region_id="430181")
+
+    phone.goto("/jobs/")
+    phone.get_by_role("searchbox", name="搜索岗位").fill("新化 保洁")
+    phone.get_by_role("button", name="搜索").click()
+    phone.wait_for_url("**/jobs/?q=*")
+    assert "已按 新化县 筛选" in phone.locator(".job-search-note").first.inner_text()
+    assert phone.get_by_role("status").inner_text() == "共 2 个岗位"
+    assert sorted(phone.locator(".job-card__title").all_inner_texts()) == ["保洁阿姨", "医院保洁员"]
+    assert set(phone.locator(".job-card__place").all_inner_texts()) == {"娄底市 · 新化县"}
+    assert page_fits_the_screen(phone)
+
+    phone.get_by_role("link", name="不按地点筛选").click()
+    phone.wait_for_url("**words_only=1*")
+    assert phone.locator(".job-search-note").count() == 0
+    # 新化 is a word now: the county's cleaning jobs and the one elsewhere that mentions it, none without it.
+    assert phone.get_by_role("status").inner_text() == "共 3 个岗位"
+    assert sorted(phone.locator(".job-card__title").all_inner_texts()) == ["保洁阿姨", "医院保洁员", "商场保洁员"]
+    assert phone.get_by_role("searchbox", name="搜索岗位").input_value() == "新化 保洁"

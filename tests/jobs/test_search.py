@@ -184,7 +184,7 @@ def test_a_tampered_cursor_is_refused_with_a_message(regions):
 
 
 def test_the_count_is_exact_when_small_and_capped_when_large(regions, monkeypatch):
-    monkeypatch.setattr("jobs.selectors.COUNT_LIMIT", 3)
+    monkeypatch.setattr("jobs.selectors.search.COUNT_LIMIT", 3)
     JobPostingFactory.create_batch(3)
     assert posting_search(filters=PostingFilters(q="普工")).count_display == "3"
     JobPostingFactory()

@@ -10,6 +10,7 @@ from core.regions.models import Region
 from jobs.everyday import TITLE_WORDS_KEY, near_words, parse_everyday, words_for_pinyin
 from jobs.places import Gazetteer, short_name
 from jobs.query import read_query
+from jobs.ranking import typed_tiers
 from jobs.search import document_lexemes
 from jobs.selectors import PostingFilters, Sort, posting_search
 from tests.factories import JobPostingFactory
@@ -101,6 +102,20 @@ def test_a_place_name_that_is_also_a_trade_word_is_a_boost():
     places = Gazetteer([Region(code="431300", name="保安市", level="city")], other_meanings=frozenset({"保安"}))
     [match], _rest = places.find("保安")
     assert match.ambiguous
+
+
+def test_a_posting_is_indexed_under_its_place_s_code_at_every_level(regions):
+    posting = JobPostingFactory(title="保洁员", work_region_id="430181102")
+    assert {"@43", "@4301", "@430181", "@430181102"} <= set(posting.search_tokens)
+    assert not any(lexeme.startswith("@") for lexeme in document_lexemes(title="@43 保洁", texts=["@4301"]))
+
+
+def test_a_place_with_words_finds_its_townships_postings_and_none_that_only_name_it(regions):
+    JobPostingFactory(title="保洁员", work_region_id="430181102")  # a township of 浏阳市
+    JobPostingFactory(title="保洁阿姨", work_region_id="431322", description="浏阳老板开的店")
+    assert search("浏阳 保洁") == ["保洁员"]
+    assert search("保洁", region=Region.objects.get(code="430000")) == ["保洁阿姨", "保洁员"]
+    assert search("保洁", region=Region.objects.get(code="440000")) == []
 
 
 def test_the_undo_searches_the_place_as_a_word(regions):
@@ -220,11 +235,41 @@ def test_a_homophone_typo_suggests_the_word_it_sounds_like():
     assert near_words("保结")[0] == "保洁"
 
 
+def test_a_word_one_character_off_suggests_the_known_words_changed_added_or_removed():
+    assert "电子厂" in near_words("电子广")  # changed (guang is not chang)
+    assert "缝纫工" in near_words("缝纫工人")  # one too many
+    assert "缝纫工" in near_words("缝工", limit=50)  # one missing
+    assert "缝纫" not in near_words("缝纫")  # the word itself is no suggestion
+    assert near_words("货车司机帮手") == []  # two off
+
+
 def test_nothing_found_offers_the_near_words_that_would_find_something(regions):
     JobPostingFactory(title="保洁员", occupation="cleaning")
     page = posting_search(filters=PostingFilters(q="保结"))
     assert page.postings == []
     assert [word for word, _q in page.suggestions] == ["保洁"]
+
+
+def test_near_words_are_offered_in_a_place_that_has_postings_and_not_in_one_that_has_none(regions):
+    JobPostingFactory(title="保洁员", occupation="cleaning", work_region_id="431322")
+    JobPostingFactory(title="保洁员", occupation="cleaning", work_region_id="441900")  # 东莞市, without counties
+    in_xinhua = posting_search(filters=PostingFilters(q="新化 保结"))
+    assert in_xinhua.count == 0
+    assert [word for word, _q in in_xinhua.suggestions] == ["保洁"]
+    assert posting_search(filters=PostingFilters(q="浏阳 保结")).suggestions == []
+    # A province or a city is a lexeme of the text query: the same answers.
+    assert [word for word, _q in posting_search(filters=PostingFilters(q="广东 保结")).suggestions] == ["保洁"]
+    assert [word for word, _q in posting_search(filters=PostingFilters(q="东莞 保结")).suggestions] == ["保洁"]
+    assert posting_search(filters=PostingFilters(q="四川 保结")).suggestions == []
+
+
+def test_a_near_word_that_names_a_place_is_not_offered_as_the_word_meant(regions):
+    JobPostingFactory(title="普宁电子厂", work_region_id="445281")  # 普宁市, 广东
+    cache.delete(TITLE_WORDS_KEY)
+    assert "普宁" in near_words("普工")
+    page = posting_search(filters=PostingFilters(q="新化 普工"))
+    assert page.count == 0
+    assert page.suggestions == []
 
 
 def test_nothing_in_the_county_offers_its_province_with_the_count(regions):
@@ -255,8 +300,10 @@ def test_relevance_pages_keep_their_order_across_tiers(regions):
 
 
 @pytest.mark.parametrize("window", [1, 2, 100])
-def test_a_large_search_reads_its_tiers_in_the_same_order_as_a_small_one(regions, monkeypatch, window):
-    """Above COUNT_LIMIT matches the tiers are read one by one (a window of the newest, then the text index)."""
+@pytest.mark.parametrize("limit", [1, 4])
+def test_a_large_search_reads_its_tiers_in_the_same_order_as_a_small_one(regions, monkeypatch, window, limit):
+    """Above COUNT_LIMIT matches the tiers are read one by one (a window of the newest, then the text index); with a
+    limit of 4 the words as typed (4 postings) are a small search, the words with their related ones (6) not."""
     newer_first(
         ("电子厂普工", {"description": "包住，车间保洁"}),
         ("保洁员", {"occupation": "cleaning", "description": "包住"}),
@@ -266,10 +313,17 @@ def test_a_large_search_reads_its_tiers_in_the_same_order_as_a_small_one(regions
         ("保洁 包住", {"occupation": "cleaning"}),
     )
     small = search("保洁 包住")
-    monkeypatch.setattr("jobs.selectors.COUNT_LIMIT", 1)
+    monkeypatch.setattr("jobs.selectors.search.COUNT_LIMIT", limit)
     monkeypatch.setattr("jobs.ranking.WINDOW", window)
     assert search("保洁 包住") == small
     assert small[:3] == ["保洁 包住", "保洁员", "小区保洁"]
+
+
+def test_the_tiers_of_every_word_as_typed_are_the_first_and_the_last_of_the_ladder():
+    assert typed_tiers(read_query("做饭")) == [True, False, True, False]
+    # 2 words: both in the title as typed, then through related words; one of them, each way; both in the text.
+    assert typed_tiers(read_query("保洁 包住")) == [True, False, False, False, True, False]
+    assert typed_tiers(read_query("朝阳 保安")) == [True, False, True, False] * 2
 
 
 def test_the_re_index_gives_postings_saved_before_their_title_marks_in_batches(regions):

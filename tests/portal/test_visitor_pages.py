@@ -106,6 +106,21 @@ def test_the_tab_bar_marks_the_section_the_worker_is_in(client, regions):
     }
 
 
+def test_a_visitor_s_tab_bar_marks_the_section_and_speaks_the_page_s_language(client, regions):
+    def tabs(url, **headers):
+        bar = _tab_bar(client.get(url, **headers))
+        return re.sub(r"<[^>]+>", " ", bar).split(), re.findall(r'aria-current="page">([^<]+)', bar)
+
+    # Twice each, in turn: the second time the tab bar comes from the cache, and must be the same.
+    for _round in range(2):
+        assert tabs("/jobs/") == (["找工作", "专车", "消息", "我的"], ["找工作"])
+        assert tabs("/trips/") == (["找工作", "专车", "消息", "我的"], ["专车"])
+        assert tabs("/jobs/", HTTP_ACCEPT_LANGUAGE="en") == (
+            ["Find", "a", "job", "Buses", "Message", "Me"],
+            ["Find a job"],
+        )
+
+
 def test_the_workers_own_page_opens_with_its_four_links(client, regions):
     worker = WorkerFactory(home_region=regions.get(code="430181102201"))
     client.force_login(worker.user)
