@@ -341,6 +341,7 @@ class Generator:
             requirements=requirements,
             pay_notes="计件" if "计件" in description else "",
             kind=kind,
+            work_region_id=county,
             **benefits,
         )
         lexemes = posting_lexemes(posting, place_names=names)
