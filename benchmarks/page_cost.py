@@ -42,6 +42,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from benchmarks.database_clock import DatabaseClock  # noqa: E402
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -57,16 +59,7 @@ def main():
     if response.status_code != 200:
         sys.exit(f"{options.path} answered {response.status_code}")
 
-    in_database = 0.0
-
-    def clock(execute, sql, params, many, context):
-        nonlocal in_database
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            in_database += time.perf_counter() - started
-
+    clock = DatabaseClock()
     walls = []
     cpu_started = time.process_time()
     with connection.execute_wrapper(clock):
@@ -77,7 +70,7 @@ def main():
     cpu = (time.process_time() - cpu_started) * 1000 / options.requests
     print(
         f"{options.path}: {len(response.content) / 1024:.1f} KB; per request: wall p50 "
-        f"{statistics.median(walls):.1f} ms, waiting for SQL {in_database * 1000 / options.requests:.1f} ms, "
+        f"{statistics.median(walls):.1f} ms, waiting for SQL {clock.seconds * 1000 / options.requests:.1f} ms, "
         f"Python CPU {cpu:.1f} ms; load average {os.getloadavg()[0]:.1f}"
     )
     if options.profile:

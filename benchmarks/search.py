@@ -41,6 +41,7 @@ from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
+from benchmarks.database_clock import DatabaseClock  # noqa: E402
 from benchmarks.served import gunicorn  # noqa: E402
 from core.regions.models import Region  # noqa: E402
 from jobs.models import JobPosting  # noqa: E402
@@ -48,20 +49,6 @@ from jobs.selectors import PostingFilters, posting_search, postings_visible  # n
 
 PAGE_SIZE = 20
 DEEP_PAGE = 1000
-
-
-class DatabaseClock:
-    """Adds up the time spent executing SQL (the `execute_wrapper` hook sees every query)."""
-
-    def __init__(self):
-        self.seconds = 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
 
 
 def naive_page(*, q="", place="", wage_min=None, page=1):

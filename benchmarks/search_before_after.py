@@ -15,6 +15,11 @@ import os
 import statistics
 import sys
 import time
+from pathlib import Path
+
+# This checkout's clock, imported before the other tree goes first on the path for the code it measures.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.database_clock import DatabaseClock
 
 QUERIES = ["东莞 普工 包吃包住 5000以上", "做饭", "新化 保洁", "保洁"]
 ROUNDS = 40
@@ -36,26 +41,16 @@ def main():
     if not jobs.__file__.startswith(tree):
         sys.exit(f"jobs was imported from {jobs.__file__}, not from {tree}")
 
-    in_database = 0.0
-
-    def clock(execute, sql, params, many, context):
-        nonlocal in_database
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            in_database += time.perf_counter() - started
-
     walls, databases = {q: [] for q in QUERIES}, {q: [] for q in QUERIES}
     for q in QUERIES:
         posting_search(filters=PostingFilters(q=q))
     for _round in range(ROUNDS):
         for q in QUERIES:
-            in_database, started = 0.0, time.perf_counter()
+            clock, started = DatabaseClock(), time.perf_counter()
             with connection.execute_wrapper(clock):
                 posting_search(filters=PostingFilters(q=q))
             walls[q].append((time.perf_counter() - started) * 1000)
-            databases[q].append(in_database * 1000)
+            databases[q].append(clock.seconds * 1000)
     print(f"code: {tree}; load average {os.getloadavg()[0]:.1f}")
     for q in QUERIES:
         print(f"| {q} | {statistics.median(walls[q]):.1f} | {p95(walls[q]):.1f} | {p95(databases[q]):.1f} |")
