@@ -6,10 +6,13 @@ from datetime import date, datetime
 
 from django.db import models
 
-from portal.statistics.catalogue import FIGURES
 from portal.statistics.models import ROLLED_UP_DIGITS
 
-FIGURE_NAMES = tuple(figure.name for figure in FIGURES)
+
+def _figure_names(totals_model: type[models.Model]) -> tuple[str, ...]:
+    # Read off the model handed in, not the live catalogue: the migration's historical model has the columns of
+    # its time, and a figure added later must not make that migration ask for a column it does not have yet.
+    return tuple(field.name for field in totals_model._meta.fields if isinstance(field, models.PositiveIntegerField))
 
 
 def daily_totals_write(
@@ -20,9 +23,10 @@ def daily_totals_write(
     The models are passed in so that the migration that created DailyTotals fills it through its historical models
     with this same code.
     """
+    figure_names = _figure_names(totals_model)
     totals: dict[str, Counter[str]] = defaultdict(Counter)
     carried: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in figures_model.objects.filter(day=day).values("region_code", "carried_by_province", *FIGURE_NAMES):
+    for row in figures_model.objects.filter(day=day).values("region_code", "carried_by_province", *figure_names):
         code = row.pop("region_code")
         carried_here = row.pop("carried_by_province")
         for digits in ROLLED_UP_DIGITS:
@@ -36,7 +40,7 @@ def daily_totals_write(
                 prefix=prefix,
                 carried_by_province=dict(carried[prefix]),
                 rebuilt_at=rebuilt_at,
-                **{name: values[name] for name in FIGURE_NAMES},
+                **{name: values[name] for name in figure_names},
             )
             for prefix, values in totals.items()
         ],
