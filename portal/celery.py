@@ -13,8 +13,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Named queues so that a flood of SMS never delays a spreadsheet import, and each can get its own workers.
-app.conf.task_queues = [Queue("default"), Queue("notifications"), Queue("imports")]
+# Named queues so that a flood of SMS never delays a spreadsheet import, a broadcast (`bulk`) never delays a
+# sign-in code (`notifications`), and each can get its own workers. Every worker start-up lists them all
+# (docs/operations.md, "Workers by queue"); tests/portal/test_worker_queues.py holds each place to that.
+app.conf.task_queues = [Queue("default"), Queue("notifications"), Queue("bulk"), Queue("imports")]
 app.autodiscover_tasks()
 
 

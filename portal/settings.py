@@ -374,6 +374,10 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TASK_ROUTES = {
     "workers.tasks.ledger_import_run_task": {"queue": "imports"},
     "jobs.tasks.demand_import_run_task": {"queue": "imports"},
+    # Messages to many (broadcasts, the nightly push) apart from those a person is waiting for (sign-in codes, a
+    # booking's confirmation), so that a broadcast never delays a code: core/notifications/publishing.py.
+    "core.notifications.tasks.outbox_send_bulk": {"queue": "bulk"},
+    "core.notifications.tasks.broadcast_fan_out": {"queue": "bulk"},
     "core.notifications.tasks.*": {"queue": "notifications"},
 }
 

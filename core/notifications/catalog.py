@@ -38,7 +38,8 @@ class MessageTemplate:
     label: str
     text: str
     kind: str
-    # Whether staff may pick it on the broadcast page.
+    # Whether staff may pick it on the broadcast page. Only a push (Kind.MARKETING) may be: a broadcast's sends go on
+    # the `bulk` queue by their kind (publishing.py), and a push keeps the quiet hours and the daily cap.
     broadcastable: bool = False
     # A message the recipient asked for this very minute (a sign-in code) still comes after they turned SMS off:
     # turning it off is about what we push, and without the code they could not sign in to turn it back on.
@@ -53,6 +54,12 @@ class MessageTemplate:
     # Ours alone (a supervisor's weekly-report link): no provider reviews it, so it may carry a link, and it can never
     # go out as an SMS.
     inbox_only: bool = False
+
+    def __post_init__(self):
+        if self.broadcastable and self.kind != Kind.MARKETING:
+            raise ImproperlyConfigured(
+                f"The message template {self.key!r} is offered for broadcasts, so it must be Kind.MARKETING."
+            )
 
     @cached_property
     def variables(self):

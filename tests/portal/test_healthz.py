@@ -103,7 +103,7 @@ def test_the_full_health_check_reports_backlog_beat_and_backups_when_all_is_well
     assert body["last_restore_drill"]["succeeded"] is True
     assert body["last_restore_drill"]["summary"] == "60 tables identical"
     if settings.REDIS_URL:
-        assert set(body["queues"]) == {"default", "notifications", "imports"}
+        assert set(body["queues"]) == {"default", "notifications", "bulk", "imports"}
         assert body["beat_last_tick"] is not None
 
 

@@ -186,7 +186,7 @@ def broadcast_resend_failed(*, broadcast: Broadcast) -> int:
     rows = OutboxMessage.objects.select_for_update().filter(
         broadcast=broadcast, channel=Channel.SMS, status=Status.FAILED, error_code__in=resendable
     )
-    rows = list(rows.only("id", "recipient_id"))
+    rows = list(rows.only("id", "recipient_id", "kind"))
     if not rows:
         return 0
     now = timezone.now()
@@ -194,8 +194,8 @@ def broadcast_resend_failed(*, broadcast: Broadcast) -> int:
     recipient_ids = [row.recipient_id for row in rows]
     daily_cap_serialise()
     today = marketing_sms_today(recipient_ids, send_after)
-    over_cap = [row.pk for row in rows if today.get(row.recipient_id, 0) >= settings.NOTIFICATIONS_DAILY_CAP]
-    again = [row.pk for row in rows if row.pk not in set(over_cap)]
+    over_cap = {row.pk for row in rows if today.get(row.recipient_id, 0) >= settings.NOTIFICATIONS_DAILY_CAP}
+    again = [row.pk for row in rows if row.pk not in over_cap]
     OutboxMessage.objects.filter(pk__in=over_cap).update(status=Status.CANCELLED, last_error=DAILY_CAP_REASON)
     OutboxMessage.objects.filter(pk__in=again).update(
         status=Status.QUEUED,
@@ -206,5 +206,5 @@ def broadcast_resend_failed(*, broadcast: Broadcast) -> int:
         enqueued_at=now if send_after <= now else None,
     )
     if send_after <= now:
-        send_after_commit(again)
+        send_after_commit((row.pk, row.kind) for row in rows if row.pk not in over_cap)
     return len(again)

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
-from core.notifications.models import Broadcast, BroadcastStatus, Channel, OutboxMessage, Status
+from core.notifications.models import Broadcast, BroadcastStatus, Channel, Kind, OutboxMessage, Status
 from core.notifications.publishing import fan_out, send_after_commit
 
 WORKER_LOST_REASON = "发送进程中断，正在向服务商核实是否已发送"
@@ -25,19 +25,23 @@ def _mark_dead_workers_rows_unknown(now: datetime) -> int:
 
 def _enqueue_unclaimed_rows(now: datetime) -> int:
     """Queued rows that are due and that no task carries: written by SQL (a booking), held for the quiet hours
-    that just ended, or whose task a lost broker took with it."""
+    that just ended, or whose task a lost broker took with it. Each goes to its kind's queue (publishing.py); the
+    critical ones first, so that a booking's SMS written at 8:00 does not wait for the ticks that enqueue the
+    night's held pushes."""
     stale = now - timedelta(seconds=settings.NOTIFICATIONS_REQUEUE_AFTER_SECONDS)
     with transaction.atomic():
-        ids = list(
+        rows = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(channel=Channel.SMS, status=Status.QUEUED, send_after__lte=now)
             .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale))
-            .values_list("id", flat=True)
-            .order_by("id")[: settings.NOTIFICATIONS_DISPATCH_LIMIT]
+            .values_list("id", "kind")
+            .order_by(Case(When(kind=Kind.CRITICAL, then=Value(0)), default=Value(1)), "id")[
+                : settings.NOTIFICATIONS_DISPATCH_LIMIT
+            ]
         )
-        OutboxMessage.objects.filter(id__in=ids).update(enqueued_at=now)
-        send_after_commit(ids)
-    return len(ids)
+        OutboxMessage.objects.filter(id__in=[row_id for row_id, _kind in rows]).update(enqueued_at=now)
+        send_after_commit(rows)
+    return len(rows)
 
 
 def _resume_stalled_fan_outs(now: datetime) -> int:

@@ -24,9 +24,9 @@ def rows_requeue(rows: QuerySet[OutboxMessage], *, reason: str, error_code: str,
     rows.filter(expires_at__lte=send_after).update(
         status=Status.CANCELLED, last_error=EXPIRED_REASON, error_code="expired"
     )
-    retry_ids = list(rows.values_list("id", flat=True))
+    retries = list(rows.values_list("id", "kind"))
     rows.update(status=Status.QUEUED, last_error=reason, error_code=error_code, send_after=send_after, enqueued_at=now)
-    send_after_commit(retry_ids, countdown=delay)
+    send_after_commit(retries, countdown=delay)
 
 
 def secrets_forget(ids: list[int]) -> None:

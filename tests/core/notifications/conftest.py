@@ -34,7 +34,7 @@ def _close_this_threads_connections(**kwargs):
 
 @pytest.fixture
 def celery_worker(transactional_db, settings):
-    """A real Celery worker (in a thread of this process) consuming the `notifications` queue from Redis.
+    """A real Celery worker (in a thread of this process) consuming the `notifications` and `bulk` queues from Redis.
 
     It needs committed data, hence the transactional database; it closes its own database connections after each
     task so that none outlives the test.
@@ -42,10 +42,12 @@ def celery_worker(transactional_db, settings):
     from portal.celery import app
 
     assert not app.conf.task_always_eager, "the integration tests need REDIS_URL: Celery must really queue"
+    queues = ["notifications", "bulk"]
     with app.connection_for_write() as connection:
-        connection.default_channel.queue_purge("notifications")
+        for queue in queues:
+            connection.default_channel.queue_purge(queue)
     task_postrun.connect(_close_this_threads_connections)
-    with start_worker(app, pool="solo", queues=["notifications"], perform_ping_check=False, loglevel="WARNING"):
+    with start_worker(app, pool="solo", queues=queues, perform_ping_check=False, loglevel="WARNING"):
         yield app
     task_postrun.disconnect(_close_this_threads_connections)
 
