@@ -39,6 +39,15 @@ def worker_is_running(*, queue):
     return cache.get(_key(queue)) is not None
 
 
+def queues_without_worker():
+    """The watched queues (WORKER_HEARTBEAT_QUEUES) that no worker has served lately, in one cache round trip: a
+    queue nobody consumes keeps its tasks forever (a broadcast that never goes, and nothing says so)."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return []
+    found = cache.get_many([_key(queue) for queue in settings.WORKER_HEARTBEAT_QUEUES])
+    return [queue for queue in settings.WORKER_HEARTBEAT_QUEUES if _key(queue) not in found]
+
+
 def task_queue(task):
     """The queue a running task was taken from ("" for an eager task, which no queue carried)."""
     delivery_info = getattr(task.request, "delivery_info", None) or {}

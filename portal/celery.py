@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.signals import before_task_publish, task_postrun, task_prerun
+from django.conf import settings
 from kombu import Queue
 
 from core.heartbeat import worker_task_finished, worker_task_started
@@ -14,9 +15,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Named queues so that a flood of SMS never delays a spreadsheet import, a broadcast (`bulk`) never delays a
-# sign-in code (`notifications`), and each can get its own workers. Every worker start-up lists them all
-# (docs/operations.md, "Workers by queue"); tests/portal/test_worker_queues.py holds each place to that.
-app.conf.task_queues = [Queue("default"), Queue("notifications"), Queue("bulk"), Queue("imports")]
+# sign-in code (`notifications`), and each can get its own workers. Wherever workers are started, every queue has
+# one (docs/operations.md, "Workers by queue"); tests/portal/test_worker_queues.py holds each place to that.
+app.conf.task_queues = [Queue(name) for name in settings.TASK_QUEUES]
 app.autodiscover_tasks()
 
 

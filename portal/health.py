@@ -9,7 +9,7 @@ from django.db import connections
 from django.db.utils import DatabaseError
 from django.utils import timezone
 
-from core.heartbeat import beat_last_tick
+from core.heartbeat import beat_last_tick, queues_without_worker
 from core.redis_client import redis_client
 from portal import monitoring
 
@@ -67,6 +67,15 @@ def _queues_and_beat(report, problems, now):
     silent = _seconds_since(tick, now)
     if silent is None or silent > BEAT_SILENT_AFTER_SECONDS:
         problems.append("beat silent" if tick else "beat never ticked")
+        # The queues' heartbeats come from beat: without it, a queue's silence says nothing about its workers.
+        return
+    try:
+        idle = queues_without_worker()
+    except redis.RedisError as error:
+        problems.append(f"redis: {error}")
+        return
+    report["queues_without_worker"] = idle
+    problems.extend(f"no worker on queue {queue}" for queue in idle)
 
 
 def _outbox_and_backups(report, problems, now):
@@ -95,8 +104,8 @@ def _outbox_and_backups(report, problems, now):
 
 def full_report():
     """The backlog and the background machinery, for an operator (/healthz?full=1 with METRICS_TOKEN): Celery
-    queues, the outbox's unsent rows and how late the oldest is, beat's last tick, the last backup and drill, and
-    the list of what is wrong by the example alert rules' limits."""
+    queues and those no worker serves, the outbox's unsent rows and how late the oldest is, beat's last tick, the
+    last backup and drill, and the list of what is wrong by the example alert rules' limits."""
     now = timezone.now()
     report, problems = {}, []
     _queues_and_beat(report, problems, now)

@@ -6,12 +6,13 @@ import logging
 import os
 
 import redis
+from django.conf import settings
 from django.db import DatabaseError
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from core.heartbeat import beat_last_tick
+from core.heartbeat import beat_last_tick, queues_without_worker
 from core.notifications.outcome_counts import sms_outcome_totals
 from core.observability.models import OperationKind
 from portal import monitoring
@@ -34,6 +35,14 @@ def _queues():
         labels=["queue"],
         samples=[([queue], length) for queue, length in lengths.items()],
     )
+    if lengths:  # with REDIS_URL: tasks wait for a worker (embedded, they run in-process)
+        idle = set(queues_without_worker())
+        yield _gauge(
+            "chunfeng_celery_queue_served",
+            "1 if a worker took a task from the queue within WORKER_HEARTBEAT_TTL_SECONDS, else 0.",
+            labels=["queue"],
+            samples=[([queue], 0 if queue in idle else 1) for queue in settings.WORKER_HEARTBEAT_QUEUES],
+        )
 
 
 def _outbox():

@@ -302,8 +302,14 @@ WORKER_HEARTBEAT_INTERVAL_SECONDS = env.float("WORKER_HEARTBEAT_INTERVAL_SECONDS
 WORKER_HEARTBEAT_TTL_SECONDS = env.int("WORKER_HEARTBEAT_TTL_SECONDS", default=180)
 # Every task goes by Celery's default name, its module and function (`transport.tasks.offers_expire`), as the
 # schedule and the routes below name them; tests/portal/test_tasks.py holds every task and entry to that.
-# The queues whose pages say when no worker serves them (each needs its heartbeat entry in CELERY_BEAT_SCHEDULE).
-WORKER_HEARTBEAT_QUEUES = ("imports",)
+# Every Celery queue (portal/celery.py declares them): `notifications` for the messages a person waits for (sign-in
+# codes, a booking's confirmation), `bulk` for messages to many (broadcasts, the nightly push), `imports` for the
+# spreadsheets, `default` for the rest. Wherever workers are started, each queue has one (docs/operations.md).
+TASK_QUEUES = ("default", "notifications", "bulk", "imports")
+# The queues watched for a worker (core/heartbeat.py): each gets a heartbeat entry in CELERY_BEAT_SCHEDULE below;
+# /healthz?full=1 and /metrics name a queue nobody serves (a broadcast on it would otherwise never go, silently),
+# and the import pages say so for `imports`.
+WORKER_HEARTBEAT_QUEUES = TASK_QUEUES
 # Beat records each tick (portal/beat.py): the health check and the metrics tell a silent beat.
 CELERY_BEAT_SCHEDULER = "portal.beat:TickRecordingScheduler"
 # Exactly one beat sends (portal/beat.py): the lock it renews at each tick lapses this long after it died, and a
@@ -362,13 +368,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.statistics.tasks.announce_weekly_report",
         "schedule": crontab(day_of_week=1, hour=7, minute=30),
     },
-    # Tells the import pages whether any worker serves the imports queue (core/heartbeat.py). A heartbeat nobody
-    # took in time is dropped rather than left to pile up for a worker that comes back.
-    "imports-worker-heartbeat": {
-        "task": "portal.tasks.worker_heartbeat",
-        "schedule": WORKER_HEARTBEAT_INTERVAL_SECONDS,
-        "args": ("imports",),
-        "options": {"queue": "imports", "expires": WORKER_HEARTBEAT_INTERVAL_SECONDS},
+    # Tells the health check, the metrics and the import pages whether any worker serves each queue
+    # (core/heartbeat.py). A heartbeat nobody took in time is dropped rather than left to pile up for a worker that
+    # comes back; a queue busy with a broadcast is known to be served by the tasks its worker starts.
+    **{
+        f"{queue}-worker-heartbeat": {
+            "task": "portal.tasks.worker_heartbeat",
+            "schedule": WORKER_HEARTBEAT_INTERVAL_SECONDS,
+            "args": (queue,),
+            "options": {"queue": queue, "expires": WORKER_HEARTBEAT_INTERVAL_SECONDS},
+        }
+        for queue in WORKER_HEARTBEAT_QUEUES
     },
 }
 CELERY_TASK_ROUTES = {

@@ -6,7 +6,7 @@ import pytest
 from celery.signals import task_postrun, task_prerun
 from django.core.cache import cache
 
-from core.heartbeat import beat_last_tick, worker_is_running
+from core.heartbeat import beat_last_tick, queues_without_worker, worker_is_running
 from portal.beat import TickRecordingScheduler
 from portal.celery import app
 
@@ -44,6 +44,16 @@ def test_a_task_from_another_queue_says_nothing_about_the_imports_queue(short_he
     task_prerun.send(sender=None, task_id="sms-1", task=_ImportTask(queue="notifications"))
     assert not worker_is_running(queue="imports")
     task_postrun.send(sender=None, task_id="sms-1", task=_ImportTask(queue="notifications"))
+
+
+def test_a_worker_busy_with_a_broadcasts_sends_counts_as_serving_the_bulk_queue(short_heartbeats):
+    # Beat's heartbeat waits behind the broadcast's sends and expires untaken; each send the worker starts tells.
+    cache.delete("worker-heartbeat:bulk")
+    assert "bulk" in queues_without_worker()
+    task_prerun.send(sender=None, task_id="bulk-1", task=_ImportTask(queue="bulk"))
+    assert "bulk" not in queues_without_worker()
+    task_postrun.send(sender=None, task_id="bulk-1", task=_ImportTask(queue="bulk"))
+    cache.delete("worker-heartbeat:bulk")
 
 
 def test_beat_records_each_tick_for_the_health_check(tmp_path):

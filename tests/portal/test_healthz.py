@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from core.heartbeat import beat_tick_record
+from core.heartbeat import beat_tick_record, worker_heartbeat_record
 from core.observability.models import OperationKind, OperationRun
 from tests.factories import OutboxMessageFactory
 
@@ -69,10 +69,12 @@ def operator(settings):
 
 
 @pytest.fixture
-def all_well(db):
-    """Beat ticking, last night's backup made and its drill passed, nothing late."""
+def all_well(db, settings):
+    """Beat ticking, a worker on every queue, last night's backup made and its drill passed, nothing late."""
     now = timezone.now()
     beat_tick_record()
+    for queue in settings.WORKER_HEARTBEAT_QUEUES:
+        worker_heartbeat_record(queue=queue)
     OperationRun.objects.create(kind=OperationKind.BACKUP, succeeded=True, started_at=now, finished_at=now)
     OperationRun.objects.create(
         kind=OperationKind.RESTORE_DRILL, succeeded=True, started_at=now, finished_at=now, summary="60 tables identical"
@@ -113,6 +115,21 @@ def test_the_full_health_check_turns_503_and_says_why_when_outbox_rows_are_late(
     response = client.get("/healthz?full=1", **operator)
     assert response.status_code == 503
     assert response.json()["problems"] == ["outbox rows late"]
+
+
+@pytest.mark.django_db
+def test_the_full_health_check_names_a_queue_that_no_worker_serves(client, operator, all_well, settings):
+    if not settings.REDIS_URL:
+        pytest.skip("tasks wait for a worker only with REDIS_URL")
+    from django.core.cache import cache
+
+    # A worker started without the bulk queue: beat's heartbeats to it are never taken.
+    cache.delete("worker-heartbeat:bulk")
+    response = client.get("/healthz?full=1", **operator)
+    body = response.json()
+    assert response.status_code == 503
+    assert body["queues_without_worker"] == ["bulk"]
+    assert body["problems"] == ["no worker on queue bulk"]
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ import yaml
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
-from core.heartbeat import beat_tick_record
+from core.heartbeat import beat_tick_record, worker_heartbeat_record
 from core.notifications.models import Status
 from core.observability.models import OperationKind, OperationRun
 from tests.factories import OutboxMessageFactory, TripFactory, UserFactory, WorkerFactory
@@ -132,6 +132,19 @@ def test_celery_queue_lengths_are_read_from_redis(scrape, settings):
     assert value(samples, "chunfeng_celery_queue_length", queue="default") == 0
 
 
+def test_a_queue_no_worker_has_served_lately_is_reported_as_not_served(scrape, settings):
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL: the embedded mode has no queues")
+    from django.core.cache import cache
+
+    for queue in settings.WORKER_HEARTBEAT_QUEUES:
+        worker_heartbeat_record(queue=queue)
+    cache.delete("worker-heartbeat:bulk")
+    samples = scrape()
+    assert value(samples, "chunfeng_celery_queue_served", queue="bulk") == 0
+    assert value(samples, "chunfeng_celery_queue_served", queue="notifications") == 1
+
+
 def test_beat_backups_and_the_last_restore_drill_are_reported(scrape):
     now = timezone.now()
     beat_tick_record()
@@ -170,7 +183,7 @@ def test_every_metric_the_example_alert_rules_use_is_exposed(scrape, client):
     OperationRun.objects.create(kind=OperationKind.RESTORE_DRILL, succeeded=True, started_at=now, finished_at=now)
     exposed = {name for name, _labels in scrape()}
     # Labelled families with nothing to report here (no replica, no Redis in the embedded mode) have no sample.
-    exposed |= {"chunfeng_replica_lag_seconds", "chunfeng_celery_queue_length"}
+    exposed |= {"chunfeng_replica_lag_seconds", "chunfeng_celery_queue_length", "chunfeng_celery_queue_served"}
     rules = yaml.safe_load((PROJECT / "deploy" / "prometheus" / "chunfeng-alerts.yml").read_text())["groups"][0]
     used = {name for rule in rules["rules"] for name in re.findall(r"chunfeng_[a-z_]+", rule["expr"])}
 
