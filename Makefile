@@ -27,7 +27,7 @@ run: $(VENV)/.runtime-installed
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
 	@export DEBUG=$${DEBUG:-true}; \
 	if [ -n "$$REDIS_URL" ]; then \
-		$(BIN)/celery -A portal worker --queues default,notifications,imports --loglevel INFO & worker=$$!; \
+		$(BIN)/celery -A portal worker --queues default,notifications,bulk,imports --loglevel INFO & worker=$$!; \
 		$(BIN)/celery -A portal beat --loglevel INFO & beat=$$!; \
 		trap 'kill $$worker $$beat 2>/dev/null' EXIT INT TERM; \
 	fi; \

@@ -4,11 +4,11 @@
     .venv/bin/python benchmarks/campaign_peak.py --quick                                          # ~2 minutes
 
 What it starts, all on 127.0.0.1: gunicorn serving portal.wsgi as the Dockerfile does (sync workers, DEBUG off,
-several workers: --web-workers, default 2 x cores + 1), one Celery worker per queue (notifications, imports, default)
-and beat, the project's fake SMS provider (core.notifications.fake_provider, the Alibaba Cloud gateway pointed at
-it: no network) with a small "phone inbox" beside it from which the simulated phones read their sign-in codes, and
-Locust headless (benchmarks/campaign_locustfile.py). PostgreSQL and Redis are the machine's own (Redis database
---redis-db, flushed at the start: give it one nobody else uses).
+several workers: --web-workers, default 2 x cores + 1), one Celery worker per queue (notifications, bulk, imports,
+default) and beat, the project's fake SMS provider (core.notifications.fake_provider, the Alibaba Cloud gateway
+pointed at it: no network) with a small "phone inbox" beside it from which the simulated phones read their sign-in
+codes, and Locust headless (benchmarks/campaign_locustfile.py). PostgreSQL and Redis are the machine's own (Redis
+database --redis-db, flushed at the start: give it one nobody else uses).
 
 The data set is built once into --dataset (kept, reused by later runs with the same sizes): every county of China,
 the postings of benchmarks/generate.py, one county's staff member, one 100,000-person township per load step for
@@ -362,11 +362,13 @@ def server_commands(arguments, schedule_dir):
                 *("--workers", str(arguments.web_workers), "--no-control-socket", "--log-level", "warning"),
             ],
         ),
-        # The SMS sends wait on the provider's answers: threads, not processes.
+        # The SMS sends wait on the provider's answers: threads, not processes. The messages a person waits for
+        # (sign-in codes, bookings) and the broadcasts' sends each on their own queue and worker, as in production.
         (
             "celery notifications",
             [*worker, "-Q", "notifications", "--pool", "threads", "--concurrency", "4", "-n", "notifications@%h"],
         ),
+        ("celery bulk", [*worker, "-Q", "bulk", "--pool", "threads", "--concurrency", "4", "-n", "bulk@%h"]),
         ("celery imports", [*worker, "-Q", "imports", "--concurrency", "1", "-n", "imports@%h"]),
         ("celery default", [*worker, "-Q", "default", "--concurrency", "2", "-n", "default@%h"]),
         ("celery beat", [*celery, "beat", "--schedule", f"{schedule_dir}/schedule", "--loglevel", "WARNING"]),

@@ -37,6 +37,9 @@ from benchmarks.scratch_database import POSTGRES_SERVER, create_database, drop_d
 
 SECRET = "benchmark-secret"
 COUNTY, TOWNSHIP = "430181", "430181102"
+# Every queue a broadcast's tasks go to (its fan-out and sends: `bulk`) and the bookings' SMS of the
+# reconcile-backlog scenario (`notifications`); each worker takes both.
+WORKER_QUEUES = ("notifications", "bulk")
 
 
 def parse_arguments():
@@ -109,7 +112,7 @@ class Workers:
                 "--concurrency",
                 "1",
                 "--queues",
-                "notifications",
+                ",".join(WORKER_QUEUES),
                 "--hostname",
                 f"fanout{index}@%h",
                 "--without-gossip",
