@@ -425,6 +425,11 @@ if NOTIFICATIONS_SMS_GATEWAY == "tencent" and not (
     )
 # Messages per second through the SMS gateway, shared by all workers through Redis; 0 turns the limit off.
 NOTIFICATIONS_SMS_RATE_LIMIT = env.int("NOTIFICATIONS_SMS_RATE_LIMIT", default=0)
+# The share of that rate that pushes to many (broadcasts, the nightly push) leave to the messages a person waits for
+# (sign-in codes, bookings), so that those never wait at the limit behind a broadcast (core/notifications/ratelimit.py).
+NOTIFICATIONS_SMS_RATE_RESERVED_SHARE = env.float("NOTIFICATIONS_SMS_RATE_RESERVED_SHARE", default=0.2)
+if not 0 <= NOTIFICATIONS_SMS_RATE_RESERVED_SHARE < 1:
+    raise ImproperlyConfigured("NOTIFICATIONS_SMS_RATE_RESERVED_SHARE must be at least 0 and below 1")
 # Rows per Celery message and numbers per provider call (the provider takes at most 1,000).
 NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=1000)
 NOTIFICATIONS_QUIET_HOURS_START = env.int("NOTIFICATIONS_QUIET_HOURS_START", default=22)

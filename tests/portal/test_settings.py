@@ -57,6 +57,12 @@ def test_it_refuses_to_start_without_a_personal_data_key_when_debug_is_off():
     assert "PII_KEY is required" in result.stderr
 
 
+def test_it_refuses_a_share_of_the_sms_rate_kept_for_sign_in_codes_that_leaves_broadcasts_nothing():
+    result = run_python(SETUP, DEBUG="true", NOTIFICATIONS_SMS_RATE_RESERVED_SHARE="1")
+    assert result.returncode != 0
+    assert "NOTIFICATIONS_SMS_RATE_RESERVED_SHARE must be at least 0 and below 1" in result.stderr
+
+
 def test_check_deploy_reports_nothing_for_a_production_configuration():
     result = run_python(
         "from django.core.management import execute_from_command_line;"
@@ -97,7 +103,7 @@ def test_with_redis_configured_celery_uses_it_as_broker_and_the_cache_is_redis()
     assert "RedisCache" in result.stdout
     assert "False" in result.stdout
     assert "redis://127.0.0.1:6379/15" in result.stdout
-    assert "True json ['default', 'imports', 'notifications']" in result.stdout
+    assert "True json ['bulk', 'default', 'imports', 'notifications']" in result.stdout
 
 
 REDIS_SETTINGS = SETUP + "; from django.conf import settings; print(settings.REDIS_URL, settings.CELERY_BROKER_URL)"

@@ -50,10 +50,12 @@ class _ProviderCall:
     rows: tuple[tuple[int, str], ...]  # (id, phone) pairs
     # The request that wrote the rows (a booking's, a broadcast's): the send logs as part of it.
     request_id: str = ""
+    # The rows' kind: pushes to many may use only their share of the SMS rate (ratelimit.py).
+    kind: str = Kind.CRITICAL
 
 
-def _call_size() -> int:
-    rate = messages_per_second()
+def _call_size(kind: str) -> int:
+    rate = messages_per_second(kind)
     most = sms_gateway().max_numbers
     return min(settings.NOTIFICATIONS_BATCH_SIZE, most, rate or most)
 
@@ -94,14 +96,14 @@ def _claim(outbox_ids: list[int]) -> list[_ProviderCall]:
             # Left queued for the morning; the dispatch enqueues them once they are due.
             OutboxMessage.objects.filter(id__in=held).update(send_after=marketing_send_after(now), enqueued_at=None)
         skipped |= set(held)
-        by_text: dict[tuple[str, str], list[OutboxMessage]] = {}
+        by_text: dict[tuple[str, str, str], list[OutboxMessage]] = {}
         for row in rows:
             if row.pk not in skipped:
-                key = (row.template, json.dumps(row.params, sort_keys=True, ensure_ascii=False))
+                key = (row.template, row.kind, json.dumps(row.params, sort_keys=True, ensure_ascii=False))
                 by_text.setdefault(key, []).append(row)
         calls: list[_ProviderCall] = []
-        for same_text in by_text.values():
-            for chunk in chunked(same_text, _call_size()):
+        for (_template, kind, _params), same_text in by_text.items():
+            for chunk in chunked(same_text, _call_size(kind)):
                 out_id = uuid.uuid4().hex
                 OutboxMessage.objects.filter(id__in=[row.pk for row in chunk]).update(
                     status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, provider_out_id=out_id
@@ -115,6 +117,7 @@ def _claim(outbox_ids: list[int]) -> list[_ProviderCall]:
                         text=first.text,
                         rows=tuple((row.pk, row.phone) for row in chunk),
                         request_id=first.request_id,
+                        kind=kind,
                     )
                 )
     return calls
@@ -183,7 +186,7 @@ def _send_call(gateway: SmsGateway, call: _ProviderCall) -> None:
 
 
 def _send_call_rows(gateway: SmsGateway, call: _ProviderCall, ids: list[int]) -> None:
-    rate_limit_acquire(gateway=gateway.name, count=len(ids))
+    rate_limit_acquire(gateway=gateway.name, count=len(ids), kind=call.kind)
     try:
         result = _provider_send(gateway, call)
     except OutcomeUnknownError as error:
@@ -205,7 +208,13 @@ def _send_call_rows(gateway: SmsGateway, call: _ProviderCall, ids: list[int]) ->
                 _send_call(
                     gateway,
                     _ProviderCall(
-                        out_id=single_out_id, template=call.template, params=call.params, text=call.text, rows=(row,)
+                        out_id=single_out_id,
+                        template=call.template,
+                        params=call.params,
+                        text=call.text,
+                        rows=(row,),
+                        request_id=call.request_id,
+                        kind=call.kind,
                     ),
                 )
             return
