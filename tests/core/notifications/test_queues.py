@@ -7,14 +7,17 @@ import json
 from datetime import timedelta
 
 import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
 from django.utils import timezone
 
 from core.accounts.models import Role
 from core.accounts.services import sign_in_code_send
 from core.notifications import publishing, services, tasks
 from core.notifications.catalog import MessageTemplate, registered_templates
-from core.notifications.models import Kind, OutboxMessage, Status
+from core.notifications.models import Broadcast, Kind, OutboxMessage, Status
 from core.notifications.services.settling import rows_requeue
 from core.redis_client import redis_client
 from tests.factories import JobSeekerFactory, OutboxMessageFactory, UserFactory
@@ -141,6 +144,38 @@ def test_a_stalled_broadcasts_fan_out_is_started_again_on_bulk(empty_queues, reg
     assert services.outbox_dispatch()["fan_outs"] == 1
     assert queued(BULK) == [(publishing.BROADCAST_FAN_OUT, [broadcast.pk])]
     assert queued(NOTIFICATIONS) == []
+
+
+def _close_this_threads_connections(**kwargs):
+    connections.close_all()
+
+
+def test_a_worker_on_the_notifications_queue_alone_delivers_a_code_while_a_broadcast_waits_on_bulk(
+    transactional_db, empty_queues, provider, daytime, regions, wait_until
+):
+    from portal.celery import app
+
+    staff = UserFactory(role=Role.COUNTY_STAFF, region=regions.get(code="430181"))
+    JobSeekerFactory.create_batch(3, region=regions.get(code="430181102201"), password=None)
+    broadcast, _created = services.broadcast_create(
+        actor=staff,
+        filters={"region": "430181102"},
+        template="announcement",
+        context={"content": "请返乡人员到村委会登记。"},
+        channels=["sms"],
+    )
+    task_postrun.connect(_close_this_threads_connections)
+    try:
+        with start_worker(app, pool="solo", queues=[NOTIFICATIONS], perform_ping_check=False, loglevel="WARNING"):
+            sign_in_code_send(phone="13812345678")
+            wait_until(lambda: "13812345678" in provider.phones(), message="the sign-in code")
+    finally:
+        task_postrun.disconnect(_close_this_threads_connections)
+    # The broadcast was started first; its fan-out still waits on `bulk`, untouched by this worker.
+    broadcast = Broadcast.objects.get(pk=broadcast.pk)
+    assert broadcast.prepared_count == 0
+    assert provider.phones() == ["13812345678"]
+    assert queued(BULK) == [(publishing.BROADCAST_FAN_OUT, [broadcast.pk])]
 
 
 def test_the_send_task_of_each_kind_of_message_is_the_task_in_tasks_py():
