@@ -31,11 +31,26 @@ def _trusted(entries: tuple[str, ...]) -> tuple[IPNetwork, ...]:
     return trusted_proxy_networks(entries)
 
 
-def _address(text: str) -> IPAddress | None:
+def _address(entry: str) -> IPAddress | None:
+    """The address of one X-Forwarded-For entry: bare, or with the port some proxies add (Azure Application Gateway,
+    IIS ARR: 203.0.113.7:5000, [2001:db8::1]:443)."""
+    host = entry.strip()
+    if host.startswith("["):
+        host, closed, after = host[1:].partition("]")
+        if not closed or (after and not (after.startswith(":") and _is_port(after[1:]))):
+            return None
+    elif host.count(":") == 1:
+        host, _colon, port = host.partition(":")
+        if not _is_port(port):
+            return None
     try:
-        return ipaddress.ip_address(text.strip())
+        return ipaddress.ip_address(host)
     except ValueError:
         return None
+
+
+def _is_port(text: str) -> bool:
+    return text.isascii() and text.isdigit() and int(text) <= 65535
 
 
 def client_address(request: "HttpRequest") -> str:

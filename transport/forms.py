@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.accounts.scoping import user_can_access_region
 from core.regions.fields import RegionChoiceField
 from core.regions.models import Region, RegionLevel
-from core.typed_input import ContactPhoneField
+from core.typed_input import ContactPhoneField, PhoneField
 from jobs.selectors import console_agreements, console_employers
 from transport.models import BoardingCheck, PickupPoint, Trip
 from transport.selectors import trip_posting_choices
@@ -21,6 +21,12 @@ NEW_TRIP_DEPARTS = time(8, 0)
 NEW_TRIP_JOURNEY = timedelta(hours=8)
 MEETING_BEFORE_DEPARTURE = timedelta(minutes=30)
 BOOKING_CLOSES_EVENING_BEFORE = time(20, 0)
+
+
+class BookForWorkerForm(forms.Form):
+    """The dispatcher books a worker found by the phone number, typed or pasted as people write it."""
+
+    phone = PhoneField(label=_("务工人员手机号"), widget=forms.TextInput(attrs={"id": "book-phone"}))
 
 
 def new_trip_times(now=None):

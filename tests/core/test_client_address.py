@@ -46,9 +46,25 @@ def test_ipv6_addresses_are_read_and_written_in_their_short_form(behind_proxy):
     assert address_of(PROXY, "2001:DB8:0:0::1") == "2001:db8::1"
 
 
-@pytest.mark.parametrize("forwarded", ["", " , ", "not-an-address", "203.0.113.7:5000"])
+@pytest.mark.parametrize(
+    "forwarded", ["", " , ", "not-an-address", "203.0.113.7:port", "203.0.113.7:８０", "[2001:db8::1", "1:2:3"]
+)
 def test_a_trusted_proxy_without_a_readable_client_address_is_itself_the_client(behind_proxy, forwarded):
     assert address_of(PROXY, forwarded) == PROXY
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "client"),
+    [
+        ("203.0.113.7:5000", "203.0.113.7"),
+        ("[2001:db8::1]:443", "2001:db8::1"),
+        ("1.2.3.4, 203.0.113.7:80", "203.0.113.7"),
+    ],
+)
+def test_an_entry_with_the_client_s_port_names_the_client_without_it(behind_proxy, forwarded, client):
+    # Some proxies (Azure Application Gateway, IIS ARR) append address:port; read as unreadable, every client behind
+    # them would have been the proxy, sharing one allowance of sign-in codes and wrong passwords.
+    assert address_of(PROXY, forwarded) == client
 
 
 def test_a_request_from_a_trusted_proxy_itself_is_that_proxys(behind_proxy):

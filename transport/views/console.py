@@ -16,11 +16,10 @@ from core.accounts.scoping import scope_to_user
 from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
 from core.replicas import replica_reads
-from core.typed_input import normalize_phone
 from jobs import selectors as jobs_selectors
 from jobs.services import user_may_edit_demand
 from transport import selectors, services
-from transport.forms import BoardingForm, PickupPointFormSet, TripForm, pickup_point_initial
+from transport.forms import BoardingForm, BookForWorkerForm, PickupPointFormSet, TripForm, pickup_point_initial
 from transport.manifests import manifest_context, manifest_export_workbook
 from transport.models import TripStatus
 from workers.models import Worker
@@ -86,6 +85,7 @@ def trip_detail(request, trip_id):
         "trip": trip,
         "counts": selectors.trip_booking_counts(trip=trip),
         "manifest_url": request.build_absolute_uri(f"/trips/manifest/{trip.manifest_token}/"),
+        "book_form": BookForWorkerForm(),
     }
     return render(request, "transport/console/trip_detail.html", context)
 
@@ -121,11 +121,11 @@ def trip_action(request, trip_id, action):
 def trip_book_for_worker(request, trip_id):
     """Staff book on a worker's behalf, found by the phone number among the workers of their region."""
     trip = selectors.trip_for_staff(user=request.user, trip_id=trip_id)
-    try:
-        phone = normalize_phone(request.POST.get("phone"))
-    except ApplicationError as error:
-        messages.error(request, error.message)
+    form = BookForWorkerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["phone"][0])
         return redirect("transport:trip", trip_id=trip.pk)
+    phone = form.cleaned_data["phone"]
     worker = scope_to_user(request.user, Worker.objects.all(), region_field="home_region").filter(user__phone=phone)
     worker = worker.first()
     if worker is None:
