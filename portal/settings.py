@@ -308,7 +308,7 @@ WORKER_HEARTBEAT_TTL_SECONDS = env.int("WORKER_HEARTBEAT_TTL_SECONDS", default=1
 TASK_QUEUES = ("default", "notifications", "bulk", "imports")
 # The queues watched for a worker (core/heartbeat.py): each gets a heartbeat entry in CELERY_BEAT_SCHEDULE below;
 # /healthz?full=1 and /metrics name a queue nobody serves (a broadcast on it would otherwise never go, silently),
-# and the import pages say so for `imports`.
+# and the import pages and a broadcast's page say so for `imports` and `bulk`.
 WORKER_HEARTBEAT_QUEUES = TASK_QUEUES
 # Beat records each tick (portal/beat.py): the health check and the metrics tell a silent beat.
 CELERY_BEAT_SCHEDULER = "portal.beat:TickRecordingScheduler"

@@ -34,6 +34,11 @@ def task(name):
     return current_app.tasks[name]
 
 
+def queue_of(name: str) -> str:
+    """The queue CELERY_TASK_ROUTES sends task `name` to: where a page looks for a worker (core/heartbeat.py)."""
+    return current_app.amqp.router.route({}, name)["queue"].name
+
+
 def send_task_name(kind: str) -> str:
     """The task (and so the queue) that sends a message of `kind`: pushes to many go in bulk, behind nothing that
     a person is waiting for."""

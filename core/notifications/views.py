@@ -15,10 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
+from core.heartbeat import worker_is_running
 from core.notifications import selectors, services
 from core.notifications.catalog import sms_length, sms_segments
 from core.notifications.forms import BroadcastForm, broadcast_templates
 from core.notifications.models import NotificationPreference
+from core.notifications.publishing import BROADCAST_FAN_OUT, queue_of
+from core.notifications.selectors import Stage
 
 
 @console_required
@@ -81,12 +84,18 @@ def broadcast_detail(request, broadcast_id):
     broadcast = selectors.broadcast_get(actor=request.user, broadcast_id=broadcast_id)
     if broadcast is None:
         raise Http404
+    progress = selectors.broadcast_progress(broadcast=broadcast)
     return render(
         request,
         "notifications/console/detail.html",
         {
             "broadcast": broadcast,
-            "progress": selectors.broadcast_progress(broadcast=broadcast),
+            "progress": progress,
+            # Still to be written or sent, and no worker serves the queue that would do it (the fan-out's, which is
+            # its sends' too: a broadcast is a push) the page says so rather than stand still (core/heartbeat.py).
+            # Held for the quiet hours, it needs none until the morning.
+            "no_worker": progress["stage"] in (Stage.PREPARING, Stage.SENDING)
+            and not worker_is_running(queue=queue_of(BROADCAST_FAN_OUT)),
             "failure_reasons": selectors.broadcast_failure_reasons(broadcast=broadcast),
             "undelivered": selectors.broadcast_undelivered(broadcast=broadcast),
             "segments": sms_segments(broadcast.text),

@@ -198,3 +198,41 @@ def test_the_page_counts_delivered_and_names_who_the_carrier_did_not_reach(faile
     assert undelivered.masked_phone in page
     assert "运营商未送达（MK:0001）" in page
     assert selectors.broadcast_progress(broadcast=failed_broadcast)["delivered"] == 2
+
+
+@pytest.fixture
+def bulk_heartbeat(settings):
+    """Tasks wait for a worker (as with REDIS_URL in production) and no heartbeat of the bulk queue is left over."""
+    from django.core.cache import cache
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    cache.delete("worker-heartbeat:bulk")
+    yield
+    cache.delete("worker-heartbeat:bulk")
+
+
+@pytest.mark.django_db
+def test_a_broadcast_that_no_worker_will_send_says_so_on_its_page(seekers, staff, client, bulk_heartbeat):
+    from core.heartbeat import worker_heartbeat_record
+
+    client.post(NEW, confirmed(client))
+    broadcast = Broadcast.objects.get()
+    detail = reverse("console:notifications:detail", args=[broadcast.pk])
+
+    page = client.get(detail).content.decode()
+    assert "后台发送任务未运行，请联系管理员" in page
+    assert "不需要重新群发" in page
+
+    worker_heartbeat_record(queue="bulk")
+    assert "后台发送任务未运行" not in client.get(detail).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_finished_broadcast_says_nothing_of_the_workers(seekers, staff, client, bulk_heartbeat):
+    client.post(NEW, confirmed(client))
+    broadcast = Broadcast.objects.get()
+    services.broadcast_fan_out(broadcast_id=broadcast.pk)
+    OutboxMessage.objects.filter(broadcast=broadcast).update(status=Status.SENT, sent_at=timezone.now())
+    page = client.get(reverse("console:notifications:detail", args=[broadcast.pk])).content.decode()
+    assert "完成" in page
+    assert "后台发送任务未运行" not in page

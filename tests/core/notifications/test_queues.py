@@ -178,9 +178,12 @@ def test_a_worker_on_the_notifications_queue_alone_delivers_a_code_while_a_broad
     assert queued(BULK) == [(publishing.BROADCAST_FAN_OUT, [broadcast.pk])]
 
 
-def test_the_send_task_of_each_kind_of_message_is_the_task_in_tasks_py():
+def test_the_send_task_of_each_kind_of_message_is_the_task_in_tasks_py_on_its_queue():
     assert publishing.task(publishing.send_task_name(Kind.CRITICAL)) is tasks.outbox_send._get_current_object()
     assert publishing.task(publishing.send_task_name(Kind.MARKETING)) is tasks.outbox_send_bulk._get_current_object()
+    assert publishing.queue_of(publishing.send_task_name(Kind.CRITICAL)) == NOTIFICATIONS
+    assert publishing.queue_of(publishing.send_task_name(Kind.MARKETING)) == BULK
+    assert publishing.queue_of(publishing.BROADCAST_FAN_OUT) == BULK
 
 
 def test_a_template_offered_for_broadcasts_must_be_a_push_so_that_every_broadcast_goes_in_bulk():
