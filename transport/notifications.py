@@ -2,9 +2,11 @@
 
 The texts live here, beside the code that sends them, and are registered in core.notifications' catalogue when this
 module is imported (TransportConfig.ready() imports it), as every app registers its own. All are critical: the
-passenger asked for the seat, and a missed message is a missed bus. Every variable is bounded for the provider's
-review (docs/notifications.md lists the templates to submit); a value typed by staff (a pickup point's name) is cut
-to its bound rather than lose the message.
+passenger asked for the seat, and a missed message is a missed bus. Those that go to a whole trip at once (its
+closing, its cancellation) or from the reminders' sweep are sent in bulk (`many_at_once`: core.notifications'
+`bulk` queue), so that a train of 1,000 passengers never stands between a booker and their confirmation. Every
+variable is bounded for the provider's review (docs/notifications.md lists the templates to submit); a value typed
+by staff (a pickup point's name) is cut to its bound rather than lose the message.
 """
 
 import string
@@ -35,13 +37,14 @@ _VARIABLE_LIMITS = {
 }
 
 
-def _trip_template(*, key, label, text):
+def _trip_template(*, key, label, text, many_at_once=False):
     return MessageTemplate(
         key=key,
         label=label,
         text=text,
         kind=Kind.CRITICAL,
         variable_limits={name: _VARIABLE_LIMITS[name] for name in string.Template(text).get_identifiers()},
+        many_at_once=many_at_once,
     )
 
 
@@ -65,27 +68,32 @@ TRIP_TEMPLATES = register_templates(
         key="trip_closed",
         label=gettext_lazy("返岗专车停止预约"),
         text="返岗专车${trip}已停止预约，请于${time}到${place}集合上车，携带身份证。",
+        many_at_once=True,
     ),
     _trip_template(
         key="trip_waitlist_ended",
         label=gettext_lazy("返岗专车候补未成功"),
         text="返岗专车${trip}已停止预约，很抱歉您的候补未能获得座位。",
+        many_at_once=True,
     ),
     _trip_template(
         key="trip_cancelled",
         label=gettext_lazy("返岗专车取消"),
         text="很抱歉，返岗专车${trip}（${departure}发车）已取消，您的预约随之取消。咨询电话${contact}。",
+        many_at_once=True,
     ),
     _trip_template(
         key="trip_reminder_24h",
         label=gettext_lazy("返岗专车出发前一天提醒"),
         text="提醒：您预约的返岗专车${trip}座位${seat}号，请于${time}到${place}集合，${departs}发车，请带好身份证。",
+        many_at_once=True,
     ),
     _trip_template(
         # Two hours before: the departure and the meeting said apart (the meeting is earlier than the departure).
         key="trip_departure",
         label=gettext_lazy("返岗专车发车提醒"),
         text="您预约的返岗专车${trip}将于${departure}发车，请于${time}到${place}集合，携带身份证。",
+        many_at_once=True,
     ),
     _trip_template(
         # No link in a variable (the provider refuses those): the worker books where the text says.

@@ -38,9 +38,11 @@ class MessageTemplate:
     label: str
     text: str
     kind: str
-    # Whether staff may pick it on the broadcast page. Only a push (Kind.MARKETING) may be: a broadcast's sends go on
-    # the `bulk` queue by their kind (publishing.py), and a push keeps the quiet hours and the daily cap.
+    # Whether staff may pick it on the broadcast page.
     broadcastable: bool = False
+    # Sent to many at once though each message is critical (a whole trip's passengers, every booking the reminders'
+    # sweep finds due): sent in bulk (`in_bulk`), behind nothing that a person is waiting for this minute.
+    many_at_once: bool = False
     # A message the recipient asked for this very minute (a sign-in code) still comes after they turned SMS off:
     # turning it off is about what we push, and without the code they could not sign in to turn it back on.
     ignores_opt_out: bool = False
@@ -55,11 +57,13 @@ class MessageTemplate:
     # go out as an SMS.
     inbox_only: bool = False
 
-    def __post_init__(self):
-        if self.broadcastable and self.kind != Kind.MARKETING:
-            raise ImproperlyConfigured(
-                f"The message template {self.key!r} is offered for broadcasts, so it must be Kind.MARKETING."
-            )
+    @property
+    def in_bulk(self):
+        """Whether its SMS go out in bulk: on the `bulk` queue (core/notifications/publishing.py) and within the bulk
+        share of the SMS rate (ratelimit.py). The one rule: what is pushed to many at once (a push, a broadcast, a
+        fan-out to many) is, what one person is waiting for this minute (a sign-in code, a booking's confirmation)
+        is not (docs/notifications.md, "Queues")."""
+        return self.kind == Kind.MARKETING or self.broadcastable or self.many_at_once
 
     @cached_property
     def variables(self):
@@ -147,6 +151,16 @@ def template_label(key):
 
 def secret_template_keys():
     return frozenset(key for key, template in _CATALOGUE.items() if template.secret)
+
+
+def sent_in_bulk(key):
+    """`MessageTemplate.in_bulk` of the template `key` (a row written from a template since removed: not in bulk)."""
+    template = _CATALOGUE.get(key)
+    return template is not None and template.in_bulk
+
+
+def bulk_template_keys():
+    return frozenset(key for key, template in _CATALOGUE.items() if template.in_bulk)
 
 
 # What staff see next to each variable's field on the broadcast page.

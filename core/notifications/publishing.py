@@ -7,13 +7,13 @@ a loop. Naming the tasks keeps the dependency one way (tasks -> services, a cont
 Celery's registry still hands over the task itself, so the embedded mode (CELERY_TASK_ALWAYS_EAGER) runs it
 in-process as before. tests/core/notifications/test_publishing.py checks that each name is the task in tasks.py.
 
-Two queues (docs/notifications.md, "Queues"). A message someone is waiting for, one person at a time (a sign-in
-code, a booking's confirmation: Kind.CRITICAL), is sent by `outbox_send` on the `notifications` queue. A message
-pushed to many at once (a broadcast, the nightly job push: Kind.MARKETING, the only kind a broadcast may use) is
-sent by `outbox_send_bulk` on the `bulk` queue, as is a broadcast's fan-out. A 100,000-person broadcast is a hundred
-send tasks and its fan-out; on one queue a sign-in code asked for meanwhile waited behind all of them (p95 11-15 s
-instead of 0.5 s in benchmarks/campaign_peak.py). CELERY_TASK_ROUTES (portal/settings.py) maps the task names to
-the queues; `send_task_name` below is the only place that looks at a message to choose.
+Two queues (docs/notifications.md, "Queues"). A message one person is waiting for this minute (a sign-in code, a
+booking's confirmation) is sent by `outbox_send` on the `notifications` queue. A message pushed to many at once (a
+broadcast, the nightly job push, a trip's cancellation to all its passengers, the reminders' sweep: its template's
+`in_bulk`, catalog.py) is sent by `outbox_send_bulk` on the `bulk` queue, as is a broadcast's fan-out. A
+100,000-person broadcast is a hundred send tasks and its fan-out; on one queue a sign-in code asked for meanwhile
+waited behind all of them (p95 11-15 s instead of 0.5 s in benchmarks/campaign_peak.py). CELERY_TASK_ROUTES
+(portal/settings.py) maps the task names to the queues; `send_task_name` below asks the template which.
 """
 
 from collections.abc import Iterable
@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import transaction
 
 from core.batching import chunked
-from core.notifications.choices import Kind
+from core.notifications.catalog import sent_in_bulk
 
 OUTBOX_SEND = "core.notifications.tasks.outbox_send"
 OUTBOX_SEND_BULK = "core.notifications.tasks.outbox_send_bulk"
@@ -39,18 +39,18 @@ def queue_of(name: str) -> str:
     return current_app.amqp.router.route({}, name)["queue"].name
 
 
-def send_task_name(kind: str) -> str:
-    """The task (and so the queue) that sends a message of `kind`: pushes to many go in bulk, behind nothing that
-    a person is waiting for."""
-    return OUTBOX_SEND_BULK if kind == Kind.MARKETING else OUTBOX_SEND
+def send_task_name(template: str) -> str:
+    """The task (and so the queue) that sends a message written from the template `template` (its key): what goes
+    to many at once in bulk, behind nothing that a person is waiting for."""
+    return OUTBOX_SEND_BULK if sent_in_bulk(template) else OUTBOX_SEND
 
 
 def send_after_commit(rows: Iterable[tuple[int, str]], *, countdown: float = 0) -> None:
-    """Send `rows`, (outbox id, kind) pairs, once the caller's transaction commits (at once outside a transaction),
-    `countdown` seconds later: one task per NOTIFICATIONS_BATCH_SIZE rows of a kind, on that kind's queue."""
+    """Send `rows`, (outbox id, template key) pairs, once the caller's transaction commits (at once outside a
+    transaction), `countdown` seconds later: one task per NOTIFICATIONS_BATCH_SIZE rows of a queue, on that queue."""
     by_task: dict[str, list[int]] = {}
-    for row_id, kind in rows:
-        by_task.setdefault(send_task_name(kind), []).append(row_id)
+    for row_id, template in rows:
+        by_task.setdefault(send_task_name(template), []).append(row_id)
     for name, outbox_ids in by_task.items():
         for chunk in chunked(outbox_ids, settings.NOTIFICATIONS_BATCH_SIZE):
             transaction.on_commit(

@@ -13,7 +13,6 @@ import uuid
 import redis
 from django.conf import settings
 
-from core.notifications.choices import Kind
 from core.redis_client import redis_client
 
 # One second plus a margin for the network: a call let through at the very end of a window can reach the
@@ -50,22 +49,22 @@ def _client():
     return _clients[where]
 
 
-def messages_per_second(kind=Kind.CRITICAL):
-    """The rate the sends of messages of `kind` may use, 0 when the limit is off (and always off without Redis, in
-    the embedded mode). The messages a person waits for (critical) may use the whole configured rate; pushes to many
-    (marketing: broadcasts, the nightly push) leave NOTIFICATIONS_SMS_RATE_RESERVED_SHARE of each second to them, so
-    that a sign-in code never waits at the limit behind a broadcast (docs/notifications.md, "Queues")."""
+def messages_per_second(*, bulk=False):
+    """The rate a send may use, 0 when the limit is off (and always off without Redis, in the embedded mode). The
+    messages a person waits for may use the whole configured rate; those sent in bulk (to many at once: broadcasts,
+    the nightly push, MessageTemplate.in_bulk) leave NOTIFICATIONS_SMS_RATE_RESERVED_SHARE of each second to them,
+    so that a sign-in code never waits at the limit behind a broadcast (docs/notifications.md, "Queues")."""
     rate = settings.NOTIFICATIONS_SMS_RATE_LIMIT if settings.REDIS_URL else 0
-    if rate and kind == Kind.MARKETING:
+    if rate and bulk:
         # Never 0: a rate too small to share still sends the broadcast.
         return max(1, math.floor(rate * (1 - settings.NOTIFICATIONS_SMS_RATE_RESERVED_SHARE)))
     return rate
 
 
-def rate_limit_acquire(*, gateway, count, kind=Kind.CRITICAL):
-    """Block until `count` messages of `kind` may go out through `gateway` without exceeding the shared rate: one
-    window for every kind, which the pushes may fill only up to their share (`messages_per_second`)."""
-    rate = messages_per_second(kind)
+def rate_limit_acquire(*, gateway, count, bulk=False):
+    """Block until `count` messages may go out through `gateway` without exceeding the shared rate: one window for
+    every send, which those sent in bulk may fill only up to their share (`messages_per_second`)."""
+    rate = messages_per_second(bulk=bulk)
     if not rate:
         return
     if count > rate:

@@ -64,11 +64,10 @@ def test_the_load_test_starts_a_worker_for_every_queue_and_one_for_the_messages_
 def test_the_fan_out_benchmarks_workers_take_every_queue_a_broadcast_and_a_booking_message_go_to():
     from benchmarks.fanout import WORKER_QUEUES
     from core.notifications import publishing
-    from core.notifications.models import Kind
 
     routed = {
-        app.amqp.router.route({}, name)["queue"].name
-        for name in (publishing.BROADCAST_FAN_OUT, *(publishing.send_task_name(kind) for kind in Kind.values))
+        publishing.queue_of(name)
+        for name in (publishing.BROADCAST_FAN_OUT, publishing.OUTBOX_SEND, publishing.OUTBOX_SEND_BULK)
     }
     assert routed == {"notifications", "bulk"}
     assert set(WORKER_QUEUES) == routed

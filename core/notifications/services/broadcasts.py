@@ -186,7 +186,7 @@ def broadcast_resend_failed(*, broadcast: Broadcast) -> int:
     rows = OutboxMessage.objects.select_for_update().filter(
         broadcast=broadcast, channel=Channel.SMS, status=Status.FAILED, error_code__in=resendable
     )
-    rows = list(rows.only("id", "recipient_id", "kind"))
+    rows = list(rows.only("id", "recipient_id", "template"))
     if not rows:
         return 0
     now = timezone.now()
@@ -206,5 +206,5 @@ def broadcast_resend_failed(*, broadcast: Broadcast) -> int:
         enqueued_at=now if send_after <= now else None,
     )
     if send_after <= now:
-        send_after_commit((row.pk, row.kind) for row in rows if row.pk not in over_cap)
+        send_after_commit((row.pk, row.template) for row in rows if row.pk not in over_cap)
     return len(again)

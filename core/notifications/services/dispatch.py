@@ -8,7 +8,8 @@ from django.db import transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
-from core.notifications.models import Broadcast, BroadcastStatus, Channel, Kind, OutboxMessage, Status
+from core.notifications.catalog import bulk_template_keys
+from core.notifications.models import Broadcast, BroadcastStatus, Channel, OutboxMessage, Status
 from core.notifications.publishing import fan_out, send_after_commit
 
 WORKER_LOST_REASON = "发送进程中断，正在向服务商核实是否已发送"
@@ -25,21 +26,21 @@ def _mark_dead_workers_rows_unknown(now: datetime) -> int:
 
 def _enqueue_unclaimed_rows(now: datetime) -> int:
     """Queued rows that are due and that no task carries: written by SQL (a booking), held for the quiet hours
-    that just ended, or whose task a lost broker took with it. Each goes to its kind's queue (publishing.py); the
-    critical ones first, so that a booking's SMS written at 8:00 does not wait for the ticks that enqueue the
-    night's held pushes."""
+    that just ended, or whose task a lost broker took with it. Each goes to its template's queue (publishing.py);
+    the ones not sent in bulk first, so that a booking's SMS written at 8:00 does not wait for the ticks that enqueue
+    the night's held pushes."""
     stale = now - timedelta(seconds=settings.NOTIFICATIONS_REQUEUE_AFTER_SECONDS)
     with transaction.atomic():
         rows = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(channel=Channel.SMS, status=Status.QUEUED, send_after__lte=now)
             .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale))
-            .values_list("id", "kind")
-            .order_by(Case(When(kind=Kind.CRITICAL, then=Value(0)), default=Value(1)), "id")[
+            .values_list("id", "template")
+            .order_by(Case(When(template__in=bulk_template_keys(), then=Value(1)), default=Value(0)), "id")[
                 : settings.NOTIFICATIONS_DISPATCH_LIMIT
             ]
         )
-        OutboxMessage.objects.filter(id__in=[row_id for row_id, _kind in rows]).update(enqueued_at=now)
+        OutboxMessage.objects.filter(id__in=[row_id for row_id, _template in rows]).update(enqueued_at=now)
         send_after_commit(rows)
     return len(rows)
 

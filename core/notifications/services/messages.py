@@ -188,7 +188,7 @@ def notify_each(
                     row.enqueued_at = now
             rows.append(row)
     OutboxMessage.objects.bulk_create(rows, batch_size=1000)
-    send_after_commit((row.pk, row.kind) for row in rows if row.enqueued_at is not None)
+    send_after_commit((row.pk, row.template) for row in rows if row.enqueued_at is not None)
     return rows
 
 

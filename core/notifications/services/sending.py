@@ -18,7 +18,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from core.batching import chunked
-from core.notifications.catalog import message_template
+from core.notifications.catalog import message_template, sent_in_bulk
 from core.notifications.gateways import (
     ConnectError,
     OutcomeUnknownError,
@@ -50,12 +50,12 @@ class _ProviderCall:
     rows: tuple[tuple[int, str], ...]  # (id, phone) pairs
     # The request that wrote the rows (a booking's, a broadcast's): the send logs as part of it.
     request_id: str = ""
-    # The rows' kind: pushes to many may use only their share of the SMS rate (ratelimit.py).
-    kind: str = Kind.CRITICAL
+    # Sent in bulk (the template's `in_bulk`): only the bulk share of the SMS rate (ratelimit.py).
+    bulk: bool = False
 
 
-def _call_size(kind: str) -> int:
-    rate = messages_per_second(kind)
+def _call_size(*, bulk: bool) -> int:
+    rate = messages_per_second(bulk=bulk)
     most = sms_gateway().max_numbers
     return min(settings.NOTIFICATIONS_BATCH_SIZE, most, rate or most)
 
@@ -96,14 +96,15 @@ def _claim(outbox_ids: list[int]) -> list[_ProviderCall]:
             # Left queued for the morning; the dispatch enqueues them once they are due.
             OutboxMessage.objects.filter(id__in=held).update(send_after=marketing_send_after(now), enqueued_at=None)
         skipped |= set(held)
-        by_text: dict[tuple[str, str, str], list[OutboxMessage]] = {}
+        by_text: dict[tuple[str, str], list[OutboxMessage]] = {}
         for row in rows:
             if row.pk not in skipped:
-                key = (row.template, row.kind, json.dumps(row.params, sort_keys=True, ensure_ascii=False))
+                key = (row.template, json.dumps(row.params, sort_keys=True, ensure_ascii=False))
                 by_text.setdefault(key, []).append(row)
         calls: list[_ProviderCall] = []
-        for (_template, kind, _params), same_text in by_text.items():
-            for chunk in chunked(same_text, _call_size(kind)):
+        for (template, _params), same_text in by_text.items():
+            bulk = sent_in_bulk(template)
+            for chunk in chunked(same_text, _call_size(bulk=bulk)):
                 out_id = uuid.uuid4().hex
                 OutboxMessage.objects.filter(id__in=[row.pk for row in chunk]).update(
                     status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, provider_out_id=out_id
@@ -117,7 +118,7 @@ def _claim(outbox_ids: list[int]) -> list[_ProviderCall]:
                         text=first.text,
                         rows=tuple((row.pk, row.phone) for row in chunk),
                         request_id=first.request_id,
-                        kind=kind,
+                        bulk=bulk,
                     )
                 )
     return calls
@@ -186,7 +187,7 @@ def _send_call(gateway: SmsGateway, call: _ProviderCall) -> None:
 
 
 def _send_call_rows(gateway: SmsGateway, call: _ProviderCall, ids: list[int]) -> None:
-    rate_limit_acquire(gateway=gateway.name, count=len(ids), kind=call.kind)
+    rate_limit_acquire(gateway=gateway.name, count=len(ids), bulk=call.bulk)
     try:
         result = _provider_send(gateway, call)
     except OutcomeUnknownError as error:
@@ -214,7 +215,7 @@ def _send_call_rows(gateway: SmsGateway, call: _ProviderCall, ids: list[int]) ->
                         text=call.text,
                         rows=(row,),
                         request_id=call.request_id,
-                        kind=call.kind,
+                        bulk=call.bulk,
                     ),
                 )
             return

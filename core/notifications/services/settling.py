@@ -24,7 +24,7 @@ def rows_requeue(rows: QuerySet[OutboxMessage], *, reason: str, error_code: str,
     rows.filter(expires_at__lte=send_after).update(
         status=Status.CANCELLED, last_error=EXPIRED_REASON, error_code="expired"
     )
-    retries = list(rows.values_list("id", "kind"))
+    retries = list(rows.values_list("id", "template"))
     rows.update(status=Status.QUEUED, last_error=reason, error_code=error_code, send_after=send_after, enqueued_at=now)
     send_after_commit(retries, countdown=delay)
 

@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.utils import timezone
 
@@ -179,18 +178,34 @@ def test_a_worker_on_the_notifications_queue_alone_delivers_a_code_while_a_broad
 
 
 def test_the_send_task_of_each_kind_of_message_is_the_task_in_tasks_py_on_its_queue():
-    assert publishing.task(publishing.send_task_name(Kind.CRITICAL)) is tasks.outbox_send._get_current_object()
-    assert publishing.task(publishing.send_task_name(Kind.MARKETING)) is tasks.outbox_send_bulk._get_current_object()
-    assert publishing.queue_of(publishing.send_task_name(Kind.CRITICAL)) == NOTIFICATIONS
-    assert publishing.queue_of(publishing.send_task_name(Kind.MARKETING)) == BULK
+    assert publishing.task(publishing.send_task_name("sign_in_code")) is tasks.outbox_send._get_current_object()
+    assert publishing.task(publishing.send_task_name("announcement")) is tasks.outbox_send_bulk._get_current_object()
+    assert publishing.queue_of(publishing.send_task_name("sign_in_code")) == NOTIFICATIONS
+    assert publishing.queue_of(publishing.send_task_name("announcement")) == BULK
     assert publishing.queue_of(publishing.BROADCAST_FAN_OUT) == BULK
 
 
-def test_a_template_offered_for_broadcasts_must_be_a_push_so_that_every_broadcast_goes_in_bulk():
-    with pytest.raises(ImproperlyConfigured, match="urgent_notice"):
-        MessageTemplate(
-            key="urgent_notice", label="紧急通知", text="${content}", kind=Kind.CRITICAL, broadcastable=True
-        )
-    broadcastable = [template for template in registered_templates() if template.broadcastable]
-    assert broadcastable
-    assert {publishing.send_task_name(template.kind) for template in broadcastable} == {publishing.OUTBOX_SEND_BULK}
+def test_what_goes_to_many_at_once_is_sent_in_bulk_and_what_one_person_waits_for_is_not():
+    in_bulk = {template.key for template in registered_templates() if template.in_bulk}
+    assert in_bulk == {
+        # pushes: the broadcast page's two templates, the nightly job push
+        "announcement",
+        "job_fair",
+        "job_push",
+        # a whole trip at once, and the reminders' sweep
+        "trip_closed",
+        "trip_waitlist_ended",
+        "trip_cancelled",
+        "trip_reminder_24h",
+        "trip_departure",
+    }
+    waiting = {"sign_in_code", "staff_unlock_code", "trip_booking_confirmed", "trip_waitlisted", "trip_seat_offer"}
+    assert {publishing.send_task_name(key) for key in in_bulk} == {publishing.OUTBOX_SEND_BULK}
+    assert {publishing.send_task_name(key) for key in waiting} == {publishing.OUTBOX_SEND}
+
+
+def test_a_critical_template_offered_for_broadcasts_is_still_sent_in_bulk():
+    notice = MessageTemplate(
+        key="urgent_notice", label="紧急通知", text="紧急通知：${content}", kind=Kind.CRITICAL, broadcastable=True
+    )
+    assert notice.in_bulk
