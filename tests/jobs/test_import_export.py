@@ -83,3 +83,12 @@ def test_job_seekers_cannot_export(client, postings):
     seeker = UserFactory(role=Role.JOB_SEEKER, region=None, phone="13800000001")
     client.force_login(seeker)
     assert client.post("/console/jobs/export/postings.xlsx").status_code == 403
+
+
+def test_the_postings_export_answers_at_once_with_its_state_page_not_a_workbook(client, liuyang_staff, postings):
+    client.force_login(liuyang_staff)
+    response = client.post("/console/jobs/export/postings.xlsx?status=published")
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "排队中" in page
+    assert not AuditLog.objects.exists()  # nothing has left the system yet
