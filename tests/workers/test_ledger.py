@@ -4,7 +4,9 @@ import pytest
 from openpyxl import load_workbook
 
 from core.accounts.models import Role
+from core.exports.models import Export
 from core.privacy.models import AuditAction, AuditLog
+from tests.exports import exported
 from tests.factories import UserFactory, WorkerFactory
 from workers.models import WorkerStatus
 
@@ -136,13 +138,13 @@ def read_export(response):
 
 def test_the_export_is_masked_by_default_scoped_and_audited(client, ledger, dayao_agent):
     client.force_login(dayao_agent)
-    response = client.post("/console/workers/export/")
+    response = exported(client, "/console/workers/export/")
     rows = read_export(response)
     assert rows[0][:2] == ["姓名", "身份证号"]
     assert {row[0] for row in rows[1:]} == {"大瑶一", "大瑶二"}
     assert all("********" in row[1] for row in rows[1:])
     assert all("****" in row[4] for row in rows[1:])
-    entry = AuditLog.objects.get()
+    entry = AuditLog.objects.get(subject="workers:ledger")
     assert entry.action == AuditAction.EXPORT
     assert entry.detail["rows"] == 2
     assert entry.detail["unmasked"] is False
@@ -150,17 +152,21 @@ def test_the_export_is_masked_by_default_scoped_and_audited(client, ledger, daya
 
 def test_an_unmasked_export_needs_the_role_and_a_reason(client, ledger, liuyang_staff, dayao_agent):
     client.force_login(dayao_agent)
-    client.post("/console/workers/export/", {"unmasked": "on", "reason": "上报"})
-    assert not AuditLog.objects.exists()
+    refused = client.post("/console/workers/export/", {"unmasked": "on", "reason": "上报"}, follow=True)
+    assert "您的角色不能导出完整身份证号。" in refused.content.decode()
+    assert refused.redirect_chain[-1][0] == "/console/workers/"
 
     client.force_login(liuyang_staff)
-    client.post("/console/workers/export/", {"unmasked": "on"})
+    refused = client.post("/console/workers/export/?status=returned", {"unmasked": "on"}, follow=True)
+    assert "导出完整身份证号需要填写理由。" in refused.content.decode()
+    assert refused.redirect_chain[-1][0] == "/console/workers/?status=returned"
+    assert not Export.objects.exists()
     assert not AuditLog.objects.exists()
 
-    response = client.post("/console/workers/export/?status=returned", {"unmasked": "on", "reason": "报送省厅"})
+    response = exported(client, "/console/workers/export/?status=returned", {"unmasked": "on", "reason": "报送省厅"})
     rows = read_export(response)
     assert {row[1] for row in rows[1:]} == {worker.id_number for worker in ledger["dayao"]}
-    entry = AuditLog.objects.get()
+    entry = AuditLog.objects.get(subject="workers:ledger")
     assert entry.reason == "报送省厅"
     assert entry.detail["unmasked"] is True
     assert entry.detail["filters"] == {"status": "returned"}
