@@ -5,8 +5,9 @@ from openpyxl import load_workbook
 
 from core.accounts.models import Role
 from core.exports.models import Export
+from core.exports.services import export_run
 from core.privacy.models import AuditAction, AuditLog
-from tests.exports import exported
+from tests.exports import export_requested, exported
 from tests.factories import UserFactory, WorkerFactory
 from workers.models import WorkerStatus
 
@@ -244,3 +245,16 @@ def test_a_dispatcher_cannot_import_workers(regions):
     dispatcher = UserFactory(role=Role.DISPATCHER, region=regions.get(code="430181"))
     with pytest.raises(ApplicationError):
         ledger_import_create(uploaded_by=dispatcher, file_name="a.xlsx", content=b"x")
+
+
+def test_an_unmasked_export_fails_when_the_role_was_lost_before_the_worker_wrote_it(client, ledger, liuyang_staff):
+    client.force_login(liuyang_staff)
+    export = export_requested(client, "/console/workers/export/", {"unmasked": "on", "reason": "报送省厅"})
+    liuyang_staff.role = Role.VILLAGE_AGENT
+    liuyang_staff.save(update_fields=["role"])
+
+    export_run(export_id=export.pk)
+
+    export.refresh_from_db()
+    assert (export.status, export.message) == ("failed", "您的角色不能导出完整身份证号。")
+    assert not AuditLog.objects.exists()
