@@ -84,7 +84,7 @@ def test_county_staff_export_the_filtered_ledger_and_download_it_once_the_worker
     assert download.value.suggested_filename.startswith("ledger-")
     with open(download.value.path(), "rb") as saved:
         sheet = load_workbook(io.BytesIO(saved.read())).worksheets[0]
-    header, *rows = sheet.iter_rows(values_only=True)
+    _header, *rows = sheet.iter_rows(values_only=True)
     assert [row[0] for row in rows] == ["谭小梅"]
     assert rows[0][1] == seeking.id_number_masked
     assert set(AuditLog.objects.values_list("subject", flat=True)) == {"workers:ledger", f"export:{export.pk}"}
