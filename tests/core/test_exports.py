@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.accounts.models import Role
@@ -13,6 +15,7 @@ from core.exports import kinds
 from core.exports.models import Export, ExportStatus
 from core.exports.services import export_run
 from core.exports.tasks import exports_delete_expired
+from core.heartbeat import worker_heartbeat_record
 from core.privacy.models import AuditLog
 from jobs.exports import POSTINGS_EXPORT
 from portal.celery import app as celery_app
@@ -196,3 +199,35 @@ def test_the_download_is_the_file_and_says_so_to_the_browser(client, liuyang_sta
     response = exported(client, POSTINGS)
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
+
+
+def test_a_queued_export_says_when_no_worker_serves_the_imports_queue(client, liuyang_staff, postings, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    cache.delete("worker-heartbeat:imports")
+    try:
+        client.force_login(liuyang_staff)
+        export = export_requested(client, POSTINGS)
+        page = client.get(f"/console/exports/{export.pk}/").content.decode()
+        assert "后台任务未运行，请联系管理员" in page
+        assert "不需要重新导出" in page
+
+        worker_heartbeat_record(queue="imports")
+        page = client.get(f"/console/exports/{export.pk}/").content.decode()
+        assert "后台任务未运行" not in page
+        assert "排队中" in page
+    finally:
+        cache.delete("worker-heartbeat:imports")
+
+
+def test_the_database_refuses_a_second_unfinished_export_of_the_same_filter_for_the_same_person(
+    client, liuyang_staff, postings
+):
+    """Two clicks that arrive together both miss the other's row; the partial unique index lets one through, and
+    export_request gives the second the first one's export."""
+    client.force_login(liuyang_staff)
+    first = export_requested(client, POSTINGS)
+    duplicate = {field: getattr(first, field) for field in ("requested_by", "kind", "dedupe_key", "expires_at")}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Export.objects.create(**duplicate)
+    export_run(export_id=first.pk)
+    Export.objects.create(**duplicate)  # once the first is written, the same filter may be asked again
