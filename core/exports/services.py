@@ -40,8 +40,8 @@ def _retention() -> timedelta:
     return timedelta(hours=settings.EXPORT_RETENTION_HOURS)
 
 
-def _dedupe_key(kind: ExportKind, filters: dict[str, Any], options: dict[str, Any]) -> str:
-    text = json.dumps([kind.name, filters, options], sort_keys=True, ensure_ascii=False, default=str)
+def _dedupe_key(kind: ExportKind, query: str, options: dict[str, Any]) -> str:
+    text = json.dumps([kind.name, query, options], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -64,10 +64,11 @@ def export_request(
     list_url: str,
 ) -> tuple[Export, bool]:
     """Record an export of `kind` for `requested_by` (the caller queues `export_build` when it is new); returns it
-    and whether it is new. The same filter asked again while one is still queued or being written gives that one."""
+    and whether it is new. The same query string and options asked again while one is still queued or being written
+    give that one (`query` in a canonical order, so that the same filter is the same text)."""
     if kind.check is not None:
         kind.check(requested_by, options)
-    dedupe_key = _dedupe_key(kind, filters, options)
+    dedupe_key = _dedupe_key(kind, query, options)
     existing = _unfinished(requested_by, kind, dedupe_key)
     if existing is not None:
         return existing, False

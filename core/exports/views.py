@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -24,6 +25,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REFRESH_SECONDS = 3
 
 
+# The list's page, not its filter: left out of an export's query.
+PAGING_PARAMETERS = ("page", "cursor")
+
+
+def canonical_query(query_dict):
+    """The query string in one order, without the page: the same filter is the same text."""
+    pairs = sorted(
+        (key, value) for key, values in query_dict.lists() if key not in PAGING_PARAMETERS for value in values
+    )
+    return urlencode(pairs)
+
+
 def form_filters(form):
     """A list's filter form as ({field: value} for the audit log, [[label, value]] for the export's page): only
     what narrows the list; an invalid filter filters nothing and shows nothing."""
@@ -31,14 +44,16 @@ def form_filters(form):
         return {}, []
     filters, shown = {}, []
     for name, value in form.cleaned_data.items():
-        if value in (None, "", False):
+        field = form.fields[name]
+        # An unticked box narrows nothing; a choice answered "no" (求职意向: 无) does.
+        if value in (None, "") or (value is False and isinstance(field, forms.BooleanField)):
             continue
         filters[name] = str(value)
-        field = form.fields[name]
-        if value is True:
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            choices = dict(field.choices)
+            text = str(choices.get(form[name].data, choices.get(value, value)))
+        elif value is True:
             text = _("是")
-        elif isinstance(field, forms.ChoiceField):
-            text = str(dict(field.choices).get(value, value))
         else:
             text = str(value)
         shown.append([str(field.label or name), text])
@@ -48,8 +63,8 @@ def form_filters(form):
 def export_start(request, *, kind: ExportKind, filter_form, options=None):
     """Record the export of the list that `filter_form` (bound to the list's query string) filters, queue its task,
     and answer at once with the export's page; a refusal goes back to the list with its message."""
-    query = request.GET.urlencode()
-    list_url = reverse(kind.list_url) + (f"?{query}" if query else "")
+    query = canonical_query(request.GET)
+    list_url = reverse(kind.list_url) + (f"?{request.GET.urlencode()}" if request.GET else "")
     filters, shown = form_filters(filter_form)
     try:
         export, created = services.export_request(

@@ -258,3 +258,24 @@ def test_an_unmasked_export_fails_when_the_role_was_lost_before_the_worker_wrote
     export.refresh_from_db()
     assert (export.status, export.message) == ("failed", "您的角色不能导出完整身份证号。")
     assert not AuditLog.objects.exists()
+
+
+def test_the_export_page_names_the_ledger_filter_and_a_different_filter_is_a_different_export(
+    client, ledger, liuyang_staff
+):
+    client.force_login(liuyang_staff)
+    name = liuyang_staff.get_full_name() or liuyang_staff.username
+    query = f"?status=returned&has_job_intention=no&secretary={liuyang_staff.pk}&page=2"
+    export = export_requested(client, f"/console/workers/export/{query}")
+    page = client.get(f"/console/exports/{export.pk}/").content.decode()
+    assert f"筛选条件：就业状态 返乡在家；就业秘书 {name}；求职意向 无" in page
+    assert export.filters == {"status": "returned", "secretary": str(liuyang_staff.pk), "has_job_intention": "False"}
+
+    # The same filter in another order, or from another page of the list, is the same export...
+    same = export_requested(
+        client, f"/console/workers/export/?secretary={liuyang_staff.pk}&has_job_intention=no&status=returned"
+    )
+    assert same.pk == export.pk
+    # ...but "no job intention" is a filter, not the absence of one.
+    other = export_requested(client, f"/console/workers/export/?status=returned&secretary={liuyang_staff.pk}")
+    assert other.pk != export.pk
