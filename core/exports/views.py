@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_GET, require_safe
 
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
@@ -108,7 +108,7 @@ def export_detail(request, export_id):
 
 
 @console_required
-@require_safe
+@require_GET  # not HEAD: each download is an audit line, and a HEAD takes no file
 def export_download(request, export_id):
     export = get_object_or_404(own_exports(request.user).filter(status=ExportStatus.READY).defer(None), pk=export_id)
     services.export_download_record(export=export, reader=request.user)
