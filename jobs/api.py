@@ -78,7 +78,7 @@ class PostingPageSerializer(serializers.Serializer):
     suggestions = serializers.ListField(
         child=serializers.CharField(), help_text="没有结果时: 可能想搜的词 (每个词都有结果)"
     )
-    wider = WiderPlaceSerializer(allow_null=True, help_text="没有结果时: 有结果的上一级地区和个数")
+    wider = WiderPlaceSerializer(allow_null=True, help_text="没有结果时: 有结果的上一级地区和个数 (最多数到 100)")
     results = PostingSerializer(many=True)
 
 

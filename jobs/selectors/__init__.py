@@ -32,6 +32,7 @@ from jobs.selectors.postings import (
 from jobs.selectors.search import (
     COUNT_LIMIT,
     PAGE_SIZE,
+    WIDER_COUNT_LIMIT,
     PostingFilters,
     PostingPage,
     Sort,
@@ -44,6 +45,7 @@ __all__ = [
     "HISTORY_LIMIT",
     "PAGE_SIZE",
     "SIMILAR_POSTINGS",
+    "WIDER_COUNT_LIMIT",
     "ConsolePostingFilters",
     "HistoryEntry",
     "PostingFilters",

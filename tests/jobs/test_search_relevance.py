@@ -12,7 +12,7 @@ from jobs.places import Gazetteer, short_name
 from jobs.query import read_query
 from jobs.ranking import typed_tiers
 from jobs.search import document_lexemes
-from jobs.selectors import PostingFilters, Sort, posting_search
+from jobs.selectors import WIDER_COUNT_LIMIT, PostingFilters, Sort, posting_search
 from tests.factories import JobPostingFactory
 
 pytestmark = pytest.mark.django_db
@@ -279,6 +279,16 @@ def test_nothing_in_the_county_offers_its_province_with_the_count(regions):
     assert page.count == 0
     assert page.wider.region.name == "湖南省"
     assert page.wider.count_display == "3"
+
+
+def test_the_wider_place_counts_to_a_hundred_and_says_more(regions):
+    employer = JobPostingFactory(title="保洁员", occupation="cleaning", work_region_id="430181").employer
+    JobPostingFactory.create_batch(
+        WIDER_COUNT_LIMIT, title="保洁员", occupation="cleaning", work_region_id="430181", employer=employer
+    )
+    page = posting_search(filters=PostingFilters(q="新化 保洁"))
+    assert page.wider.region.name == "湖南省"
+    assert (page.wider.count, page.wider.count_display) == (100, "100+")
 
 
 def test_relevance_pages_keep_their_order_across_tiers(regions):
