@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "core.notifications",
     "core.campaigns",
     "core.observability",
+    "core.exports",
     "workers",
     "jobs",
     "placement.applications",
@@ -324,6 +325,8 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-expire-postings": {"task": "jobs.tasks.postings_expire_due", "schedule": 3600.0},
     # Carries out workers' deletion requests once their retention period (WORKER_DELETION_RETENTION_DAYS) is over.
     "workers-anonymise-due": {"task": "workers.tasks.workers_anonymise_due", "schedule": 3600.0},
+    # The console's exports: files past EXPORT_RETENTION_HOURS deleted, one a dead worker left "running" ended.
+    "exports-delete-expired": {"task": "core.exports.tasks.exports_delete_expired", "schedule": 900.0},
     # Seat offers to the waiting list lapse at their deadline and pass to the next in line.
     "transport-offers-expire": {"task": "transport.tasks.offers_expire", "schedule": 60.0},
     # 24 h and 2 h before departure; each reminder goes once per booking however often this runs.
@@ -369,6 +372,7 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TASK_ROUTES = {
     "workers.tasks.ledger_import_run_task": {"queue": "imports"},
     "jobs.tasks.demand_import_run_task": {"queue": "imports"},
+    "core.exports.tasks.export_build": {"queue": "imports"},
     "core.notifications.tasks.*": {"queue": "notifications"},
 }
 
@@ -485,6 +489,12 @@ REGISTRATION_RATES_PER_IP = env.list("REGISTRATION_RATES_PER_IP", default=["60/h
 # A worker's request for deletion is carried out (the record anonymised) after this many days, so that a request
 # made by mistake or under pressure can still be withdrawn.
 WORKER_DELETION_RETENTION_DAYS = env.int("WORKER_DELETION_RETENTION_DAYS", default=30)
+
+# The console's list exports (postings, employers, the worker ledger) are written by a task on the `imports` queue and
+# kept in the database for their owner to download this many hours, then deleted (docs/operations.md, "Exports").
+EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
+if EXPORT_RETENTION_HOURS < 1:
+    raise ImproperlyConfigured("EXPORT_RETENTION_HOURS must be at least 1.")
 
 # --- Retention (PIPL; docs/security.md, "Retention") -------------------------------------------------------------
 # Days each kind of data is kept once it has served; past them the nightly task (portal/retention.py) deletes or
