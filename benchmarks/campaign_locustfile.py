@@ -10,7 +10,8 @@ Each visitor does one thing after another, a second or three apart, in the issue
    5  the booking rush: before the trips open, the trip's page; from the opening, a seat booked through the API by
       the next of the step's bookers (each books once), then the trip's page again once they are all used
 and 5% of the users are county clerks at the console (signed in once with a password): the postings list, the
-ledger, the trips, and the postings and ledger exports.
+ledger, the trips, and the postings and ledger exports (the POST, the export's page until the worker has written
+the file, and its download).
 
 Request names are the kinds the report groups by. Failures are anything but the expected answer: a booking
 answered confirmed or waitlisted is a success, an application made before (200) too.
@@ -33,6 +34,12 @@ WORDS = ["普工", "保洁", "电子厂", "采茶", "包吃包住", "月嫂", "�
 WORDS += ["东莞 普工 包吃包住 5000以上"]
 OCCUPATIONS = ["general_worker", "electronics", "construction", "cleaning", "security", "driver"]
 NEXT_LINK = re.compile(r'href="\?([^"]*cursor=[^"]*)" rel="next"')
+# An export's page (where the export's POST redirects), polled as its meta refresh does until the file is ready;
+# the wait is long because the export queues on the `imports` worker behind the step's 10,000-row import.
+EXPORT_PAGE = re.compile(r"/console/exports/\d+/")
+EXPORT_POLL_SECONDS = 3
+EXPORT_WAIT_SECONDS = int(os.environ.get("CAMPAIGN_EXPORT_WAIT_SECONDS", "300"))
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Shared by the visitors of this Locust process: each booker and each new phone number is used once.
 _bookers = iter(PLAN["bookers"]) if PLAN else iter(())
@@ -225,10 +232,42 @@ class CountyClerk(FastHttpUser):
         self.export("/console/workers/export/", "/console/workers/", name="console: ledger export")
 
     def export(self, path, page, *, name):
-        """An export is a POST from its list page (it is written to the audit log)."""
-        self.client.post(
-            path, data={"csrfmiddlewaretoken": self.csrf_token()}, headers={"Referer": self.host + page}, name=name
-        )
+        """An export as a clerk makes it: the POST from its list page records it and answers at once with the
+        export's page (a redirect); that page is looked at again, as its refresh does, until the `imports` worker
+        has written the file; then the file is downloaded. A failed export, or none within EXPORT_WAIT_SECONDS, is
+        a failure."""
+        with self.client.post(
+            path,
+            data={"csrfmiddlewaretoken": self.csrf_token()},
+            headers={"Referer": self.host + page},
+            name=name,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            location = response.headers.get("Location") or ""
+            if response.status_code != 302 or not EXPORT_PAGE.search(location):
+                response.failure(f"status {response.status_code}, to {location!r}: not the export's page")
+                return
+            response.success()
+        export_page = EXPORT_PAGE.search(location).group(0)
+        deadline = time.monotonic() + EXPORT_WAIT_SECONDS
+        while True:
+            with self.client.get(export_page, name="console: export page", catch_response=True) as response:
+                text = response.text or ""
+                if response.status_code != 200 or "import-status--failed" in text:
+                    response.failure(f"status {response.status_code}: the export failed or is gone")
+                    return
+                if "import-status--ready" in text:
+                    break
+                if time.monotonic() > deadline:
+                    response.failure(f"the file was not ready within {EXPORT_WAIT_SECONDS} s")
+                    return
+            time.sleep(EXPORT_POLL_SECONDS)
+        with self.client.get(
+            f"{export_page}download/", name="console: export download", catch_response=True
+        ) as response:
+            if response.status_code != 200 or not response.headers.get("Content-Type", "").startswith(XLSX):
+                response.failure(f"status {response.status_code}: not the workbook")
 
     def csrf_token(self):
         return next((cookie.value for cookie in self.client.cookiejar if cookie.name == "csrftoken"), "")

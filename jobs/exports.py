@@ -1,18 +1,21 @@
-"""The console's lists of postings and employers as Excel files, for the staff member's current filter.
+"""The console's lists of postings and employers as Excel files, for the staff member's current filter: two kinds of
+export (core.exports), registered in `JobsConfig.ready()`, written by the `imports` worker and downloaded by the
+one who asked.
 
 Both carry the employers' contact names and phones, which are personal data: every export is written to the audit
-log with its filter and size. The posting export uses the demand template's column names, so that a county can
-hand last year's export out as this year's sheet to fill in.
+log with its filter and size (core.exports), and each download again. The posting export uses the demand
+template's column names, so that a county can hand last year's export out as this year's sheet to fill in.
 """
 
 from django.db.models import Count
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+from django.utils.translation import gettext_lazy
 
-from core.privacy.models import AuditAction
-from core.privacy.services import audit_record
-from core.spreadsheets import append_row, workbook_bytes
+from core.exports.kinds import ExportKind, ExportRows
+from jobs import selectors
+from jobs.forms import EmployerSearchForm, PostingFilterForm
 from jobs.imports import columns as c
 from jobs.models import Benefit
 
@@ -27,27 +30,11 @@ def _local(moment):
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def _export(*, viewer, sheet_title, header, rows, subject, reason, filters_description):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
-    append_row(sheet, [str(column) for column in header])
-    count = 0
-    for row in rows:
-        append_row(sheet, row)
-        count += 1
-    audit_record(
-        actor=viewer,
-        action=AuditAction.EXPORT,
-        subject=subject,
-        reason=reason,
-        detail={"rows": count, "filters": filters_description},
-    )
-    return workbook_bytes(workbook)
-
-
-# Outside a transaction, so that the rows may come from a replica (core/replicas.py); the audit row is one INSERT.
-def postings_export_workbook(*, viewer, postings, filters_description):
-    """The .xlsx bytes of `postings` (a queryset already scoped to `viewer`), one row each, audited."""
+def postings_export_rows(export):
+    """The postings list under the export's filter (its query string, read by the list's own form), scoped to the
+    one who asked, one row each."""
+    form = PostingFilterForm(QueryDict(export.query))
+    postings = selectors.console_postings(user=export.requested_by, filters=form.filters())
     postings = postings.select_related("employer__region", "work_region", "created_by").defer("search_tokens")
     rows = (
         [
@@ -82,20 +69,18 @@ def postings_export_workbook(*, viewer, postings, filters_description):
         ]
         for posting in postings.iterator(chunk_size=EXPORT_BATCH)
     )
-    return _export(
-        viewer=viewer,
-        sheet_title=_("岗位"),
+    return ExportRows(
         header=[*c.ALL_COLUMNS, _("状态"), _("发布时间"), _("录入人"), _("录入时间")],
         rows=rows,
-        subject="jobs:postings",
         reason=_("导出岗位列表（含单位联系电话）"),
-        filters_description=filters_description,
     )
 
 
-# Outside a transaction, so that the rows may come from a replica (core/replicas.py); the audit row is one INSERT.
-def employers_export_workbook(*, viewer, employers, filters_description):
-    """The .xlsx bytes of `employers` (a queryset already scoped to `viewer`), one row each, audited."""
+def employers_export_rows(export):
+    """The employers list under the export's search, scoped to the one who asked, one row each."""
+    form = EmployerSearchForm(QueryDict(export.query))
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    employers = selectors.console_employers(user=export.requested_by, q=q)
     employers = employers.select_related("region", "county", "liaison").annotate(posting_count=Count("postings"))
     rows = (
         [
@@ -114,12 +99,29 @@ def employers_export_workbook(*, viewer, employers, filters_description):
         ]
         for employer in employers.iterator(chunk_size=EXPORT_BATCH)
     )
-    return _export(
-        viewer=viewer,
-        sheet_title=_("用工单位"),
+    return ExportRows(
         header=[*c.EMPLOYER_COLUMNS, _("联络员"), _("录入县"), _("岗位数"), _("录入时间")],
         rows=rows,
-        subject="jobs:employers",
         reason=_("导出用工单位列表（含联系电话）"),
-        filters_description=filters_description,
     )
+
+
+POSTINGS_EXPORT = ExportKind(
+    name="jobs.postings",
+    label=gettext_lazy("岗位列表"),
+    sheet_title=gettext_lazy("岗位"),
+    file_prefix="postings",
+    subject="jobs:postings",
+    list_url="jobs_console:postings",
+    rows=postings_export_rows,
+)
+
+EMPLOYERS_EXPORT = ExportKind(
+    name="jobs.employers",
+    label=gettext_lazy("用工单位列表"),
+    sheet_title=gettext_lazy("用工单位"),
+    file_prefix="employers",
+    subject="jobs:employers",
+    list_url="jobs_console:employers",
+    rows=employers_export_rows,
+)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "core.notifications",
     "core.campaigns",
     "core.observability",
+    "core.exports",
     "workers",
     "jobs",
     "placement.applications",
@@ -240,30 +241,25 @@ def _redis_url_at(netloc, scheme="redis"):
     return urlunsplit(parts._replace(scheme=scheme, netloc=f"{credentials}@{netloc}" if credentials else netloc))
 
 
-if REDIS_SENTINELS:
-    # django-redis, whose connection factory asks the sentinels for the master (Django's own RedisCache cannot).
-    # One server, the master: its replicas would answer reads of what was written a moment ago with the past.
-    DJANGO_REDIS_CONNECTION_FACTORY = "django_redis.pool.SentinelConnectionFactory"
+if REDIS_URL:
+    # django-redis, on one server as through sentinels: it keeps its client between calls (Django's own
+    # RedisCache built one per call: a get took 219 µs against 83 at load 2.9, benchmarks/cache_client.py), and
+    # its connection factory can ask the sentinels for the master. The cache shares Redis with Celery's queues:
+    # never call cache.clear() (it is FLUSHDB); delete by key.
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            # The factory takes the URL's host for the master's name.
-            "LOCATION": [_redis_url_at(REDIS_SENTINEL_MASTER)],
-            "KEY_PREFIX": "chunfeng",
-            "TIMEOUT": 300,
-            "OPTIONS": {"SENTINELS": REDIS_SENTINELS},
-        }
-    }
-elif REDIS_URL:
-    # The cache shares Redis with Celery's queues: never call cache.clear() (it is FLUSHDB); delete by key.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "chunfeng",
             "TIMEOUT": 300,
         }
     }
+    if REDIS_SENTINELS:
+        # One server, the master: its replicas would answer reads of what was written a moment ago with the past.
+        # The factory takes the URL's host for the master's name.
+        DJANGO_REDIS_CONNECTION_FACTORY = "django_redis.pool.SentinelConnectionFactory"
+        CACHES["default"]["LOCATION"] = [_redis_url_at(REDIS_SENTINEL_MASTER)]
+        CACHES["default"]["OPTIONS"] = {"SENTINELS": REDIS_SENTINELS}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "chunfeng"}}
 # What depends on the code and the language only (the tab bar a visitor sees): kept in each process's memory, read
@@ -335,6 +331,8 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-expire-postings": {"task": "jobs.tasks.postings_expire_due", "schedule": 3600.0},
     # Carries out workers' deletion requests once their retention period (WORKER_DELETION_RETENTION_DAYS) is over.
     "workers-anonymise-due": {"task": "workers.tasks.workers_anonymise_due", "schedule": 3600.0},
+    # The console's exports: files past EXPORT_RETENTION_HOURS deleted, one a dead worker left "running" ended.
+    "exports-delete-expired": {"task": "core.exports.tasks.exports_delete_expired", "schedule": 900.0},
     # Seat offers to the waiting list lapse at their deadline and pass to the next in line.
     "transport-offers-expire": {"task": "transport.tasks.offers_expire", "schedule": 60.0},
     # 24 h and 2 h before departure; each reminder goes once per booking however often this runs.
@@ -384,6 +382,7 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TASK_ROUTES = {
     "workers.tasks.ledger_import_run_task": {"queue": "imports"},
     "jobs.tasks.demand_import_run_task": {"queue": "imports"},
+    "core.exports.tasks.export_build": {"queue": "imports"},
     # Messages to many (broadcasts, the nightly push) apart from those a person is waiting for (sign-in codes, a
     # booking's confirmation), so that a broadcast never delays a code: core/notifications/publishing.py.
     "core.notifications.tasks.outbox_send_bulk": {"queue": "bulk"},
@@ -509,6 +508,12 @@ REGISTRATION_RATES_PER_IP = env.list("REGISTRATION_RATES_PER_IP", default=["60/h
 # A worker's request for deletion is carried out (the record anonymised) after this many days, so that a request
 # made by mistake or under pressure can still be withdrawn.
 WORKER_DELETION_RETENTION_DAYS = env.int("WORKER_DELETION_RETENTION_DAYS", default=30)
+
+# The console's list exports (postings, employers, the worker ledger) are written by a task on the `imports` queue and
+# kept in the database for their owner to download this many hours, then deleted (docs/operations.md, "Exports").
+EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
+if EXPORT_RETENTION_HOURS < 1:
+    raise ImproperlyConfigured("EXPORT_RETENTION_HOURS must be at least 1.")
 
 # --- Retention (PIPL; docs/security.md, "Retention") -------------------------------------------------------------
 # Days each kind of data is kept once it has served; past them the nightly task (portal/retention.py) deletes or

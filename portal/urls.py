@@ -54,6 +54,7 @@ urlpatterns = [
     path("inbox/", include("core.notifications.urls")),
     path("sms/", include("core.notifications.provider_urls")),
     path("console/", include((console_patterns, "console"))),
+    path("console/exports/", include("core.exports.urls")),
     path("console/workers/", include((workers.console_routes, "workers"))),
     path("console/jobs/", include((demand_console_patterns, "jobs_console"))),
     path("console/trips/", include((transport.console_routes, "transport"))),

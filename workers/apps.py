@@ -8,5 +8,9 @@ class WorkersConfig(AppConfig):
 
     def ready(self):
         # Registers the ledger's message templates with core.notifications (its recipient filters are wired in
-        # portal/flows.py).
+        # portal/flows.py), and the ledger's export with core.exports (its one task and page run it).
+        from core.exports.kinds import register
         from workers import notifications  # noqa: F401
+        from workers.exports import LEDGER_EXPORT
+
+        register(LEDGER_EXPORT)

@@ -8,6 +8,7 @@ from core.regions.models import RegionLevel
 from core.typed_input import PhoneField, WholeNumberField
 from workers.consent import CONSENT_TEXT
 from workers.models import MAX_EXPECTED_WAGE, KeyGroup, ServiceKind, WantedArea, WorkerStatus
+from workers.selectors import LedgerFilters
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -115,6 +116,26 @@ class LedgerFilterForm(forms.Form):
             (secretary.pk, secretary.get_full_name() or secretary.username) for secretary in secretaries
         ]
         self.order_fields(["region"])
+
+
+def ledger_filters(data, *, user, secretaries):
+    """The ledger filter in `data` (a query string's QueryDict), as (form, LedgerFilters): the list, its bulk
+    assignment and its export (in the worker) read it the same way. An invalid filter is shown with its errors and
+    filters nothing."""
+    form = LedgerFilterForm(data or None, user=user, secretaries=secretaries)
+    if not form.is_valid():
+        return form, LedgerFilters()
+    cleaned = form.cleaned_data
+    return form, LedgerFilters(
+        region=cleaned.get("region"),
+        status=cleaned["status"],
+        key_group=cleaned["key_group"],
+        secretary_id=cleaned["secretary"],
+        without_secretary=cleaned["without_secretary"],
+        registered_from=cleaned["registered_from"],
+        registered_to=cleaned["registered_to"],
+        has_job_intention=cleaned["has_job_intention"],
+    )
 
 
 class ExportForm(forms.Form):

@@ -10,18 +10,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.accounts.permissions import console_required
 from core.confirmation import confirmation_asked
 from core.errors import ApplicationError
+from core.exports.views import export_start
 from core.heartbeat import worker_is_running
 from core.imports import ImportStatus
 from core.paging import page_of, query_without_page
 from core.regions.models import RegionLevel
-from core.replicas import replica_reads
 from core.typed_input import parse_object_id
 from jobs import exports, selectors, services
 from jobs.forms import (
@@ -379,32 +378,15 @@ def import_progress(request, import_id):
     return JsonResponse(_progress(demand_import))
 
 
-def _filters_description(form):
-    if not form.is_valid():
-        return {}
-    return {name: str(value) for name, value in form.cleaned_data.items() if value not in (None, "", False)}
-
-
 @console_required
 @require_POST
-@replica_reads
 def export_postings(request):
-    """The postings list's current filter (its query string, read by the list's own form) as an Excel file."""
-    form = PostingFilterForm(request.GET)
-    postings = selectors.console_postings(user=request.user, filters=form.filters())
-    content = exports.postings_export_workbook(
-        viewer=request.user, postings=postings, filters_description=_filters_description(form)
-    )
-    return _xlsx(content, f"postings-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
+    """The postings list's current filter (its query string, read by the list's own form) as an Excel file: recorded
+    here, written by the `imports` worker, downloaded from the export's page that this answers with."""
+    return export_start(request, kind=exports.POSTINGS_EXPORT, filter_form=PostingFilterForm(request.GET))
 
 
 @console_required
 @require_POST
-@replica_reads
 def export_employers(request):
-    form = EmployerSearchForm(request.GET)
-    employers = selectors.console_employers(user=request.user, q=form.cleaned_data["q"] if form.is_valid() else "")
-    content = exports.employers_export_workbook(
-        viewer=request.user, employers=employers, filters_description=_filters_description(form)
-    )
-    return _xlsx(content, f"employers-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
+    return export_start(request, kind=exports.EMPLOYERS_EXPORT, filter_form=EmployerSearchForm(request.GET))

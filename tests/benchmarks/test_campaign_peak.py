@@ -57,6 +57,8 @@ KINDS = {
     "console: trips",
     "console: postings export",
     "console: ledger export",
+    "console: export page",
+    "console: export download",
 }
 
 

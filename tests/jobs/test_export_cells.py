@@ -6,6 +6,7 @@ import pytest
 from core.accounts.models import Role
 from core.regions.models import Region
 from tests.cells import FORMULA_LIKE, assert_no_formula
+from tests.exports import exported
 from tests.factories import EmployerFactory, JobPostingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +29,14 @@ def formula_posting(regions):
 
 def test_the_postings_export_writes_formula_like_text_as_text(client, liuyang_staff, formula_posting):
     client.force_login(liuyang_staff)
-    cells = assert_no_formula(client.post("/console/jobs/export/postings.xlsx").content)
+    cells = assert_no_formula(exported(client, "/console/jobs/export/postings.xlsx").content)
     numbers = {cell.value: cell.data_type for cell in cells if cell.value in (7, 3100)}
     assert numbers == {7: "n", 3100: "n"}
 
 
 def test_the_employers_export_writes_formula_like_text_as_text(client, liuyang_staff, formula_posting):
     client.force_login(liuyang_staff)
-    response = client.post("/console/jobs/export/employers.xlsx")
+    response = exported(client, "/console/jobs/export/employers.xlsx")
     assert_no_formula(response.content, written=(EMPLOYER, CONTACT, PHONE, ADDRESS))
 
 

@@ -180,6 +180,23 @@ class World:
             uploaded_by=self.other_staff, county_id=OTHER_COUNTY, file_name="新化远山.xlsx", content=b""
         )
 
+    def other_export(self):
+        """新化县's ledger, exported and written for 新化县's staff member: a file with 欧阳远山 in it."""
+        from core.exports.services import export_request, export_run
+        from workers.exports import LEDGER_EXPORT
+
+        self.other_worker()
+        export, _created = export_request(
+            kind=LEDGER_EXPORT,
+            requested_by=self.other_staff,
+            query="",
+            options={},
+            filters={},
+            filters_shown=[],
+            list_url="/console/workers/",
+        )
+        return export_run(export_id=export.pk)
+
     def other_key_group_worker(self):
         from workers.models import WorkerKeyGroup
 
@@ -261,6 +278,9 @@ CASES = {
     "console:notifications:resend_failed": Case("staff", World.other_broadcast, pk_as("broadcast_id"), POST()),
     # The ledger
     "workers:import_detail": Case("staff", World.other_ledger_import, pk_as("import_id")),
+    # Exports: only the one who asked, whatever the region; here another county's
+    "exports:detail": Case("staff", World.other_export, pk_as("export_id")),
+    "exports:download": Case("staff", World.other_export, pk_as("export_id")),
     "workers:detail": Case("staff", World.other_worker, pk_as("worker_id")),
     "workers:status": Case("staff", World.other_worker, pk_as("worker_id"), POST(_status_data)),
     "workers:service": Case("staff", World.other_worker, pk_as("worker_id"), POST(_service_data)),

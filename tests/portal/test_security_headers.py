@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from core.accounts.models import Role
+from core.exports.services import export_run
+from tests.exports import export_requested
 from tests.factories import JobPostingFactory, TripFactory, UserFactory, WorkerFactory
 from transport.services import booking_create
 
@@ -26,6 +28,7 @@ CONSOLE_PAGES = [
     "/console/trips/",
     "/console/applications/",
     "/console/notifications/",
+    "/console/exports/",
 ]
 CONSOLE_EXPORTS = [
     "/console/workers/export/",
@@ -93,7 +96,12 @@ def test_console_pages_and_exports_carry_it_and_are_never_stored(client, county_
         assert "no-store" in response["Cache-Control"], url
     assert "刘小梅" in client.get("/console/workers/").content.decode()
     for url in CONSOLE_EXPORTS:
-        response = client.post(url)
+        export = export_requested(client, url)
+        export_run(export_id=export.pk)
+        page = client.get(f"/console/exports/{export.pk}/")
+        assert_strict_policy(page, url)
+        assert "no-store" in page["Cache-Control"], url
+        response = client.get(f"/console/exports/{export.pk}/download/")
         assert response["Content-Type"].startswith("application/vnd.openxmlformats"), url
         assert "no-store" in response["Cache-Control"], url
 

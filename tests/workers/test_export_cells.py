@@ -5,6 +5,7 @@ import pytest
 
 from core.accounts.models import Role
 from tests.cells import FORMULA_LIKE, assert_no_formula
+from tests.exports import exported
 from tests.factories import UserFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def formula_worker(regions, formula_village):
 @pytest.mark.parametrize("form", [{}, {"unmasked": "on", "reason": "报送省厅"}], ids=["masked", "unmasked"])
 def test_the_ledger_export_writes_formula_like_text_as_text(client, formula_worker, liuyang_staff, form):
     client.force_login(liuyang_staff)
-    response = client.post("/console/workers/export/", form)
+    response = exported(client, "/console/workers/export/", form)
 
     cells = assert_no_formula(response.content, written=(NAME, SKILLS, OCCUPATIONS, SECRETARY, VILLAGE))
     wages = [cell for cell in cells if cell.value == 6000]

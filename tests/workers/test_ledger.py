@@ -4,7 +4,10 @@ import pytest
 from openpyxl import load_workbook
 
 from core.accounts.models import Role
+from core.exports.models import Export
+from core.exports.services import export_run
 from core.privacy.models import AuditAction, AuditLog
+from tests.exports import export_requested, exported
 from tests.factories import UserFactory, WorkerFactory
 from workers.models import WorkerStatus
 
@@ -136,13 +139,13 @@ def read_export(response):
 
 def test_the_export_is_masked_by_default_scoped_and_audited(client, ledger, dayao_agent):
     client.force_login(dayao_agent)
-    response = client.post("/console/workers/export/")
+    response = exported(client, "/console/workers/export/")
     rows = read_export(response)
     assert rows[0][:2] == ["姓名", "身份证号"]
     assert {row[0] for row in rows[1:]} == {"大瑶一", "大瑶二"}
     assert all("********" in row[1] for row in rows[1:])
     assert all("****" in row[4] for row in rows[1:])
-    entry = AuditLog.objects.get()
+    entry = AuditLog.objects.get(subject="workers:ledger")
     assert entry.action == AuditAction.EXPORT
     assert entry.detail["rows"] == 2
     assert entry.detail["unmasked"] is False
@@ -150,17 +153,21 @@ def test_the_export_is_masked_by_default_scoped_and_audited(client, ledger, daya
 
 def test_an_unmasked_export_needs_the_role_and_a_reason(client, ledger, liuyang_staff, dayao_agent):
     client.force_login(dayao_agent)
-    client.post("/console/workers/export/", {"unmasked": "on", "reason": "上报"})
-    assert not AuditLog.objects.exists()
+    refused = client.post("/console/workers/export/", {"unmasked": "on", "reason": "上报"}, follow=True)
+    assert "您的角色不能导出完整身份证号。" in refused.content.decode()
+    assert refused.redirect_chain[-1][0] == "/console/workers/"
 
     client.force_login(liuyang_staff)
-    client.post("/console/workers/export/", {"unmasked": "on"})
+    refused = client.post("/console/workers/export/?status=returned", {"unmasked": "on"}, follow=True)
+    assert "导出完整身份证号需要填写理由。" in refused.content.decode()
+    assert refused.redirect_chain[-1][0] == "/console/workers/?status=returned"
+    assert not Export.objects.exists()
     assert not AuditLog.objects.exists()
 
-    response = client.post("/console/workers/export/?status=returned", {"unmasked": "on", "reason": "报送省厅"})
+    response = exported(client, "/console/workers/export/?status=returned", {"unmasked": "on", "reason": "报送省厅"})
     rows = read_export(response)
     assert {row[1] for row in rows[1:]} == {worker.id_number for worker in ledger["dayao"]}
-    entry = AuditLog.objects.get()
+    entry = AuditLog.objects.get(subject="workers:ledger")
     assert entry.reason == "报送省厅"
     assert entry.detail["unmasked"] is True
     assert entry.detail["filters"] == {"status": "returned"}
@@ -238,3 +245,37 @@ def test_a_dispatcher_cannot_import_workers(regions):
     dispatcher = UserFactory(role=Role.DISPATCHER, region=regions.get(code="430181"))
     with pytest.raises(ApplicationError):
         ledger_import_create(uploaded_by=dispatcher, file_name="a.xlsx", content=b"x")
+
+
+def test_an_unmasked_export_fails_when_the_role_was_lost_before_the_worker_wrote_it(client, ledger, liuyang_staff):
+    client.force_login(liuyang_staff)
+    export = export_requested(client, "/console/workers/export/", {"unmasked": "on", "reason": "报送省厅"})
+    liuyang_staff.role = Role.VILLAGE_AGENT
+    liuyang_staff.save(update_fields=["role"])
+
+    export_run(export_id=export.pk)
+
+    export.refresh_from_db()
+    assert (export.status, export.message) == ("failed", "您的角色不能导出完整身份证号。")
+    assert not AuditLog.objects.exists()
+
+
+def test_the_export_page_names_the_ledger_filter_and_a_different_filter_is_a_different_export(
+    client, ledger, liuyang_staff
+):
+    client.force_login(liuyang_staff)
+    name = liuyang_staff.get_full_name() or liuyang_staff.username
+    query = f"?status=returned&has_job_intention=no&secretary={liuyang_staff.pk}&page=2"
+    export = export_requested(client, f"/console/workers/export/{query}")
+    page = client.get(f"/console/exports/{export.pk}/").content.decode()
+    assert f"筛选条件：就业状态 返乡在家；就业秘书 {name}；求职意向 无" in page
+    assert export.filters == {"status": "returned", "secretary": str(liuyang_staff.pk), "has_job_intention": "False"}
+
+    # The same filter in another order, or from another page of the list, is the same export...
+    same = export_requested(
+        client, f"/console/workers/export/?secretary={liuyang_staff.pk}&has_job_intention=no&status=returned"
+    )
+    assert same.pk == export.pk
+    # ...but "no job intention" is a filter, not the absence of one.
+    other = export_requested(client, f"/console/workers/export/?status=returned&secretary={liuyang_staff.pk}")
+    assert other.pk != export.pk

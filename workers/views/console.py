@@ -13,11 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.accounts.permissions import console_required
 from core.errors import ApplicationError
+from core.exports.views import export_start
 from core.heartbeat import worker_is_running
 from core.imports import ImportStatus
 from core.paging import page_of, query_without_page
 from core.regions.models import RegionLevel
-from core.replicas import replica_reads
 from core.typed_input import parse_whole_number
 from workers import exports, selectors, services
 from workers.forms import (
@@ -25,10 +25,10 @@ from workers.forms import (
     AssistedRegistrationForm,
     ExportForm,
     ImportForm,
-    LedgerFilterForm,
     RevealForm,
     ServiceRecordForm,
     StatusForm,
+    ledger_filters,
 )
 from workers.imports.columns import ledger_template_workbook
 from workers.imports.services import ledger_import_create
@@ -42,28 +42,8 @@ MAX_NOT_CONTACTED_DAYS = 3650
 
 
 def _filters_from(request):
-    """The ledger filter in the query string, as (form, LedgerFilters). An invalid filter is shown with its errors
-    and filters nothing."""
-    form = LedgerFilterForm(request.GET or None, user=request.user, secretaries=selectors.secretaries_for(request.user))
-    if not form.is_valid():
-        return form, selectors.LedgerFilters()
-    data = form.cleaned_data
-    return form, selectors.LedgerFilters(
-        region=data.get("region"),
-        status=data["status"],
-        key_group=data["key_group"],
-        secretary_id=data["secretary"],
-        without_secretary=data["without_secretary"],
-        registered_from=data["registered_from"],
-        registered_to=data["registered_to"],
-        has_job_intention=data["has_job_intention"],
-    )
-
-
-def _filters_description(form):
-    if not form.is_bound or not form.is_valid():
-        return {}
-    return {name: str(value) for name, value in form.cleaned_data.items() if value not in (None, "", False)}
+    """The ledger filter in the query string, as (form, LedgerFilters)."""
+    return ledger_filters(request.GET, user=request.user, secretaries=selectors.secretaries_for(request.user))
 
 
 @console_required
@@ -114,27 +94,17 @@ def ledger_assign(request):
 
 @console_required
 @require_POST
-@replica_reads
 def ledger_export(request):
-    form, filters = _filters_from(request)
+    """The ledger's current filter as an Excel file: recorded here, written by the `imports` worker, downloaded from
+    the export's page that this answers with."""
+    form, _filters = _filters_from(request)
     export_form = ExportForm(request.POST)
     export_form.is_valid()
-    workers = selectors.ledger_workers(user=request.user, filters=filters).order_by("home_region_id", "id")
-    try:
-        content = exports.ledger_export_workbook(
-            viewer=request.user,
-            workers=workers,
-            filters_description=_filters_description(form),
-            unmasked=export_form.cleaned_data.get("unmasked", False),
-            reason=export_form.cleaned_data.get("reason", ""),
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect(f"{reverse('workers:ledger')}?{request.GET.urlencode()}")
-    response = HttpResponse(content, content_type=XLSX)
-    filename = f"ledger-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    options = {
+        "unmasked": export_form.cleaned_data.get("unmasked", False),
+        "reason": (export_form.cleaned_data.get("reason") or "").strip(),
+    }
+    return export_start(request, kind=exports.LEDGER_EXPORT, filter_form=form, options=options)
 
 
 def _assisted_region_root(user):
