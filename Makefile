@@ -79,6 +79,7 @@ test-replicas: export DEBUG = true
 test-replicas: $(VENV)/.dev-installed
 	bin/pg-replica-pair start
 	bin/redis-sentinels start
+	$(BIN)/python bin/check_services.py
 	$(BIN)/pytest $(REPLICA_TESTS) $(PYTEST_ARGS); status=$$?; bin/redis-sentinels stop; bin/pg-replica-pair stop; \
 		exit $$status
 

@@ -50,7 +50,7 @@ from urllib.parse import parse_qs, urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.scratch_database import POSTGRES_SERVER, _admin_execute, create_database, drop_database  # noqa: E402
+from benchmarks.scratch_database import POSTGRES_SERVER, admin_execute, create_database, drop_database  # noqa: E402
 
 BIN = Path(sys.executable).parent
 COUNTY = "430181"  # 浏阳市: the staff member's county, where the imports go and the broadcasts are sent
@@ -217,7 +217,7 @@ def ensure_dataset(arguments):
         check=True,
     )
     # Written last: a build that failed half-way is never taken for a finished one.
-    _admin_execute(f"COMMENT ON DATABASE \"{arguments.dataset}\" IS '{label}'")
+    admin_execute(f"COMMENT ON DATABASE \"{arguments.dataset}\" IS '{label}'")
     print(f"data set: built {arguments.dataset} in {time.monotonic() - started:.0f} s", flush=True)
 
 
@@ -783,7 +783,7 @@ def main(argv=None):
     ensure_dataset(arguments)
     if arguments.dataset_only:
         return [], {}
-    _admin_execute(
+    admin_execute(
         f'DROP DATABASE IF EXISTS "{arguments.database}" WITH (FORCE)',
         f'CREATE DATABASE "{arguments.database}" TEMPLATE "{arguments.dataset}"',
     )

@@ -8,7 +8,9 @@ import psycopg2
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 
 
-def _admin_execute(*statements):
+def admin_execute(*statements):
+    """Run `statements` on the server's maintenance database, each on its own (CREATE and DROP DATABASE refuse a
+    transaction)."""
     connection = psycopg2.connect(f"{POSTGRES_SERVER}/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
@@ -19,9 +21,9 @@ def _admin_execute(*statements):
 
 def create_database(name):
     """A new, empty database `name` (an older one of that name is dropped first). Returns its URL."""
-    _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
     return f"{POSTGRES_SERVER}/{name}"
 
 
 def drop_database(name):
-    _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

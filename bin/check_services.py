@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 
 import psycopg2
 import redis
+from redis.sentinel import Sentinel
 
 HOW_TO_START = """
 Start them with Docker:   docker compose up -d db redis
@@ -14,6 +15,22 @@ or the system packages:   sudo apt-get install postgresql redis-server
                           sudo service postgresql start && sudo service redis-server start
 or point the tests elsewhere with DATABASE_URL=postgres://user@host:5432/name REDIS_URL=redis://host:6379/15
 """
+
+
+def _redis(redis_url):
+    """The Redis the tests will use: with REDIS_SENTINELS, the master the sentinels name (REDIS_URL's host is then
+    only a name, as in portal/settings.py)."""
+    sentinels = [entry.strip() for entry in os.environ.get("REDIS_SENTINELS", "").split(",") if entry.strip()]
+    if not sentinels:
+        return redis.Redis.from_url(redis_url, socket_connect_timeout=3)
+    parsed = urlparse(redis_url)
+    addresses = [(host, int(port)) for host, _colon, port in (entry.rpartition(":") for entry in sentinels)]
+    return Sentinel(addresses, socket_timeout=3).master_for(
+        os.environ.get("REDIS_SENTINEL_MASTER", "chunfeng"),
+        socket_timeout=3,
+        password=parsed.password,
+        db=int(parsed.path.lstrip("/") or 0),
+    )
 
 
 def main():
@@ -33,7 +50,7 @@ def main():
         problems.append(f"PostgreSQL at {parsed.hostname}:{parsed.port or 5432} is not reachable: {error}".strip())
     redis_url = os.environ["REDIS_URL"]
     try:
-        redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
+        _redis(redis_url).ping()
     except redis.RedisError as error:
         problems.append(f"Redis at {redis_url} is not reachable: {error}")
     if problems:
