@@ -78,14 +78,20 @@ def primary_pinned(request: HttpRequest) -> bool:
     return bool(user is not None and user.is_authenticated and cache.get(_pin_key(user.pk)))
 
 
+def replica_lag_seconds(alias: str) -> float:
+    """How far the replica `alias` is behind the primary (LAG_SQL; infinite when it never replayed anything).
+    Raises DatabaseError when it does not answer."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(LAG_SQL)
+        return float(cursor.fetchone()[0])
+
+
 def _replica_is_usable(alias: str) -> bool:
     checked_at, usable = _replica_states.get(alias, (float("-inf"), False))
     if time.monotonic() - checked_at < settings.REPLICA_CHECK_SECONDS:
         return usable
     try:
-        with connections[alias].cursor() as cursor:
-            cursor.execute(LAG_SQL)
-            lag_seconds = float(cursor.fetchone()[0])
+        lag_seconds = replica_lag_seconds(alias)
         usable = lag_seconds <= settings.REPLICA_MAX_LAG_SECONDS
         if not usable:
             logger.warning("Replica %s is %.1f s behind the primary: reading from the primary", alias, lag_seconds)

@@ -2,6 +2,7 @@
 ?full=1 and the operator's token, the backlog and the background machinery too."""
 
 from datetime import timedelta
+from math import isfinite
 
 import redis
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from core.heartbeat import beat_last_tick, queues_without_worker
 from core.redis_client import redis_client
+from core.replicas import replica_aliases, replica_lag_seconds
 from portal import monitoring
 
 UP, DOWN, NOT_CONFIGURED = "up", "down", "not configured"
@@ -102,13 +104,37 @@ def _outbox_and_backups(report, problems, now):
             problems.append("last restore drill failed")
 
 
+def _replicas(report, problems):
+    """Each read replica: up, behind (further than REPLICA_MAX_LAG_SECONDS: the router reads from the primary
+    instead, which then carries every read) or down."""
+    replicas = {}
+    for alias in replica_aliases():
+        try:
+            lag = replica_lag_seconds(alias)
+        except DatabaseError:
+            replicas[alias] = {"status": "down", "lag_seconds": None}
+            problems.append(f"replica {alias} does not answer")
+            continue
+        behind = lag > settings.REPLICA_MAX_LAG_SECONDS
+        replicas[alias] = {
+            "status": "behind" if behind else "up",
+            "lag_seconds": round(lag, 1) if isfinite(lag) else None,
+        }
+        if behind:
+            problems.append(f"replica {alias} behind the primary")
+    if replicas:
+        report["replicas"] = replicas
+
+
 def full_report():
     """The backlog and the background machinery, for an operator (/healthz?full=1 with METRICS_TOKEN): Celery
     queues and those no worker serves, the outbox's unsent rows and how late the oldest is, beat's last tick, the
-    last backup and drill, and the list of what is wrong by the example alert rules' limits."""
+    last backup and drill, each read replica's lag, and the list of what is wrong by the example alert rules'
+    limits."""
     now = timezone.now()
     report, problems = {}, []
     _queues_and_beat(report, problems, now)
     _outbox_and_backups(report, problems, now)
+    _replicas(report, problems)
     report["problems"] = problems
     return report

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from core.replicas import PIN_COOKIE, replica_reads, replica_states_forget
 from jobs.models import JobPosting
+from portal import health
 
 REPLICA = "replica_0"
 
@@ -181,3 +182,38 @@ def test_a_replica_that_does_not_answer_is_left_out_and_the_primary_serves(posti
         replica.close()
         replica.settings_dict["PORT"] = port
         replica_states_forget()
+
+
+# --- what the operator sees: /healthz?full=1 names each replica -----------------------------------------------------
+
+
+def test_the_full_health_report_names_a_caught_up_replica_without_a_problem():
+    report = health.full_report()
+    assert report["replicas"] == {REPLICA: {"status": "up", "lag_seconds": 0.0}}
+    assert not [problem for problem in report["problems"] if REPLICA in problem]
+
+
+def test_the_full_health_report_calls_a_replica_behind_the_limit_a_problem(settings, posting, replay_paused):
+    settings.REPLICA_MAX_LAG_SECONDS = 0
+    JobPosting.objects.filter(pk=posting.pk).update(title="电子厂普工")
+    deadline = time.monotonic() + 10
+    while _scalar(REPLICA, "SELECT pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()"):
+        assert time.monotonic() < deadline, "the replica never received the write"
+        time.sleep(0.05)
+    report = health.full_report()
+    assert report["replicas"][REPLICA]["status"] == "behind"
+    assert f"replica {REPLICA} behind the primary" in report["problems"]
+
+
+def test_the_full_health_report_calls_a_replica_that_does_not_answer_down():
+    replica = connections[REPLICA]
+    port = replica.settings_dict["PORT"]
+    replica.close()
+    replica.settings_dict["PORT"] = 1
+    try:
+        report = health.full_report()
+    finally:
+        replica.close()
+        replica.settings_dict["PORT"] = port
+    assert report["replicas"][REPLICA] == {"status": "down", "lag_seconds": None}
+    assert f"replica {REPLICA} does not answer" in report["problems"]
