@@ -4,8 +4,6 @@ import os
 
 from celery import Celery
 from celery.signals import before_task_publish, task_postrun, task_prerun
-from django.conf import settings
-from kombu import Queue
 
 from core.heartbeat import worker_task_finished, worker_task_started
 from core.observability.task_context import request_id_publish, request_id_release, request_id_resume
@@ -13,11 +11,12 @@ from core.observability.task_context import request_id_publish, request_id_relea
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
+# Named queues (settings.CELERY_TASK_QUEUES) so that a flood of SMS never delays a spreadsheet import, a broadcast
+# (`bulk`) never delays a sign-in code (`notifications`), and each can get its own workers. Wherever workers are
+# started, every queue has one (docs/operations.md, "Workers by queue"); tests/portal/test_worker_queues.py holds
+# each place to that. Nothing here reads a setting when imported: a settings module built on portal's
+# (benchmarks/settings.py) imports this package before it has any name.
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Named queues so that a flood of SMS never delays a spreadsheet import, a broadcast (`bulk`) never delays a
-# sign-in code (`notifications`), and each can get its own workers. Wherever workers are started, every queue has
-# one (docs/operations.md, "Workers by queue"); tests/portal/test_worker_queues.py holds each place to that.
-app.conf.task_queues = [Queue(name) for name in settings.TASK_QUEUES]
 app.autodiscover_tasks()
 
 

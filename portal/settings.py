@@ -16,6 +16,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from core.client_address import trusted_proxy_networks
 
@@ -298,10 +299,11 @@ WORKER_HEARTBEAT_INTERVAL_SECONDS = env.float("WORKER_HEARTBEAT_INTERVAL_SECONDS
 WORKER_HEARTBEAT_TTL_SECONDS = env.int("WORKER_HEARTBEAT_TTL_SECONDS", default=180)
 # Every task goes by Celery's default name, its module and function (`transport.tasks.offers_expire`), as the
 # schedule and the routes below name them; tests/portal/test_tasks.py holds every task and entry to that.
-# Every Celery queue (portal/celery.py declares them): `notifications` for the messages a person waits for (sign-in
-# codes, a booking's confirmation), `bulk` for messages to many (broadcasts, the nightly push), `imports` for the
-# spreadsheets, `default` for the rest. Wherever workers are started, each queue has one (docs/operations.md).
+# Every Celery queue: `notifications` for the messages a person waits for (sign-in codes, a booking's
+# confirmation), `bulk` for messages to many (broadcasts, the nightly push), `imports` for the spreadsheets,
+# `default` for the rest. Wherever workers are started, each queue has one (docs/operations.md).
 TASK_QUEUES = ("default", "notifications", "bulk", "imports")
+CELERY_TASK_QUEUES = [Queue(name) for name in TASK_QUEUES]
 # The queues watched for a worker (core/heartbeat.py): each gets a heartbeat entry in CELERY_BEAT_SCHEDULE below;
 # /healthz?full=1 and /metrics name a queue nobody serves (a broadcast on it would otherwise never go, silently),
 # and the import pages and a broadcast's page say so for `imports` and `bulk`.

@@ -18,8 +18,8 @@ def run_python(code, **environment):
     env = {key: value for key, value in os.environ.items() if key not in outside}
     env.pop("SECRET_KEY", None)
     env.pop("PII_KEY", None)
-    env.update(environment)
     env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    env.update(environment)
     return subprocess.run(
         [sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120
     )
@@ -104,6 +104,19 @@ def test_with_redis_configured_celery_uses_it_as_broker_and_the_cache_is_redis()
     assert "False" in result.stdout
     assert "redis://127.0.0.1:6379/15" in result.stdout
     assert "True json ['bulk', 'default', 'imports', 'notifications']" in result.stdout
+
+
+def test_a_settings_module_built_on_the_portals_loads_with_every_queue():
+    # benchmarks/settings.py starts with `from portal.settings import *`, which imports the portal package and its
+    # Celery app before that module has any name: an app reading settings when imported found none.
+    result = run_python(
+        SETUP + "; from portal.celery import app; print(sorted(q.name for q in app.conf.task_queues))",
+        DEBUG="true",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+        DJANGO_SETTINGS_MODULE="benchmarks.settings",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "['bulk', 'default', 'imports', 'notifications']" in result.stdout
 
 
 REDIS_SETTINGS = SETUP + "; from django.conf import settings; print(settings.REDIS_URL, settings.CELERY_BROKER_URL)"
