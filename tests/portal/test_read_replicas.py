@@ -49,6 +49,15 @@ def _replica_catch_up(timeout=20):
     pytest.fail("the replica did not catch up with the primary")
 
 
+def _write_the_replica_receives_and_does_not_replay(posting):
+    """A write on the primary that the (paused) replica has received but not applied: it now lags."""
+    JobPosting.objects.filter(pk=posting.pk).update(title="电子厂普工")
+    deadline = time.monotonic() + 10
+    while _scalar(REPLICA, "SELECT pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()"):
+        assert time.monotonic() < deadline, "the replica never received the write"
+        time.sleep(0.05)
+
+
 @pytest.fixture(autouse=True)
 def replica(settings):
     """A live standby, caught up, checked afresh by the router; its replay running again after the test."""
@@ -153,11 +162,7 @@ def test_a_write_or_a_lock_in_a_replica_scope_sends_the_rest_of_it_to_the_primar
 
 def test_a_replica_further_behind_than_the_limit_is_left_out_until_it_catches_up(settings, posting, replay_paused):
     settings.REPLICA_MAX_LAG_SECONDS = 0
-    JobPosting.objects.filter(pk=posting.pk).update(title="电子厂普工")
-    deadline = time.monotonic() + 10
-    while _scalar(REPLICA, "SELECT pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()"):
-        assert time.monotonic() < deadline, "the replica never received the write"
-        time.sleep(0.05)
+    _write_the_replica_receives_and_does_not_replay(posting)
     with replica_reads():
         assert JobPosting.objects.all().db == "default"
 
@@ -195,11 +200,7 @@ def test_the_full_health_report_names_a_caught_up_replica_without_a_problem():
 
 def test_the_full_health_report_calls_a_replica_behind_the_limit_a_problem(settings, posting, replay_paused):
     settings.REPLICA_MAX_LAG_SECONDS = 0
-    JobPosting.objects.filter(pk=posting.pk).update(title="电子厂普工")
-    deadline = time.monotonic() + 10
-    while _scalar(REPLICA, "SELECT pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()"):
-        assert time.monotonic() < deadline, "the replica never received the write"
-        time.sleep(0.05)
+    _write_the_replica_receives_and_does_not_replay(posting)
     report = health.full_report()
     assert report["replicas"][REPLICA]["status"] == "behind"
     assert f"replica {REPLICA} behind the primary" in report["problems"]
