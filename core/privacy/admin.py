@@ -1,13 +1,15 @@
 """The audit log in the Django admin: the audit administrator's alone (ADMINISTRATOR_PERMISSIONS), read-only, and
 each page or line they open, and each export, written to the log itself."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.urls import path
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 
 from core.accounts.admin_site import ReadOnlyAdmin
+from core.errors import ApplicationError
 from core.privacy.models import AuditLog
 from core.privacy.services import audit_log_export_workbook, audit_log_read_record
 
@@ -51,7 +53,12 @@ class AuditLogAdmin(ReadOnlyAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         entries = self.get_changelist_instance(request).get_queryset(request)
-        content = audit_log_export_workbook(reader=request.user, entries=entries, filters=_filters(request))
+        try:
+            content = audit_log_export_workbook(reader=request.user, entries=entries, filters=_filters(request))
+        except ApplicationError as error:
+            self.message_user(request, error.message, level=messages.ERROR)
+            changelist = reverse("admin:privacy_auditlog_changelist")
+            return redirect(f"{changelist}?{request.GET.urlencode()}" if request.GET else changelist)
         response = HttpResponse(content, content_type=XLSX)
         filename = f"audit-log-{timezone.localdate():%Y%m%d}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -258,6 +258,22 @@ def test_the_audit_administrator_exports_the_filtered_log_and_the_export_is_logg
     assert export.detail == {"rows": 1, "filters": {"action": ["export"]}}
 
 
+def test_an_audit_log_export_over_the_limit_says_to_narrow_the_filter_and_writes_nothing(
+    client, audit_admin, monkeypatch
+):
+    # Built in the request: a filter matching millions of lines would outlast gunicorn's timeout (a 500).
+    monkeypatch.setattr("core.privacy.services.AUDIT_LOG_EXPORT_MAX_ROWS", 2)
+    for subject in ("worker:1", "worker:2", "worker:3"):
+        audit_record(actor=audit_admin, action=AuditAction.UNMASKED_VIEW, subject=subject, reason="社保核对")
+    client.force_login(audit_admin)
+
+    response = client.get("/admin/privacy/auditlog/export/?action=unmasked_view", follow=True)
+
+    assert response.redirect_chain[-1][0] == "/admin/privacy/auditlog/?action=unmasked_view"
+    assert "符合条件的审计记录有 3 条，一次最多导出 2 条" in response.text
+    assert not AuditLog.objects.filter(action=AuditAction.EXPORT).exists()
+
+
 def test_the_other_administrators_cannot_open_or_export_the_audit_log(client, system_admin, security_admin):
     for admin_user in (system_admin, security_admin):
         client.force_login(admin_user)
