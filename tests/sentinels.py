@@ -4,6 +4,7 @@ Such a run sets REDIS_SENTINELS to sentinels of a master and replica of its own 
 REDIS_URL to the database number, e.g. redis://chunfeng/1; every other run skips these tests, saying so.
 """
 
+import contextlib
 import time
 
 import pytest
@@ -36,17 +37,31 @@ def server_role(address):
     return redis.Redis(*address, socket_timeout=1).info("replication")["role"]
 
 
+# How long one SENTINEL FAILOVER is given before it is asked again: a sentinel that finds no replica fit to promote
+# (the old master of a failover a few seconds before, still syncing as a replica) aborts it and does not try again
+# by itself.
+ATTEMPT_SECONDS = 8
+
+
 def failover(timeout=30):
-    """SENTINEL FAILOVER; returns the new master once the old one serves as its replica."""
+    """SENTINEL FAILOVER (asked again while the master has not changed: a sentinel may refuse or abort it); returns
+    the new master once the old one serves as its replica."""
     old = master_address()
     host, port = settings.REDIS_SENTINELS[0]
-    redis.Redis(host, port, socket_timeout=2).execute_command("SENTINEL", "FAILOVER", settings.REDIS_SENTINEL_MASTER)
+    sentinel = redis.Redis(host, port, socket_timeout=2)
     deadline = time.monotonic() + timeout
+    asked_at = None
     while time.monotonic() < deadline:
         try:
             new = master_address()
-            if new != old and server_role(new) == "master" and server_role(old) == "slave":
-                return new
+            if new != old:
+                if server_role(new) == "master" and server_role(old) == "slave":
+                    return new
+            elif asked_at is None or time.monotonic() - asked_at > ATTEMPT_SECONDS:
+                asked_at = time.monotonic()
+                # NOGOODSLAVE or INPROG: the replica is not ready yet, or a failover is under way.
+                with contextlib.suppress(redis.ResponseError):
+                    sentinel.execute_command("SENTINEL", "FAILOVER", settings.REDIS_SENTINEL_MASTER)
         except redis.RedisError:
             pass
         time.sleep(0.1)
