@@ -158,11 +158,20 @@ def _workbook(kind: ExportKind, export: Export) -> tuple[bytes, int, Any]:
     return workbook_bytes(workbook), count, rows
 
 
-def _failed(export_id: int, message: str) -> Export | None:
+def _failed_fields(message: str) -> dict[str, Any]:
+    """What an export that ended without a file is updated with: kept (its message shown) for the retention time."""
     now = timezone.now()
-    Export.objects.filter(pk=export_id).exclude(status=ExportStatus.READY).update(
-        status=ExportStatus.FAILED, message=message, content=b"", finished_at=now, expires_at=now + _retention()
-    )
+    return {
+        "status": ExportStatus.FAILED,
+        "message": message,
+        "content": b"",
+        "finished_at": now,
+        "expires_at": now + _retention(),
+    }
+
+
+def _failed(export_id: int, message: str) -> Export | None:
+    Export.objects.filter(pk=export_id).exclude(status=ExportStatus.READY).update(**_failed_fields(message))
     return Export.objects.defer("content").filter(pk=export_id).first()
 
 
@@ -184,11 +193,7 @@ def exports_sweep() -> dict[str, int]:
     now = timezone.now()
     abandoned_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
     abandoned = Export.objects.filter(status=ExportStatus.RUNNING, started_at__lt=abandoned_before).update(
-        status=ExportStatus.FAILED,
-        message=_("生成文件时后台任务中断，未生成任何文件。请回到列表重新导出。"),
-        content=b"",
-        finished_at=now,
-        expires_at=now + _retention(),
+        **_failed_fields(_("生成文件时后台任务中断，未生成任何文件。请回到列表重新导出。"))
     )
     deleted, _per_model = Export.objects.filter(expires_at__lte=now).delete()
     return {"deleted": deleted, "abandoned": abandoned}
